@@ -1,0 +1,46 @@
+# bizshop — the README's commands live here.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/bizshop
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/1
+
+.PHONY: install demo serve test lint typecheck check services clean
+
+$(VENV)/.installed: pyproject.toml
+	bash scripts/system-deps.sh --best-effort
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+
+# 1. A working shop with demo data on the embedded default (SQLite, tasks in-process).
+demo: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+	$(PY) manage.py runserver 0.0.0.0:8000
+
+# The production process model: gunicorn + Celery worker + Celery beat on PostgreSQL and Redis.
+serve: install services
+	bash scripts/serve.sh
+
+# 2. The whole test suite against PostgreSQL and Redis.
+test: install services
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) -m pytest $(PYTEST_ARGS)
+
+services:
+	@bash scripts/services.sh
+
+lint: install
+	$(VENV)/bin/ruff check bizshop tests bench
+	$(VENV)/bin/ruff format --check bizshop tests bench
+
+typecheck: install
+	$(VENV)/bin/mypy bizshop
+
+check: lint typecheck test
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,220 @@
+"""Benchmark: end users registering codes over HTTP against gunicorn, PostgreSQL and Redis.
+
+    .venv/bin/python bench/register_load.py [--seconds 20] [--clients 64] [--workers 3]
+
+Serves the app with gunicorn (gthread workers, keep-alive) on 127.0.0.1, then a load
+generator (asyncio, keep-alive connections carrying thousands of simulated customers, each with
+its own signed-in session and its own client IP via X-Forwarded-For) registers distinct valid
+codes, with 20% of requests invalid (wrong check symbol, unknown code, malformed). Prints
+successful registrations/s, p50/p99 latency per kind, and checks there are no double
+registrations. Uses the database ``bizshop_bench`` and Redis db 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import signal
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from issue_codes import PG, ensure_database, fresh_paid_order, setup_django  # noqa: E402
+
+os.environ["DATABASE_URL"] = f"{PG}/bizshop_bench"
+os.environ["REDIS_URL"] = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/2")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bizshop.settings")
+os.environ.setdefault("LOG_LEVEL", "WARNING")
+PORT = 8911
+UNEXPECTED: list[str] = []
+
+
+def prepare(codes: int, clients: int) -> tuple[list[str], list[tuple[str, str]]]:
+    """Issue ``codes`` codes and sign in ``clients`` end users: (codes, [(session, csrf)])."""
+    import redis
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.cached_db import SessionStore
+    from django.db import transaction
+    from django.middleware.csrf import _get_new_csrf_string, _mask_cipher_secret
+    from django.utils import timezone
+
+    from bizshop.accounts.models import User
+    from bizshop.codes.crypto import get_keyring
+    from bizshop.codes.models import Issuance, SerialCode
+    from bizshop.codes.writer import write_codes
+
+    redis.Redis.from_url(settings.REDIS_URL).flushdb()
+    _, order = fresh_paid_order(codes)
+    issuance = Issuance.objects.create(
+        order=order,
+        quantity=codes,
+        issued_count=codes,
+        status=Issuance.Status.COMPLETED,
+        registration_deadline=timezone.now() + timezone.timedelta(days=90),
+    )
+    with transaction.atomic():
+        write_codes(keyring=get_keyring(), order_id=order.pk, issuance_id=issuance.pk, count=codes)  # type: ignore[attr-defined]
+    keyring = get_keyring()
+    plain = [
+        keyring.decrypt(k, b) for k, b in SerialCode.objects.filter(order=order).values_list("key_id", "ciphertext")
+    ]
+    User.objects.filter(email__startswith="bench-user-").delete()
+    users = User.objects.bulk_create(User(email=f"bench-user-{i}@bench.kr", password="!") for i in range(clients))
+    sessions = []
+    for user in users:
+        # Signing in through the login form would measure password hashing; a session is what it yields.
+        store = SessionStore()
+        store[SESSION_KEY] = str(user.pk)
+        store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        store.create()
+        sessions.append((store.session_key or "", _mask_cipher_secret(_get_new_csrf_string())))
+    return plain, sessions
+
+
+def invalid_code(valid: str) -> str:
+    from bizshop.codes import format as code_format
+
+    kind = random.random()
+    if kind < 0.4:  # a typo the check symbol catches
+        return valid[:-1] + ("0" if valid[-1] != "0" else "1")
+    if kind < 0.8:  # well-formed but never issued
+        return code_format.generate()
+    return "NOT-A-CODE"
+
+
+async def client(
+    sessions: list[tuple[int, tuple[str, str]]],
+    work: list[str],
+    results: list[tuple[str, int, float]],
+    stop_at: float,
+) -> None:
+    """One keep-alive connection carrying many customers' requests, a few each."""
+    reader, writer = await asyncio.open_connection("127.0.0.1", PORT)
+    try:
+        while work and time.perf_counter() < stop_at:
+            number, (session_id, csrf) = sessions[random.randrange(len(sessions))]
+            ip = f"10.{number // 62_500}.{(number // 250) % 250}.{number % 250}"
+            code = work.pop()
+            valid = random.random() >= 0.2
+            body = json.dumps({"code": code if valid else invalid_code(code)}).encode()
+            if not valid:
+                work.append(code)  # the valid code stays for a later request
+            request = (
+                f"POST /api/v1/registrations/ HTTP/1.1\r\nHost: 127.0.0.1:{PORT}\r\n"
+                f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n"
+                f"Cookie: sessionid={session_id}; csrftoken={csrf}\r\nX-CSRFToken: {csrf}\r\n"
+                f"Referer: http://127.0.0.1:{PORT}/register/\r\nX-Forwarded-For: {ip}\r\n\r\n"
+            ).encode() + body
+            started = time.perf_counter()
+            writer.write(request)
+            await writer.drain()
+            status_line = await reader.readline()
+            length = 0
+            while True:
+                line = await reader.readline()
+                if line in (b"\r\n", b""):
+                    break
+                if line.lower().startswith(b"content-length:"):
+                    length = int(line.split(b":")[1])
+            payload = await reader.readexactly(length)
+            elapsed = time.perf_counter() - started
+            status = int(status_line.split()[1])
+            if status not in (201, 404, 422):
+                UNEXPECTED.append(payload[:200].decode(errors="replace"))
+            results.append(("valid" if valid else "invalid", status, elapsed))
+    finally:
+        writer.close()
+
+
+async def load(
+    codes: list[str], sessions: list[tuple[str, str]], connections: int, seconds: float
+) -> list[tuple[str, int, float]]:
+    results: list[tuple[str, int, float]] = []
+    random.shuffle(codes)
+    numbered = list(enumerate(sessions))
+    stop_at = time.perf_counter() + seconds
+    await asyncio.gather(*(client(numbered, codes, results, stop_at) for _ in range(connections)))
+    return results
+
+
+def percentile(values: list[float], p: float) -> float:
+    return statistics.quantiles(values, n=100)[int(p) - 1] if len(values) > 1 else (values[0] if values else 0.0)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--customers", type=int, default=5_000)
+    parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--threads", type=int, default=4)
+    args = parser.parse_args()
+    ensure_database()
+    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, check=True)
+    setup_django()
+    codes, sessions = prepare(int(600 * args.seconds * 1.3), args.customers)
+    server = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "bizshop.wsgi",
+            f"--bind=127.0.0.1:{PORT}",
+            f"--workers={args.workers}",
+            "--worker-class=gthread",
+            f"--threads={args.threads}",
+            "--keep-alive=30",
+            "--log-level=warning",
+        ],
+        cwd=ROOT,
+        env={**os.environ, "DEBUG": "0", "NUM_PROXIES": "1", "ALLOWED_HOSTS": "127.0.0.1"},
+    )
+    try:
+        time.sleep(4)
+        started = time.perf_counter()
+        results = asyncio.run(load(codes, sessions, args.connections, args.seconds))
+        wall = time.perf_counter() - started
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+
+    from bizshop.codes.models import Registration, SerialCode
+
+    ok = [r for r in results if r[0] == "valid" and r[1] == 201]
+    refused = [r for r in results if r[0] == "invalid" and r[1] in (404, 422)]
+    unexpected = [r for r in results if r not in ok and r not in refused]
+    doubles = Registration.objects.count() - Registration.objects.values("code").distinct().count()
+    registered_codes = SerialCode.objects.filter(status="registered").count()
+    print(
+        f"register_load: {args.seconds:.0f} s, {args.connections} connections, {args.customers:,} customers "
+        f"(own session and IP each), gunicorn {args.workers}x{args.threads} gthread"
+    )
+    print(f"requests: {len(results):,} in {wall:.1f} s ({len(results) / wall:,.0f} req/s), 20% invalid")
+    print(f"successful registrations/s: {len(ok) / wall:,.0f}   (target >= 300)")
+    for kind, rows in (("valid (201)", ok), ("invalid (404/422)", refused)):
+        latencies = [r[2] * 1000 for r in rows]
+        if latencies:
+            print(f"  {kind:<18} p50 {percentile(latencies, 50):6.1f} ms   p99 {percentile(latencies, 99):6.1f} ms")
+    every = [r[2] * 1000 for r in results]
+    print(
+        f"  all                p50 {percentile(every, 50):6.1f} ms   p99 {percentile(every, 99):6.1f} ms"
+        "   (target p99 <= 100 ms)"
+    )
+    print(f"unexpected answers: {len(unexpected)} {sorted({r[1] for r in unexpected})} {UNEXPECTED[:2]}")
+    print(
+        f"double registrations: {doubles}; registered codes {registered_codes:,} = successes {len(ok):,}: "
+        f"{registered_codes == len(ok)}"
+    )
+
+
+if __name__ == "__main__":
+    main()

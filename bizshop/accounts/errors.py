@@ -1,0 +1,14 @@
+"""Error codes of accounts."""
+
+from django.utils.translation import gettext_lazy as _
+
+from bizshop.core.errors import ErrorCode
+
+INVALID_EMAIL = ErrorCode("invalid_email", 422, _("이메일 주소 형식이 올바르지 않습니다."))
+WEAK_PASSWORD = ErrorCode("weak_password", 422, _("비밀번호가 정책에 맞지 않습니다."))
+EMAIL_TAKEN = ErrorCode("email_taken", 409, _("이미 가입된 이메일입니다."))
+TOO_MANY_LOGIN_ATTEMPTS = ErrorCode(
+    "too_many_login_attempts",
+    429,
+    _("로그인 시도가 너무 많습니다. 잠시 후(약 %(minutes)s분 뒤) 다시 시도하거나 비밀번호를 재설정해 주세요."),
+)

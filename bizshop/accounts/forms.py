@@ -1,0 +1,80 @@
+"""Forms of accounts: end-user sign-up and the throttled login; the rules live in accounts.services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.password_validation import password_validators_help_text_html
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from bizshop.accounts import services
+from bizshop.core.errors import ApplicationError
+from bizshop.core.http import client_ip
+
+
+class SignupForm(forms.Form):
+    email = forms.CharField(
+        label=_("이메일"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
+    )
+    password1 = forms.CharField(
+        label=_("비밀번호"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    password2 = forms.CharField(
+        label=_("비밀번호 확인"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["password1"].help_text = password_validators_help_text_html()
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        first, second = cleaned.get("password1"), cleaned.get("password2")
+        if first and second and first != second:
+            self.add_error("password2", _("비밀번호가 서로 다릅니다. 같은 비밀번호를 두 번 입력해 주세요."))
+        return cleaned
+
+
+class ThrottledLoginMixin:
+    """Failed logins count per account and per IP; past the limit the form refuses before checking
+    the password, with a Korean message saying how long to wait."""
+
+    request: Any
+    cleaned_data: dict[str, Any]
+
+    def clean(self) -> dict[str, Any]:
+        email = str(self.cleaned_data.get("username") or "")
+        ip = client_ip(self.request) if self.request is not None else ""
+        try:
+            services.login_throttle_check(email=email, client_ip=ip)
+        except ApplicationError as exc:
+            raise ValidationError(str(exc.message), code=exc.code) from exc
+        try:
+            cleaned: dict[str, Any] = super().clean()  # type: ignore[misc]
+        except ValidationError:
+            services.login_failure_record(email=email, client_ip=ip)
+            raise
+        services.login_success_record(user=self.get_user(), client_ip=ip)  # type: ignore[attr-defined]
+        return cleaned
+
+
+class LoginForm(ThrottledLoginMixin, AuthenticationForm):
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _("이메일 또는 비밀번호가 올바르지 않습니다."),
+        "inactive": _("사용할 수 없는 계정입니다."),
+    }
+
+
+class AdminLoginForm(ThrottledLoginMixin, AdminAuthenticationForm):
+    """The operators' admin login, throttled like the portal's."""

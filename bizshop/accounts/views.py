@@ -1,0 +1,76 @@
+"""Sign-up page of end users (code holders); sign-in (throttled), sign-out and password reset
+are Django's own views with Korean templates."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+
+from bizshop.accounts import services
+from bizshop.accounts.forms import LoginForm, SignupForm
+from bizshop.core.errors import ApplicationError
+from bizshop.core.http import client_ip
+
+# Which field a refusal of user_create is about.
+SIGNUP_ERROR_FIELDS = {"invalid_email": "email", "email_taken": "email", "weak_password": "password1"}
+
+
+def _next_url(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return reverse("codes:register")
+
+
+def signup(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect(_next_url(request))
+    form = SignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.user_create(email=form.cleaned_data["email"], password=form.cleaned_data["password1"])
+        except ApplicationError as exc:
+            field = SIGNUP_ERROR_FIELDS.get(exc.code)
+            # Each broken password rule gets its own line next to the field.
+            for problem in exc.details.get("problems") or [str(exc.message)]:
+                form.add_error(field, problem)
+        else:
+            login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
+            messages.success(request, _("가입이 완료되었습니다. 환영합니다!"))
+            return redirect(_next_url(request))
+    return render(request, "accounts/signup.html", {"form": form, "next": _next_url(request)})
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = LoginForm
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """비밀번호 재설정: an e-mail with a one-time link (Django's token), in Korean."""
+
+    template_name = "accounts/password_reset_form.html"
+    email_template_name = "accounts/password_reset_email.txt"
+    subject_template_name = "accounts/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password-reset-done")
+    # Links point at the configured site, never at whatever Host header the request carried.
+    extra_email_context = {"site_url": settings.SITE_URL}
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password-reset-complete")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        services.password_reset_record(user=form.user, client_ip=client_ip(self.request))
+        return response

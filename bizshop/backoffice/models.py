@@ -1,0 +1,41 @@
+"""OperatorAction: the audit log of what operators did (who, what, on which object, when, details)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class OperatorAction(models.Model):
+    class Kind(models.TextChoices):
+        CODE_VOIDED = "code_voided", "일련번호 사용중지"
+        ISSUANCE_VOIDED = "issuance_voided", "발급분(트랜치) 사용중지"
+        PARTNER_ORDERS_VIEWED = "partner_orders_viewed", "파트너 주문내역 조회"
+        SALES_EXPORTED = "sales_exported", "매출 CSV 내려받기"
+        EMOTICON_SAVED = "emoticon_saved", "이모티콘 등록·수정"
+
+    operator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="operator_actions", verbose_name="운영자"
+    )
+    kind = models.CharField("작업", max_length=32, choices=Kind.choices)
+    # The object acted on, as "app_label.model" and its primary key: audit rows outlive their objects.
+    target_type = models.CharField("대상 종류", max_length=64)
+    target_id = models.CharField("대상 ID", max_length=64)
+    target_repr = models.CharField("대상", max_length=200, blank=True)
+    data = models.JSONField("내용", default=dict, blank=True)
+    created_at = models.DateTimeField("시각", auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = "운영자 작업 기록"
+        verbose_name_plural = "운영자 작업 기록"
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["target_type", "target_id"], name="backoffice_action_target")]
+        default_permissions = ("view",)
+        permissions = [
+            ("void_codes", "일련번호 사용중지"),
+            ("view_partner_orders", "파트너 주문내역 조회"),
+            ("view_sales_dashboard", "매출 현황 보기"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.operator} · {self.get_kind_display()} · {self.target_repr or self.target_id}"

@@ -1,0 +1,113 @@
+"""Operator views of orders, payments and deposits, with the two refund actions (audited)."""
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from bizshop.billing import services
+from bizshop.billing.models import DepositNotification, DepositRefundStatus, Order, OrderEvent, OrderStatus, Payment
+from bizshop.core.errors import ApplicationError
+
+
+class PaymentInline(admin.TabularInline[Payment, Order]):
+    model = Payment
+    extra = 0
+    can_delete = False
+    readonly_fields = [f.name for f in Payment._meta.fields]
+
+
+class OrderEventInline(admin.TabularInline[OrderEvent, Order]):
+    model = OrderEvent
+    extra = 0
+    can_delete = False
+    readonly_fields = ("kind", "data", "actor", "created_at")
+
+    def has_add_permission(self, request: HttpRequest, obj: Order | None = None) -> bool:
+        return False
+
+
+@admin.register(Order)
+class OrderAdmin(admin.ModelAdmin[Order]):
+    list_display = (
+        "id",
+        "partner",
+        "emoticon_title",
+        "period_days",
+        "quantity",
+        "total_amount",
+        "status",
+        "created_at",
+    )
+    list_filter = ("status", "period_days")
+    search_fields = ("id", "partner__name", "emoticon_title")
+    readonly_fields = [f.name for f in Order._meta.fields]
+    inlines = [PaymentInline, OrderEventInline]
+    actions = ["complete_refund"]
+
+    @admin.action(description="환불 완료 처리 (계좌이체 완료)", permissions=["change"])
+    def complete_refund(self, request: HttpRequest, queryset: QuerySet[Order]) -> None:
+        done = 0
+        for order in queryset.order_by("pk"):
+            if order.status != OrderStatus.REFUND_PENDING:
+                self.message_user(request, f"#{order.pk}: 환불처리중인 주문이 아닙니다.", messages.WARNING)
+                continue
+            try:
+                services.order_refund_complete(order_id=order.pk, operator=request.user)
+            except ApplicationError as exc:
+                self.message_user(request, f"#{order.pk}: {exc.message}", messages.ERROR)
+                continue
+            self.log_change(request, order, "환불 완료 처리 (계좌이체 완료)")
+            done += 1
+        if done:
+            self.message_user(request, f"{done}건의 환불을 완료 처리했습니다.", messages.SUCCESS)
+
+
+@admin.register(DepositNotification)
+class DepositNotificationAdmin(admin.ModelAdmin[DepositNotification]):
+    """입금 통지: every deposit the PG reported; those not applied to an order are owed back."""
+
+    list_display = (
+        "id",
+        "notification_id",
+        "order_link",
+        "amount",
+        "deposited_at",
+        "outcome",
+        "order_status",
+        "refund_status",
+        "refund_completed_at",
+        "refund_completed_by",
+    )
+    list_filter = ("refund_status", "outcome")
+    search_fields = ("notification_id", "payment__account_number", "payment__order__id")
+    readonly_fields = [f.name for f in DepositNotification._meta.fields]
+    actions = ["complete_deposit_refund"]
+
+    @admin.display(description="주문")
+    def order_link(self, notification: DepositNotification) -> str:
+        return f"#{notification.payment.order_id}" if notification.payment else "-"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # only the PG creates these
+
+    def has_delete_permission(self, request: HttpRequest, obj: DepositNotification | None = None) -> bool:
+        return False  # money records are kept
+
+    @admin.action(description="환불 처리 완료", permissions=["change"])
+    def complete_deposit_refund(self, request: HttpRequest, queryset: QuerySet[DepositNotification]) -> None:
+        done = 0
+        for notification in queryset.order_by("pk"):
+            if notification.refund_status != DepositRefundStatus.REQUIRED:
+                self.message_user(
+                    request, f"{notification.notification_id}: 환불이 필요한 입금이 아닙니다.", messages.WARNING
+                )
+                continue
+            try:
+                services.deposit_refund_complete(notification_id=notification.pk, operator=request.user)
+            except ApplicationError as exc:
+                self.message_user(request, f"{notification.notification_id}: {exc.message}", messages.ERROR)
+                continue
+            self.log_change(request, notification, "환불 처리 완료")
+            done += 1
+        if done:
+            self.message_user(request, f"{done}건의 입금 환불을 완료 처리했습니다.", messages.SUCCESS)

@@ -1,0 +1,269 @@
+"""Orders API: create, list, pay (card or virtual account), cancel, refund, sandbox deposits,
+the order's event log and its money documents (quote, statement, receipt PDFs)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import generics, serializers, status
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from bizshop.billing import documents, errors, selectors, services
+from bizshop.billing.models import Order, PaymentMethod
+from bizshop.core.api import CursorPagination, request_partner
+from bizshop.core.idempotency import idempotent
+
+
+class DepositSerializer(serializers.Serializer[Any]):
+    bank = serializers.CharField()
+    account_number = serializers.CharField()
+    amount = serializers.IntegerField()
+    due_at = serializers.DateTimeField()
+
+
+class OrderSerializer(serializers.ModelSerializer[Order]):
+    emoticon_id = serializers.IntegerField()
+    emoticon_title = serializers.CharField()
+    registered_quantity = serializers.SerializerMethodField(help_text="codes of the order registered by end users")
+    deposit = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Order
+        fields = [
+            "id",
+            "status",
+            "emoticon_id",
+            "emoticon_title",
+            "period_days",
+            "quantity",
+            "unit_price",
+            "supply_amount",
+            "vat_amount",
+            "total_amount",
+            "issued_quantity",
+            "registered_quantity",
+            "created_at",
+            "paid_at",
+            "deposit",
+        ]
+
+    def get_registered_quantity(self, order: Order) -> int:
+        # Annotated by the partner's order selector; an order fresh from a service has none yet.
+        return int(getattr(order, "registered_quantity", 0) or 0)
+
+    @extend_schema(responses=DepositSerializer(allow_null=True))  # type: ignore[misc]
+    def get_deposit(self, order: Order) -> dict[str, Any] | None:
+        payment = selectors.order_virtual_account(order=order)
+        if payment is None or payment.due_at is None:
+            return None
+        return {
+            "bank": payment.bank,
+            "account_number": payment.account_number,
+            "amount": payment.amount,
+            "due_at": serializers.DateTimeField().to_representation(payment.due_at),
+        }
+
+
+class OrderCreateSerializer(serializers.Serializer[Any]):
+    emoticon_id = serializers.IntegerField()
+    period_days = serializers.IntegerField()
+    quantity = serializers.IntegerField()
+
+
+class PaymentSerializer(serializers.Serializer[Any]):
+    method = serializers.CharField()
+    card_token = serializers.CharField(required=False, allow_blank=True)
+
+
+class OrderListCreateApi(generics.ListAPIView[Order]):
+    serializer_class = OrderSerializer
+
+    def get_queryset(self) -> Any:
+        return selectors.order_list_for_partner(partner=request_partner(self.request))
+
+    @extend_schema(request=OrderCreateSerializer, responses={201: OrderSerializer})
+    @idempotent
+    def post(self, request: Request) -> Response:
+        data = OrderCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        order = services.order_create(partner=request_partner(request), **data.validated_data)
+        return Response(OrderSerializer(order).data, status=status.HTTP_201_CREATED)
+
+
+class OrderDetailApi(APIView):
+    @extend_schema(responses=OrderSerializer)
+    def get(self, request: Request, order_id: int) -> Response:
+        order = selectors.order_get_for_partner(partner=request_partner(request), order_id=order_id)
+        return Response(OrderSerializer(order).data)
+
+
+class OrderPaymentApi(APIView):
+    @extend_schema(request=PaymentSerializer, responses=OrderSerializer)
+    @idempotent
+    def post(self, request: Request, order_id: int) -> Response:
+        data = PaymentSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        partner = request_partner(request)
+        method = data.validated_data["method"]
+        if method == PaymentMethod.CARD:
+            order = services.order_pay_by_card(
+                order_id=order_id, partner=partner, card_token=data.validated_data.get("card_token", "")
+            )
+        elif method == PaymentMethod.VIRTUAL_ACCOUNT:
+            order = services.order_open_virtual_account(order_id=order_id, partner=partner)
+        else:
+            raise errors.INVALID_PAYMENT_METHOD(method=method)
+        return Response(OrderSerializer(order).data)
+
+
+class OrderCancelApi(APIView):
+    @extend_schema(request=None, responses=OrderSerializer)
+    @idempotent
+    def post(self, request: Request, order_id: int) -> Response:
+        order = services.order_cancel(order_id=order_id, partner=request_partner(request))
+        return Response(OrderSerializer(order).data)
+
+
+class OrderRefundApi(APIView):
+    @extend_schema(request=None, responses=OrderSerializer)
+    @idempotent
+    def post(self, request: Request, order_id: int) -> Response:
+        order = services.order_refund(order_id=order_id, partner=request_partner(request))
+        return Response(OrderSerializer(order).data)
+
+
+class SandboxDepositSerializer(serializers.Serializer[Any]):
+    order_id = serializers.IntegerField()
+
+
+class SandboxDepositApi(APIView):
+    @extend_schema(request=SandboxDepositSerializer, responses=OrderSerializer)
+    @idempotent
+    def post(self, request: Request) -> Response:
+        data = SandboxDepositSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        order = services.sandbox_deposit_send(
+            order_id=data.validated_data["order_id"], partner=request_partner(request)
+        )
+        return Response(OrderSerializer(order).data)
+
+
+class DepositNotificationResultSerializer(serializers.Serializer[Any]):
+    ok = serializers.BooleanField()
+    outcome = serializers.ChoiceField(choices=["applied", "not_awaiting"])
+    refund_status = serializers.ChoiceField(choices=["not_needed", "required", "completed"])
+
+
+class DepositNotificationApi(APIView):
+    """Where the PG posts deposit notifications (HMAC-signed in ``X-Signature``; no partner auth).
+
+    Not behind ``Idempotency-Key``: the PG's own notification id makes a replay harmless.
+    """
+
+    authentication_classes: list[Any] = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        request={"application/json": OpenApiTypes.OBJECT},
+        responses={200: DepositNotificationResultSerializer},
+        description="PG → shop. 400 invalid_notification: bad signature, unreadable body, unknown account, "
+        "wrong amount (recorded for an operator refund). Money for an account that no longer awaits it is "
+        "acknowledged and flagged refund_status=required.",
+    )
+    def post(self, request: Request) -> Response:
+        notification = services.payment_deposit_receive(
+            body=request.body, signature=request.headers.get("X-Signature", "")
+        )
+        return Response({"ok": True, "outcome": notification.outcome, "refund_status": notification.refund_status})
+
+
+# Built from a dict: "label" and "data" would shadow attributes of a Serializer class.
+_ORDER_EVENT = inline_serializer(
+    name="OrderEvent",
+    fields={
+        "id": serializers.IntegerField(),
+        "kind": serializers.CharField(
+            help_text="created, payment_approved, virtual_account_opened, deposit_received, cancelled, expired, "
+            "issuance_requested, refund_requested, refund_completed, unapplied_deposit, unapplied_deposit_refunded"
+        ),
+        "label": serializers.CharField(help_text="the kind in Korean"),
+        "text": serializers.CharField(help_text="one line for people, with amounts and quantities"),
+        "data": serializers.DictField(),
+        "created_at": serializers.DateTimeField(),
+    },
+)
+OrderEventSerializer = type(_ORDER_EVENT)
+
+
+class EventPagination(CursorPagination):
+    ordering = "id"
+
+
+class OrderEventListApi(generics.ListAPIView[Any]):
+    """주문 이력: what happened to the order, oldest first."""
+
+    serializer_class = OrderEventSerializer
+    pagination_class = EventPagination
+
+    def get_queryset(self) -> Any:
+        order = selectors.order_get_for_partner(partner=request_partner(self.request), order_id=self.kwargs["order_id"])
+        return selectors.order_events(order=order)
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        page = self.paginate_queryset(self.get_queryset())
+        assert page is not None  # always paginated
+        return self.get_paginated_response(
+            [OrderEventSerializer(selectors.order_event_view(event)).data for event in page]
+        )
+
+
+def _pdf(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+QUOTE_PARAMETERS = [
+    OpenApiParameter("emoticon_id", int, required=True),
+    OpenApiParameter("period_days", int, required=True, enum=[30, 60]),
+    OpenApiParameter("quantity", int, required=True),
+]
+
+
+class QuotePdfApi(APIView):
+    """견적서 PDF for an order not made yet; refuses what order creation would refuse, with the same codes."""
+
+    @extend_schema(parameters=QUOTE_PARAMETERS, responses={(200, "application/pdf"): bytes})
+    def get(self, request: Request) -> HttpResponse:
+        data = OrderCreateSerializer(data=request.query_params)
+        data.is_valid(raise_exception=True)
+        partner = request_partner(request)
+        price = selectors.order_price(**data.validated_data)
+        return _pdf(
+            documents.quote_pdf(partner=partner, price=price),
+            f"bizshop-quote-{price.emoticon.pk}-{price.period_days}d-{price.quantity}.pdf",
+        )
+
+
+class OrderStatementPdfApi(APIView):
+    """거래명세서 PDF of a paid order; 409 invalid_state before payment."""
+
+    @extend_schema(responses={(200, "application/pdf"): bytes})
+    def get(self, request: Request, order_id: int) -> HttpResponse:
+        order = selectors.order_get_for_partner(partner=request_partner(request), order_id=order_id)
+        return _pdf(documents.statement_pdf(order=order), f"bizshop-order-{order.pk}-statement.pdf")
+
+
+class OrderReceiptPdfApi(APIView):
+    """영수증 PDF of a paid order; 409 invalid_state before payment."""
+
+    @extend_schema(responses={(200, "application/pdf"): bytes})
+    def get(self, request: Request, order_id: int) -> HttpResponse:
+        order = selectors.order_get_for_partner(partner=request_partner(request), order_id=order_id)
+        return _pdf(documents.receipt_pdf(order=order), f"bizshop-order-{order.pk}-receipt.pdf")

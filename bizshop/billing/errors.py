@@ -1,0 +1,21 @@
+"""Error codes of orders, payments and refunds (API.md)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from bizshop.core.errors import ErrorCode
+
+ORDER_NOT_FOUND = ErrorCode("not_found", 404, _("주문을 찾을 수 없습니다."))
+QUANTITY_OUT_OF_RANGE = ErrorCode("quantity_out_of_range", 422, _("구매 수량이 허용 범위를 벗어났습니다."))
+INVALID_STATE = ErrorCode("invalid_state", 409, _("현재 주문 상태에서는 할 수 없는 요청입니다."))
+PAYMENT_DECLINED = ErrorCode("payment_declined", 402, _("카드 결제가 거절되었습니다. 다른 카드로 다시 시도해 주세요."))
+INVALID_PAYMENT_METHOD = ErrorCode("invalid_payment_method", 422, _("결제 수단은 card 또는 virtual_account 입니다."))
+CODES_ALREADY_ISSUED = ErrorCode(
+    "codes_already_issued", 409, _("일련번호가 이미 발급된 주문은 취소/환불할 수 없습니다.")
+)
+QUANTITY_EXCEEDS_REMAINING = ErrorCode("quantity_exceeds_remaining", 422, _("발급 요청 수량이 남은 수량을 초과합니다."))
+INVALID_NOTIFICATION = ErrorCode("invalid_notification", 400, _("입금 통지를 확인할 수 없습니다."))
+SANDBOX_ONLY = ErrorCode("sandbox_only", 404, _("샌드박스 결제 환경에서만 사용할 수 있습니다."))
+DEPOSIT_NOT_FOUND = ErrorCode("not_found", 404, _("입금 통지를 찾을 수 없습니다."))
+DEPOSIT_REFUND_NOT_REQUIRED = ErrorCode(
+    "deposit_refund_not_required", 409, _("환불이 필요한 입금이 아니거나 이미 환불 처리되었습니다.")
+)

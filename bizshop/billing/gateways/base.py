@@ -1,0 +1,78 @@
+"""What a payment gateway (PG) must do for the shop; a real Korean PG adapter implements this.
+
+The shop talks to its PG only through ``PaymentGateway``. The sandbox
+(``bizshop.billing.gateways.sandbox.SandboxGateway``) is the default; a real adapter
+(e.g. ``bizshop/billing/gateways/<pg>.py`` wrapping the PG's card approval, cancel and
+virtual-account APIs) is a class with the same methods, selected by the dotted path in the
+``PAYMENT_GATEWAY`` setting. Its deposit webhook posts to
+``/api/v1/payments/deposit-notifications/`` and ``verify_deposit_notification`` turns the
+PG's signed body into a ``DepositNotice``; everything after that (replays, amounts, late
+deposits) is the shop's, in ``bizshop.billing.services``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+
+class PaymentDeclined(Exception):
+    """The PG refused the card; ``reason`` is the PG's own text, safe to show."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+class InvalidNotification(Exception):
+    """A deposit notification that must not be trusted (bad signature, unreadable body)."""
+
+
+@dataclass(frozen=True)
+class CardApproval:
+    transaction_id: str
+    approved_at: datetime
+
+
+@dataclass(frozen=True)
+class VirtualAccount:
+    transaction_id: str
+    bank: str
+    account_number: str
+    due_at: datetime
+
+
+@dataclass(frozen=True)
+class DepositNotice:
+    """A verified deposit notification: the PG says ``amount`` arrived on ``account_number``."""
+
+    notification_id: str
+    transaction_id: str
+    account_number: str
+    amount: int
+    deposited_at: datetime
+
+
+class PaymentGateway(Protocol):
+    name: str
+
+    def approve_card(self, *, amount: int, card_token: str, order_reference: str) -> CardApproval:
+        """Charge a tokenised card at once; raise PaymentDeclined when the PG refuses."""
+        ...
+
+    def cancel_card(self, *, transaction_id: str, amount: int) -> None:
+        """Cancel an approval in full (환불)."""
+        ...
+
+    def open_virtual_account(self, *, amount: int, order_reference: str, due_at: datetime) -> VirtualAccount:
+        """Open a one-off virtual account (가상계좌) expecting exactly ``amount`` by ``due_at``."""
+        ...
+
+    def close_virtual_account(self, *, transaction_id: str) -> None:
+        """Close an account that must take no more money (order cancelled or expired)."""
+        ...
+
+    def verify_deposit_notification(self, *, body: bytes, signature: str) -> DepositNotice:
+        """Check the PG's signature on a deposit notification and parse it; raise InvalidNotification."""
+        ...

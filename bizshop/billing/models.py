@@ -1,0 +1,217 @@
+"""Orders (주문) with their price snapshot, payments (결제) and the order event log."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from bizshop.catalog.models import Emoticon, UsagePeriod
+from bizshop.partners.models import Partner
+
+
+class OrderStatus(models.TextChoices):
+    PENDING_PAYMENT = "pending_payment", "결제대기"
+    AWAITING_DEPOSIT = "awaiting_deposit", "입금대기"
+    PAID = "paid", "결제완료"
+    PARTIALLY_ISSUED = "partially_issued", "부분발급"
+    ISSUED = "issued", "발급완료"
+    CANCELLED = "cancelled", "주문취소"
+    EXPIRED = "expired", "입금기한만료"
+    REFUND_PENDING = "refund_pending", "환불처리중"
+    REFUNDED = "refunded", "환불완료"
+
+
+class Order(models.Model):
+    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="orders")
+    emoticon = models.ForeignKey(Emoticon, on_delete=models.PROTECT, related_name="orders")
+    emoticon_title = models.CharField("이모티콘명(주문 시점)", max_length=100)
+    period_days = models.PositiveSmallIntegerField("사용기간(일)", choices=UsagePeriod.choices)
+    quantity = models.PositiveIntegerField("수량")
+    unit_price = models.PositiveBigIntegerField("단가")
+    supply_amount = models.PositiveBigIntegerField("공급가액")
+    vat_amount = models.PositiveBigIntegerField("부가세")
+    total_amount = models.PositiveBigIntegerField("합계")
+    status = models.CharField(max_length=24, choices=OrderStatus.choices, default=OrderStatus.PENDING_PAYMENT)
+    # Units committed to issuance (발급): set when an issuance is requested, never above quantity.
+    issued_quantity = models.PositiveIntegerField("발급수량", default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    paid_at = models.DateTimeField(null=True, blank=True)
+    refunded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "주문"
+        verbose_name_plural = "주문"
+        indexes = [
+            models.Index(fields=["partner", "-id"], name="billing_order_partner_recent"),
+            models.Index(fields=["status", "paid_at"], name="billing_order_status_paid"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(issued_quantity__lte=models.F("quantity")), name="billing_order_issued_lte_quantity"
+            ),
+            models.CheckConstraint(condition=models.Q(period_days__in=[30, 60]), name="billing_order_period_30_60"),
+            models.CheckConstraint(
+                condition=models.Q(total_amount=models.F("supply_amount") + models.F("vat_amount")),
+                name="billing_order_total_is_supply_plus_vat",
+            ),
+            # Never refunded with codes, never issued codes while refunding.
+            models.CheckConstraint(
+                condition=~models.Q(status__in=["refund_pending", "refunded"]) | models.Q(issued_quantity=0),
+                name="billing_order_refund_without_codes",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"주문 #{self.pk} {self.emoticon_title} {self.period_days}일 × {self.quantity:,}"
+
+    @property
+    def remaining_quantity(self) -> int:
+        return self.quantity - self.issued_quantity
+
+
+class PaymentMethod(models.TextChoices):
+    CARD = "card", "카드"
+    VIRTUAL_ACCOUNT = "virtual_account", "가상계좌"
+
+
+class PaymentStatus(models.TextChoices):
+    AWAITING_DEPOSIT = "awaiting_deposit", "입금대기"
+    APPROVED = "approved", "승인"
+    EXPIRED = "expired", "기한만료"
+    CANCELLED = "cancelled", "취소"
+
+
+class Payment(models.Model):
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="payments")
+    method = models.CharField(max_length=24, choices=PaymentMethod.choices)
+    status = models.CharField(max_length=24, choices=PaymentStatus.choices)
+    amount = models.PositiveBigIntegerField("결제금액")
+    gateway = models.CharField(max_length=50)
+    gateway_transaction_id = models.CharField(max_length=100, unique=True)
+    bank = models.CharField("은행", max_length=50, blank=True)
+    account_number = models.CharField("계좌번호", max_length=50, blank=True)
+    due_at = models.DateTimeField("입금기한", null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    approved_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "결제"
+        verbose_name_plural = "결제"
+        constraints = [
+            # One live payment per order: a second approval or a second open account is impossible.
+            models.UniqueConstraint(
+                fields=["order"],
+                condition=models.Q(status__in=["awaiting_deposit", "approved"]),
+                name="billing_payment_one_live_per_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_method_display()} {self.amount:,}원 ({self.get_status_display()})"
+
+
+class DepositOutcome(models.TextChoices):
+    """What a verified deposit notification did."""
+
+    APPLIED = "applied", "입금 반영"
+    WRONG_AMOUNT = "wrong_amount", "금액 불일치"
+    # The account no longer awaits money: the order expired, was cancelled, or is already paid.
+    NOT_AWAITING = "not_awaiting", "입금대기 아님(기한만료·취소·중복 입금)"
+
+
+class DepositRefundStatus(models.TextChoices):
+    """Money that arrived but cannot be kept: an operator must send it back (환불)."""
+
+    NOT_NEEDED = "not_needed", "해당 없음"
+    REQUIRED = "required", "환불 필요"
+    COMPLETED = "completed", "환불 완료"
+
+
+class DepositNotification(models.Model):
+    """A gateway's deposit notification (입금 통지), kept once by its id so that a replay changes nothing.
+
+    A deposit that cannot pay its order (wrong amount, after expiry or cancel, a second one)
+    is never kept silently: it is recorded with ``refund_status=required`` until an operator
+    sends the money back and marks it done in the admin.
+    """
+
+    notification_id = models.CharField(max_length=100, unique=True)
+    payment = models.ForeignKey(Payment, on_delete=models.SET_NULL, null=True, related_name="notifications")
+    amount = models.PositiveBigIntegerField("입금액")
+    deposited_at = models.DateTimeField("입금일시", null=True, blank=True)
+    outcome = models.CharField("처리 결과", max_length=32, choices=DepositOutcome.choices)
+    # The order's state when the money arrived, so the operator sees why it was not applied.
+    order_status = models.CharField("입금 시 주문 상태", max_length=24, choices=OrderStatus.choices, blank=True)
+    refund_status = models.CharField(
+        "환불 상태", max_length=16, choices=DepositRefundStatus.choices, default=DepositRefundStatus.NOT_NEEDED
+    )
+    refund_completed_at = models.DateTimeField("환불 완료 일시", null=True, blank=True)
+    refund_completed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="환불 처리자",
+    )
+    received_at = models.DateTimeField("수신일시", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "입금 통지"
+        verbose_name_plural = "입금 통지"
+        indexes = [models.Index(fields=["refund_status", "id"], name="billing_deposit_refund_status")]
+        constraints = [
+            # Applied money is the order's; money not applied must be returned.
+            models.CheckConstraint(
+                condition=(models.Q(outcome="applied") & models.Q(refund_status="not_needed"))
+                | (~models.Q(outcome="applied") & models.Q(refund_status__in=["required", "completed"])),
+                name="billing_deposit_unapplied_is_refunded",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(refund_status="completed") | models.Q(refund_completed_at__isnull=False),
+                name="billing_deposit_refund_completed_has_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.notification_id} {self.amount:,}원 ({self.get_outcome_display()})"
+
+
+class OrderEvent(models.Model):
+    """What happened to an order, in order: shown to the partner and the operator."""
+
+    class Kind(models.TextChoices):
+        CREATED = "created", "주문 생성"
+        PAYMENT_APPROVED = "payment_approved", "카드 결제 승인"
+        VIRTUAL_ACCOUNT_OPENED = "virtual_account_opened", "가상계좌 발급"
+        DEPOSIT_RECEIVED = "deposit_received", "입금 확인"
+        CANCELLED = "cancelled", "주문 취소"
+        EXPIRED = "expired", "입금기한 만료"
+        ISSUANCE_REQUESTED = "issuance_requested", "일련번호 발급"
+        REFUND_REQUESTED = "refund_requested", "환불 요청"
+        REFUND_COMPLETED = "refund_completed", "환불 완료"
+        UNAPPLIED_DEPOSIT = "unapplied_deposit", "반영되지 않은 입금 (환불 예정)"
+        UNAPPLIED_DEPOSIT_REFUNDED = "unapplied_deposit_refunded", "반영되지 않은 입금 환불 완료"
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    data = models.JSONField(default=dict, blank=True)
+    # The operator who did it (refunds completed in the admin); empty for the partner's and the system's.
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="처리자",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "주문 이력"
+        verbose_name_plural = "주문 이력"
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"#{self.order_id} {self.get_kind_display()}"

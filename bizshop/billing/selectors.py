@@ -1,0 +1,160 @@
+"""Order reads."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from bizshop.billing import errors
+from bizshop.billing.models import DepositOutcome, Order, OrderEvent, Payment, PaymentMethod, PaymentStatus
+from bizshop.catalog.models import Emoticon
+from bizshop.catalog.selectors import emoticon_price_for_sale
+from bizshop.core.money import Amounts, amounts_for
+from bizshop.partners.models import Partner
+
+
+@dataclass(frozen=True)
+class OrderPrice:
+    """What an order of this emoticon, period and quantity would cost now (견적)."""
+
+    emoticon: Emoticon
+    period_days: int
+    quantity: int
+    unit_price: int
+    amounts: Amounts
+
+
+def order_price(*, emoticon_id: int, period_days: int, quantity: int) -> OrderPrice:
+    """Price an order, refusing exactly what order creation refuses (the quote uses it too)."""
+    price = emoticon_price_for_sale(emoticon_id=emoticon_id, period_days=period_days)
+    emoticon = price.emoticon
+    if not emoticon.min_quantity <= quantity <= emoticon.max_quantity:
+        raise errors.QUANTITY_OUT_OF_RANGE(
+            min_quantity=emoticon.min_quantity, max_quantity=emoticon.max_quantity, quantity=quantity
+        )
+    return OrderPrice(
+        emoticon=emoticon,
+        period_days=period_days,
+        quantity=quantity,
+        unit_price=price.unit_price,
+        amounts=amounts_for(unit_price=price.unit_price, quantity=quantity),
+    )
+
+
+def order_list_for_partner(*, partner: Partner) -> QuerySet[Order]:
+    """The partner's orders, each with ``registered_quantity``: its codes end users have registered."""
+    from bizshop.codes.models import CodeStatus, SerialCode
+
+    registered = (
+        SerialCode.objects.filter(order=OuterRef("pk"), status=CodeStatus.REGISTERED)
+        .order_by()
+        .values("order")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    return (
+        Order.objects.filter(partner=partner)
+        .prefetch_related("payments")
+        .annotate(registered_quantity=Coalesce(Subquery(registered), 0))
+    )
+
+
+def order_get_for_partner(*, partner: Partner, order_id: int) -> Order:
+    order = order_list_for_partner(partner=partner).filter(pk=order_id).first()
+    if order is None:
+        raise errors.ORDER_NOT_FOUND()
+    return order
+
+
+def order_virtual_account(*, order: Order) -> Payment | None:
+    """The order's virtual-account payment (from the prefetch when there is one)."""
+    accounts = [p for p in order.payments.all() if p.method == PaymentMethod.VIRTUAL_ACCOUNT]
+    return max(accounts, key=lambda p: p.pk) if accounts else None
+
+
+def order_events(*, order: Order) -> QuerySet[OrderEvent]:
+    return order.events.order_by("id")
+
+
+def order_approved_payment(*, order: Order) -> Payment | None:
+    """The payment that paid the order (still approved, or cancelled by a refund since)."""
+    if order.paid_at is None:
+        return None
+    paid = order.payments.filter(approved_at__isnull=False).order_by("-id")
+    return paid.filter(status=PaymentStatus.APPROVED).first() or paid.first()
+
+
+_UNAPPLIED_REASONS = {
+    DepositOutcome.WRONG_AMOUNT: gettext_lazy("입금액이 주문 금액과 달라 반영하지 않았습니다"),
+    DepositOutcome.NOT_AWAITING: gettext_lazy("입금기한 만료·취소·결제 완료 후에 들어온 입금이라 반영하지 않았습니다"),
+}
+
+
+def order_event_text(event: OrderEvent) -> str:
+    """One line a partner reads in the order history: the event and its figures."""
+    data: dict[str, Any] = event.data or {}
+    label = event.get_kind_display()
+    kind = event.kind
+    if kind == OrderEvent.Kind.ISSUANCE_REQUESTED and "quantity" in data:
+        return _("일련번호 %(count)s개 발급") % {"count": f"{data['quantity']:,}"}
+    if kind == OrderEvent.Kind.UNAPPLIED_DEPOSIT:
+        reason = _UNAPPLIED_REASONS.get(data.get("outcome", ""), "")
+        return _("%(label)s: %(amount)s원 — %(reason)s. 운영자가 환불해 드립니다.") % {
+            "label": label,
+            "amount": f"{data.get('amount', 0):,}",
+            "reason": str(reason),
+        }
+    if kind == OrderEvent.Kind.CREATED and "total_amount" in data:
+        return _("%(label)s: %(quantity)s개, %(amount)s원") % {
+            "label": label,
+            "quantity": f"{data.get('quantity', 0):,}",
+            "amount": f"{data['total_amount']:,}",
+        }
+    if "amount" in data:
+        return f"{label}: {data['amount']:,}원"
+    return str(label)
+
+
+@dataclass(frozen=True)
+class OrderEventView:
+    id: int
+    kind: str
+    label: str
+    text: str
+    data: dict[str, Any]
+    created_at: datetime
+
+
+def order_event_view(event: OrderEvent) -> OrderEventView:
+    """An event as the partner sees it (API and portal): the operator who acted is not shown."""
+    return OrderEventView(
+        id=event.pk,
+        kind=event.kind,
+        label=str(event.get_kind_display()),
+        text=order_event_text(event),
+        data=event.data or {},
+        created_at=event.created_at,
+    )
+
+
+def order_event_list(*, order: Order) -> list[OrderEventView]:
+    """The order's history, oldest first."""
+    return [order_event_view(event) for event in order_events(order=order)]
+
+
+def order_ids_for_partner_by_status(
+    *, partner: Partner, statuses: list[str], remaining_only: bool = False
+) -> list[int]:
+    """Ids of the partner's orders in these states (``remaining_only``: with units not yet issued)."""
+    from django.db.models import F
+
+    orders = Order.objects.filter(partner=partner, status__in=statuses)
+    if remaining_only:
+        orders = orders.filter(issued_quantity__lt=F("quantity"))
+    return list(orders.order_by("pk").values_list("pk", flat=True))

@@ -1,0 +1,426 @@
+"""Order state machine: every transition is one function here, under a row lock.
+
+pending_payment → awaiting_deposit → paid → partially_issued → issued,
+plus cancelled (unpaid), expired (deposit never came), refund_pending → refunded.
+Transitions lock the order row (``select_for_update``) so that two of them racing on one
+order run one after the other and the second sees the first's result; check constraints
+on the table back the rules that must never break. Rows are always locked in the same
+order: order, then its payment, then a deposit notification.
+
+Money that arrives but cannot pay its order (wrong amount, after expiry or cancel, a second
+deposit) is recorded as a ``DepositNotification`` with ``refund_status=required`` and an
+order event; an operator returns it and marks it done (``deposit_refund_complete``).
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from bizshop.billing import errors
+from bizshop.billing.gateways import get_gateway
+from bizshop.billing.gateways.base import DepositNotice, InvalidNotification, PaymentDeclined
+from bizshop.billing.gateways.sandbox import SandboxGateway
+from bizshop.billing.models import (
+    DepositNotification,
+    DepositOutcome,
+    DepositRefundStatus,
+    Order,
+    OrderEvent,
+    OrderStatus,
+    Payment,
+    PaymentMethod,
+    PaymentStatus,
+)
+from bizshop.billing.selectors import order_price
+from bizshop.core.models import IdempotencyRecord
+from bizshop.partners.models import Partner
+from bizshop.webhooks.models import WebhookEvent
+from bizshop.webhooks.services import webhook_emit
+
+logger = logging.getLogger(__name__)
+
+REFUNDABLE = {OrderStatus.PAID}
+# The order events partners can also receive as webhooks (sent after the transaction commits).
+WEBHOOK_FOR_EVENT = {
+    OrderEvent.Kind.PAYMENT_APPROVED: WebhookEvent.ORDER_PAID,
+    OrderEvent.Kind.DEPOSIT_RECEIVED: WebhookEvent.ORDER_PAID,
+    OrderEvent.Kind.REFUND_COMPLETED: WebhookEvent.REFUND_COMPLETED,
+}
+ISSUABLE = {OrderStatus.PAID, OrderStatus.PARTIALLY_ISSUED, OrderStatus.ISSUED}
+UNPAID = {OrderStatus.PENDING_PAYMENT, OrderStatus.AWAITING_DEPOSIT}
+# API.md: an Idempotency-Key is remembered this long.
+IDEMPOTENCY_KEY_TTL = timedelta(hours=24)
+
+
+def _event(order: Order, kind: OrderEvent.Kind, *, actor: Any = None, **data: Any) -> None:
+    OrderEvent.objects.create(order=order, kind=kind, data=data, actor=actor)
+    webhook = WEBHOOK_FOR_EVENT.get(kind)
+    if webhook is not None:
+        webhook_emit(
+            partner_id=order.partner_id,
+            event=webhook,
+            data={"order_id": order.pk, "status": order.status, "total_amount": order.total_amount, **data},
+        )
+
+
+def _lock_order(*, order_id: int, partner: Partner | None) -> Order:
+    """The order row, locked for this transaction; 404 when it is not the partner's."""
+    queryset = Order.objects.select_for_update()
+    if partner is not None:
+        queryset = queryset.filter(partner=partner)
+    order = queryset.filter(pk=order_id).first()
+    if order is None:
+        raise errors.ORDER_NOT_FOUND()
+    return order
+
+
+def _refuse(order: Order, action: str) -> None:
+    raise errors.INVALID_STATE(status=order.status, action=action)
+
+
+@transaction.atomic
+def order_create(*, partner: Partner, emoticon_id: int, period_days: int, quantity: int) -> Order:
+    price = order_price(emoticon_id=emoticon_id, period_days=period_days, quantity=quantity)
+    order = Order.objects.create(
+        partner=partner,
+        emoticon=price.emoticon,
+        emoticon_title=price.emoticon.title,
+        period_days=period_days,
+        quantity=quantity,
+        unit_price=price.unit_price,
+        supply_amount=price.amounts.supply,
+        vat_amount=price.amounts.vat,
+        total_amount=price.amounts.total,
+    )
+    _event(order, OrderEvent.Kind.CREATED, quantity=quantity, total_amount=price.amounts.total)
+    return order
+
+
+@transaction.atomic
+def order_pay_by_card(*, order_id: int, partner: Partner, card_token: str) -> Order:
+    # The lock is held across the PG call on purpose: a second payment of the same order
+    # waits and then finds it paid, so a card is never charged twice for one order.
+    order = _lock_order(order_id=order_id, partner=partner)
+    if order.status != OrderStatus.PENDING_PAYMENT:
+        _refuse(order, "pay")
+    gateway = get_gateway()
+    try:
+        approval = gateway.approve_card(amount=order.total_amount, card_token=card_token, order_reference=str(order.pk))
+    except PaymentDeclined as exc:
+        logger.info("card declined for order %s: %s", order.pk, exc.reason)
+        raise errors.PAYMENT_DECLINED(reason=exc.reason) from exc
+    Payment.objects.create(
+        order=order,
+        method=PaymentMethod.CARD,
+        status=PaymentStatus.APPROVED,
+        amount=order.total_amount,
+        gateway=gateway.name,
+        gateway_transaction_id=approval.transaction_id,
+        approved_at=approval.approved_at,
+    )
+    order.status = OrderStatus.PAID
+    order.paid_at = approval.approved_at
+    order.save(update_fields=["status", "paid_at"])
+    _event(order, OrderEvent.Kind.PAYMENT_APPROVED, amount=order.total_amount)
+    return order
+
+
+@transaction.atomic
+def order_open_virtual_account(*, order_id: int, partner: Partner) -> Order:
+    order = _lock_order(order_id=order_id, partner=partner)
+    if order.status != OrderStatus.PENDING_PAYMENT:
+        _refuse(order, "pay")
+    gateway = get_gateway()
+    due_at = timezone.now() + timedelta(days=settings.VIRTUAL_ACCOUNT_DUE_DAYS)
+    account = gateway.open_virtual_account(amount=order.total_amount, order_reference=str(order.pk), due_at=due_at)
+    Payment.objects.create(
+        order=order,
+        method=PaymentMethod.VIRTUAL_ACCOUNT,
+        status=PaymentStatus.AWAITING_DEPOSIT,
+        amount=order.total_amount,
+        gateway=gateway.name,
+        gateway_transaction_id=account.transaction_id,
+        bank=account.bank,
+        account_number=account.account_number,
+        due_at=account.due_at,
+    )
+    order.status = OrderStatus.AWAITING_DEPOSIT
+    order.save(update_fields=["status"])
+    _event(
+        order,
+        OrderEvent.Kind.VIRTUAL_ACCOUNT_OPENED,
+        amount=order.total_amount,
+        bank=account.bank,
+        due_at=account.due_at.isoformat(),
+    )
+    return order
+
+
+def payment_deposit_receive(*, body: bytes, signature: str) -> DepositNotification:
+    """A deposit notification (입금 통지) from the PG: verified, recorded once, applied if it can be.
+
+    Refused (``invalid_notification``, nothing written): a bad signature, an unreadable body,
+    an account the shop never opened. Recorded, then refused: a wrong amount (the account
+    was opened for exactly the order's total). Recorded and acknowledged: the deposit that
+    pays the order, and money for an account that no longer awaits it (expired, cancelled,
+    already paid), flagged for an operator refund. A replayed notification id is ignored.
+    """
+    try:
+        notice = get_gateway().verify_deposit_notification(body=body, signature=signature)
+    except InvalidNotification as exc:
+        logger.warning("deposit notification refused: %s", exc)
+        raise errors.INVALID_NOTIFICATION(reason=str(exc)) from exc
+    with transaction.atomic():
+        notification = _deposit_apply(notice)
+    if notification.outcome == DepositOutcome.WRONG_AMOUNT:
+        # Raised after the commit, so that the notice and its outcome stay for the operator.
+        raise errors.INVALID_NOTIFICATION(reason=DepositOutcome.WRONG_AMOUNT.value)
+    return notification
+
+
+def _deposit_apply(notice: DepositNotice) -> DepositNotification:
+    """Record a verified notice once and apply it if it pays its order."""
+    found = (
+        Payment.objects.filter(
+            method=PaymentMethod.VIRTUAL_ACCOUNT,
+            gateway_transaction_id=notice.transaction_id,
+            account_number=notice.account_number,
+        )
+        .values_list("pk", "order_id")
+        .first()
+    )
+    if found is None:
+        logger.warning("deposit notification %s for unknown account %s", notice.notification_id, notice.transaction_id)
+        raise errors.INVALID_NOTIFICATION(reason="unknown_account")
+    # The order row first, then the payment: the order every transition locks them in, so a
+    # cancel or refund racing this deposit waits for it instead of deadlocking with it.
+    order = _lock_order(order_id=found[1], partner=None)
+    payment = Payment.objects.select_for_update().get(pk=found[0])
+    replayed = DepositNotification.objects.filter(notification_id=notice.notification_id).first()
+    if replayed is not None:
+        logger.info("deposit notification %s replayed: ignored", notice.notification_id)
+        return replayed
+    awaiting = order.status == OrderStatus.AWAITING_DEPOSIT and payment.status == PaymentStatus.AWAITING_DEPOSIT
+    if awaiting and payment.due_at is not None and notice.deposited_at > payment.due_at:
+        # The deadline passed before the money came; the periodic task has not caught up yet.
+        _expire_locked(order)
+        payment.refresh_from_db()
+        awaiting = False
+    if not awaiting:
+        outcome = DepositOutcome.NOT_AWAITING
+    elif notice.amount != payment.amount:
+        outcome = DepositOutcome.WRONG_AMOUNT
+    else:
+        outcome = DepositOutcome.APPLIED
+    applied = outcome == DepositOutcome.APPLIED
+    refund_status = DepositRefundStatus.NOT_NEEDED if applied else DepositRefundStatus.REQUIRED
+    try:
+        with transaction.atomic():
+            notification = DepositNotification.objects.create(
+                notification_id=notice.notification_id,
+                payment=payment,
+                amount=notice.amount,
+                deposited_at=notice.deposited_at,
+                outcome=outcome,
+                order_status=order.status,
+                refund_status=refund_status,
+            )
+    except IntegrityError:
+        # The same id for another account (two orders' locks do not serialise them): still a replay.
+        logger.warning("deposit notification %s replayed for another account: ignored", notice.notification_id)
+        return DepositNotification.objects.get(notification_id=notice.notification_id)
+    if not applied:
+        logger.warning(
+            "deposit notification %s of %s for order %s (%s, expecting %s): %s, flagged for refund",
+            notice.notification_id,
+            notice.amount,
+            order.pk,
+            order.status,
+            payment.amount,
+            outcome,
+        )
+        _event(order, OrderEvent.Kind.UNAPPLIED_DEPOSIT, amount=notice.amount, outcome=outcome.value)
+        return notification
+    payment.status = PaymentStatus.APPROVED
+    payment.approved_at = notice.deposited_at
+    payment.save(update_fields=["status", "approved_at"])
+    order.status = OrderStatus.PAID
+    order.paid_at = notice.deposited_at
+    order.save(update_fields=["status", "paid_at"])
+    _event(order, OrderEvent.Kind.DEPOSIT_RECEIVED, amount=notice.amount)
+    return notification
+
+
+def sandbox_deposit_send(*, order_id: int, partner: Partner) -> Order:
+    """Sandbox only: make the sandbox PG send the deposit notification for this order."""
+    gateway = get_gateway()
+    if not isinstance(gateway, SandboxGateway):
+        raise errors.SANDBOX_ONLY()
+    order = Order.objects.filter(pk=order_id, partner=partner).first()
+    if order is None:
+        raise errors.ORDER_NOT_FOUND()
+    payment = order.payments.filter(status=PaymentStatus.AWAITING_DEPOSIT).first()
+    if payment is None or order.status != OrderStatus.AWAITING_DEPOSIT:
+        _refuse(order, "deposit")
+        raise AssertionError  # unreachable: _refuse raises
+    body, signature = gateway.deposit_notification(
+        transaction_id=payment.gateway_transaction_id, account_number=payment.account_number, amount=payment.amount
+    )
+    payment_deposit_receive(body=body, signature=signature)
+    order.refresh_from_db()
+    return order
+
+
+def _close_virtual_accounts(order: Order, *, status: PaymentStatus, now: datetime) -> None:
+    """The order's open virtual account stops taking money, here and at the PG."""
+    gateway = get_gateway()
+    for payment in order.payments.select_for_update().filter(status=PaymentStatus.AWAITING_DEPOSIT):
+        gateway.close_virtual_account(transaction_id=payment.gateway_transaction_id)
+        payment.status = status
+        payment.cancelled_at = now
+        payment.save(update_fields=["status", "cancelled_at"])
+
+
+@transaction.atomic
+def order_cancel(*, order_id: int, partner: Partner) -> Order:
+    order = _lock_order(order_id=order_id, partner=partner)
+    if order.status not in UNPAID:
+        _refuse(order, "cancel")
+    _close_virtual_accounts(order, status=PaymentStatus.CANCELLED, now=timezone.now())
+    order.status = OrderStatus.CANCELLED
+    order.save(update_fields=["status"])
+    _event(order, OrderEvent.Kind.CANCELLED)
+    return order
+
+
+def _expire_locked(order: Order) -> None:
+    _close_virtual_accounts(order, status=PaymentStatus.EXPIRED, now=timezone.now())
+    order.status = OrderStatus.EXPIRED
+    order.save(update_fields=["status"])
+    _event(order, OrderEvent.Kind.EXPIRED)
+
+
+def order_expire_overdue(*, now: datetime | None = None) -> int:
+    """입금기한 만료: expire orders whose virtual-account deposit did not arrive by the due date.
+
+    One transaction per order, so one order's trouble (a PG error closing its account)
+    neither holds nor undoes the others; safe to run twice or concurrently.
+    """
+    now = now or timezone.now()
+    overdue = (
+        Payment.objects.filter(status=PaymentStatus.AWAITING_DEPOSIT, due_at__lt=now)
+        .order_by("order_id")
+        .values_list("order_id", flat=True)
+    )
+    expired = 0
+    for order_id in list(overdue):
+        with transaction.atomic():
+            order = Order.objects.select_for_update().filter(pk=order_id).first()
+            if order is None or order.status != OrderStatus.AWAITING_DEPOSIT:
+                continue  # paid or cancelled meanwhile
+            _expire_locked(order)
+            expired += 1
+    if expired:
+        logger.info("expired %s orders whose deposit did not arrive", expired)
+    return expired
+
+
+@transaction.atomic
+def order_refund(*, order_id: int, partner: Partner) -> Order:
+    """취소/환불: only while no code of the order is issued; card at once, transfer by an operator."""
+    order = _lock_order(order_id=order_id, partner=partner)
+    if order.issued_quantity > 0:
+        raise errors.CODES_ALREADY_ISSUED(issued_quantity=order.issued_quantity)
+    if order.status not in REFUNDABLE:
+        _refuse(order, "refund")
+    payment = order.payments.select_for_update().get(status=PaymentStatus.APPROVED)
+    now = timezone.now()
+    _event(order, OrderEvent.Kind.REFUND_REQUESTED, amount=payment.amount)
+    if payment.method == PaymentMethod.CARD:
+        # Raises (and rolls everything back) when the PG does not cancel the approval.
+        get_gateway().cancel_card(transaction_id=payment.gateway_transaction_id, amount=payment.amount)
+        payment.status = PaymentStatus.CANCELLED
+        payment.cancelled_at = now
+        payment.save(update_fields=["status", "cancelled_at"])
+        order.status = OrderStatus.REFUNDED
+        order.refunded_at = now
+        _event(order, OrderEvent.Kind.REFUND_COMPLETED, amount=payment.amount)
+    else:
+        order.status = OrderStatus.REFUND_PENDING
+    order.save(update_fields=["status", "refunded_at"])
+    return order
+
+
+@transaction.atomic
+def order_refund_complete(*, order_id: int, operator: Any = None) -> Order:
+    """Operator: the bank transfer of a virtual-account refund (환불 계좌이체) is done."""
+    order = _lock_order(order_id=order_id, partner=None)
+    if order.status != OrderStatus.REFUND_PENDING:
+        _refuse(order, "refund_complete")
+    now = timezone.now()
+    payment = order.payments.select_for_update().get(status=PaymentStatus.APPROVED)
+    payment.status = PaymentStatus.CANCELLED
+    payment.cancelled_at = now
+    payment.save(update_fields=["status", "cancelled_at"])
+    order.status = OrderStatus.REFUNDED
+    order.refunded_at = now
+    order.save(update_fields=["status", "refunded_at"])
+    _event(order, OrderEvent.Kind.REFUND_COMPLETED, actor=operator, amount=payment.amount)
+    return order
+
+
+def deposit_refund_complete(*, notification_id: int, operator: Any) -> DepositNotification:
+    """Operator: money that could not pay its order was sent back (환불 처리 완료)."""
+    with transaction.atomic():
+        order_id = (
+            DepositNotification.objects.filter(pk=notification_id).values_list("payment__order_id", flat=True).first()
+        )
+        order = _lock_order(order_id=order_id, partner=None) if order_id is not None else None
+        notification = DepositNotification.objects.select_for_update().filter(pk=notification_id).first()
+        if notification is None:
+            raise errors.DEPOSIT_NOT_FOUND()
+        if notification.refund_status != DepositRefundStatus.REQUIRED:
+            raise errors.DEPOSIT_REFUND_NOT_REQUIRED(refund_status=notification.refund_status)
+        notification.refund_status = DepositRefundStatus.COMPLETED
+        notification.refund_completed_at = timezone.now()
+        notification.refund_completed_by = operator
+        notification.save(update_fields=["refund_status", "refund_completed_at", "refund_completed_by"])
+        if order is not None:
+            _event(order, OrderEvent.Kind.UNAPPLIED_DEPOSIT_REFUNDED, actor=operator, amount=notification.amount)
+    return notification
+
+
+def idempotency_keys_purge(*, now: datetime | None = None) -> int:
+    """Forget Idempotency-Keys older than 24 hours (API.md); returns how many went."""
+    cutoff = (now or timezone.now()) - IDEMPOTENCY_KEY_TTL
+    deleted, _ = IdempotencyRecord.objects.filter(created_at__lt=cutoff).delete()
+    return deleted
+
+
+def order_reserve_issuance(*, order_id: int, partner: Partner, quantity: int | None) -> tuple[Order, int]:
+    """Commit ``quantity`` units (default: all remaining) of a paid order to issuance.
+
+    Must run inside the caller's transaction (the issuance row is created in it too). From
+    here on the order counts as issued, so a refund racing this call either wins before it
+    (and this one sees ``refunded``) or loses after it (and sees ``issued_quantity > 0``).
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("order_reserve_issuance must run inside a transaction")
+    order = _lock_order(order_id=order_id, partner=partner)
+    if order.status not in ISSUABLE:
+        _refuse(order, "issue")
+    remaining = order.remaining_quantity
+    units = remaining if quantity is None else quantity
+    if units < 1 or units > remaining:
+        raise errors.QUANTITY_EXCEEDS_REMAINING(requested=quantity, remaining=remaining)
+    order.issued_quantity += units
+    order.status = OrderStatus.ISSUED if order.issued_quantity == order.quantity else OrderStatus.PARTIALLY_ISSUED
+    order.save(update_fields=["issued_quantity", "status"])
+    _event(order, OrderEvent.Kind.ISSUANCE_REQUESTED, quantity=units)
+    return order, units

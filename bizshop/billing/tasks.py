@@ -1,0 +1,18 @@
+"""Periodic billing tasks; each takes no state but the database and is safe to run twice."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from bizshop.billing.services import idempotency_keys_purge, order_expire_overdue
+
+
+@shared_task
+def order_expire_overdue_task() -> int:
+    return order_expire_overdue()
+
+
+@shared_task
+def idempotency_keys_purge_task() -> int:
+    """Every billing POST honours Idempotency-Key; keys are kept 24 hours (API.md)."""
+    return idempotency_keys_purge()

@@ -1,0 +1,16 @@
+"""마이페이지: the partner's orders."""
+
+from django.urls import path
+
+from bizshop.billing import views
+
+app_name = "billing"
+urlpatterns = [
+    path("orders/", views.order_list, name="order-list"),
+    path("orders/new/", views.order_create, name="order-create"),
+    path("orders/<int:order_id>/", views.order_detail, name="order-detail"),
+    path("orders/<int:order_id>/statement.pdf", views.order_statement_pdf, name="order-statement-pdf"),
+    path("orders/<int:order_id>/receipt.pdf", views.order_receipt_pdf, name="order-receipt-pdf"),
+    path("quote.pdf", views.quote_pdf, name="quote-pdf"),
+    path("orders/<int:order_id>/<str:action>/", views.order_action, name="order-action"),
+]

@@ -1,0 +1,268 @@
+"""마이페이지 portal pages of orders: 구매내역, an order with its payments and codes, and the order actions.
+
+Every action calls exactly one service; an ``ApplicationError`` becomes a message on the page
+carrying the same Korean text the API gives. Another partner's order is a 404, as in the API.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from bizshop.billing import documents, errors, selectors, services
+from bizshop.billing.forms import CardPaymentForm, IssueForm, OrderFilterForm, OrderForm, QuoteForm
+from bizshop.billing.gateways import get_gateway
+from bizshop.billing.gateways.sandbox import SandboxGateway
+from bizshop.billing.models import Order, OrderStatus
+from bizshop.catalog.selectors import emoticon_list_on_sale
+from bizshop.catalog.views import emoticon_detail_context
+from bizshop.codes import selectors as code_selectors
+from bizshop.codes import services as code_services
+from bizshop.codes.crypto import get_keyring
+from bizshop.codes.format import display as display_code
+from bizshop.codes.models import CodeStatus
+from bizshop.core.errors import ApplicationError
+from bizshop.partners.models import Partner
+from bizshop.partners.selectors import partner_for_user
+
+ORDER_PAGE_SIZE = 20
+CODES_SHOWN = 50
+# Up to this many codes the workbook is made while the partner waits; beyond, in the background.
+XLSX_DIRECT_LIMIT = 100_000
+# Which field of the order form a refusal of order_create is about.
+ORDER_ERROR_FIELDS = {"invalid_period": "period_days", "quantity_out_of_range": "quantity"}
+
+PartnerView = Callable[..., HttpResponseBase]
+
+
+def partner_member_required(view: PartnerView) -> Callable[..., HttpResponseBase]:
+    """Signed-in members of an active partner only; the view receives that partner after the request."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        partner = partner_for_user(user=request.user)  # type: ignore[arg-type]
+        if partner is None:
+            raise Http404(_("파트너 회원만 이용할 수 있습니다."))
+        return view(request, partner, *args, **kwargs)
+
+    return login_required(wrapper)
+
+
+def _order_or_404(partner: Partner, order_id: int) -> Order:
+    try:
+        return selectors.order_get_for_partner(partner=partner, order_id=order_id)
+    except ApplicationError as exc:
+        raise Http404(str(exc.message)) from exc
+
+
+def _is_sandbox() -> bool:
+    return isinstance(get_gateway(), SandboxGateway)
+
+
+@partner_member_required
+def order_list(request: HttpRequest, partner: Partner) -> HttpResponse:
+    filter_form = OrderFilterForm(request.GET or None)
+    orders = selectors.order_list_for_partner(partner=partner).order_by("-id")
+    if filter_form.is_valid() and filter_form.cleaned_data["status"]:
+        orders = orders.filter(status=filter_form.cleaned_data["status"])
+    page = Paginator(orders, ORDER_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "billing/order_list.html", {"page": page, "filter_form": filter_form})
+
+
+@require_POST
+@partner_member_required
+def order_create(request: HttpRequest, partner: Partner) -> HttpResponse:
+    form = OrderForm(request.POST)
+    if form.is_valid():
+        try:
+            order = services.order_create(
+                partner=partner,
+                emoticon_id=form.cleaned_data["emoticon_id"],
+                period_days=form.cleaned_data["period_days"],
+                quantity=form.cleaned_data["quantity"],
+            )
+        except ApplicationError as exc:
+            if exc.code not in ORDER_ERROR_FIELDS:
+                # The emoticon itself cannot be bought (gone or off sale): nothing to correct in the form.
+                messages.error(request, str(exc.message))
+                return redirect("catalog:home")
+            form.add_error(ORDER_ERROR_FIELDS[exc.code], str(exc.message))
+        else:
+            messages.success(request, _("주문이 생성되었습니다. 결제를 진행해 주세요."))
+            return redirect("billing:order-detail", order_id=order.pk)
+    emoticon_id = form.cleaned_data.get("emoticon_id")
+    emoticon = emoticon_list_on_sale().filter(pk=emoticon_id).first() if emoticon_id else None
+    if emoticon is None:
+        raise Http404(_("이모티콘을 찾을 수 없습니다."))
+    form.show_for(emoticon)
+    return render(request, "catalog/emoticon_detail.html", emoticon_detail_context(request, emoticon, form))
+
+
+@partner_member_required
+def order_detail(request: HttpRequest, partner: Partner, order_id: int) -> HttpResponse:
+    order = _order_or_404(partner, order_id)
+    codes = code_selectors.code_list_for_order(order=order)
+    keyring = get_keyring()
+    shown_codes = [
+        {
+            "code": display_code(keyring.decrypt(code.key_id, code.ciphertext)),
+            "status": CodeStatus(code_selectors.code_effective_status(code)).label,
+            "registration_deadline": code.issuance.registration_deadline,
+            "registered_at": code.registered_at,
+        }
+        for code in codes.order_by("id")[:CODES_SHOWN]
+    ]
+    issuances = list(code_selectors.issuance_list_for_order(order=order))
+    issuable = order.status in services.ISSUABLE
+    context = {
+        "order": order,
+        "events": selectors.order_event_list(order=order),
+        "has_paid_documents": order.paid_at is not None,
+        "can_quote": order.status == OrderStatus.PENDING_PAYMENT,
+        "virtual_account": (
+            selectors.order_virtual_account(order=order) if order.status == OrderStatus.AWAITING_DEPOSIT else None
+        ),
+        "issuances": issuances,
+        "codes": shown_codes,
+        "codes_count": sum(issuance.issued_count for issuance in issuances),
+        "registered_count": codes.filter(status=CodeStatus.REGISTERED).count(),
+        "sandbox": _is_sandbox(),
+        "can_pay": order.status == OrderStatus.PENDING_PAYMENT,
+        "can_sandbox_deposit": order.status == OrderStatus.AWAITING_DEPOSIT and _is_sandbox(),
+        "can_cancel": order.status in services.UNPAID,
+        "can_issue": issuable and order.remaining_quantity > 0,
+        "can_refund": order.status in services.REFUNDABLE and order.issued_quantity == 0,
+        # The refusal the refund service would give, shown before anyone presses a button.
+        "refund_refusal": errors.CODES_ALREADY_ISSUED.message if issuable and order.issued_quantity else None,
+        "card_form": CardPaymentForm(),
+        "xlsx_direct": order.issued_quantity <= XLSX_DIRECT_LIMIT,
+        "exports": code_selectors.code_export_list_for_order(order=order)[:10],
+    }
+    return render(request, "billing/order_detail.html", context)
+
+
+class _Unreadable(Exception):
+    """The action's input could not be parsed, so no service was called."""
+
+
+def _pay_card(request: HttpRequest, partner: Partner, order: Order) -> str:
+    # The token goes to the PG as typed: approving or declining it is the gateway's call, not the form's.
+    services.order_pay_by_card(order_id=order.pk, partner=partner, card_token=request.POST.get("card_token", ""))
+    return _("카드 결제가 완료되었습니다.")
+
+
+def _pay_virtual_account(request: HttpRequest, partner: Partner, order: Order) -> str:
+    services.order_open_virtual_account(order_id=order.pk, partner=partner)
+    return _("가상계좌가 발급되었습니다. 입금기한 안에 입금해 주세요.")
+
+
+def _sandbox_deposit(request: HttpRequest, partner: Partner, order: Order) -> str:
+    services.sandbox_deposit_send(order_id=order.pk, partner=partner)
+    return _("입금이 확인되어 결제가 완료되었습니다.")
+
+
+def _issue(request: HttpRequest, partner: Partner, order: Order) -> str:
+    form = IssueForm(request.POST)
+    if not form.is_valid():
+        raise _Unreadable(form.errors["quantity"][0])
+    issuance = code_services.issuance_start(order_id=order.pk, partner=partner, quantity=form.cleaned_data["quantity"])
+    return _("일련번호 %(count)s개 발급을 요청했습니다.") % {"count": f"{issuance.quantity:,}"}
+
+
+def _refund(request: HttpRequest, partner: Partner, order: Order) -> str:
+    refunded = services.order_refund(order_id=order.pk, partner=partner)
+    if refunded.status == OrderStatus.REFUND_PENDING:
+        return _("환불 요청이 접수되었습니다. 입금하신 계좌로 환불해 드립니다.")
+    return _("환불이 완료되었습니다.")
+
+
+def _cancel(request: HttpRequest, partner: Partner, order: Order) -> str:
+    services.order_cancel(order_id=order.pk, partner=partner)
+    return _("주문이 취소되었습니다.")
+
+
+ORDER_ACTIONS: dict[str, Callable[[HttpRequest, Partner, Order], str]] = {
+    "pay_card": _pay_card,
+    "pay_virtual_account": _pay_virtual_account,
+    "sandbox_deposit": _sandbox_deposit,
+    "issue": _issue,
+    "refund": _refund,
+    "cancel": _cancel,
+}
+
+
+@require_POST
+@partner_member_required
+def order_action(request: HttpRequest, partner: Partner, order_id: int, action: str) -> HttpResponse:
+    run = ORDER_ACTIONS.get(action)
+    if run is None:
+        raise Http404(_("알 수 없는 요청입니다."))
+    order = _order_or_404(partner, order_id)
+    try:
+        done = run(request, partner, order)
+    except ApplicationError as exc:
+        if exc.status == 404:
+            raise Http404(str(exc.message)) from exc
+        messages.error(request, str(exc.message))
+    except _Unreadable as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, done)
+    return redirect(reverse("billing:order-detail", kwargs={"order_id": order.pk}))
+
+
+def _pdf_download(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _paid_document(request: HttpRequest, partner: Partner, order_id: int, render: Callable[..., bytes]) -> HttpResponse:
+    order = _order_or_404(partner, order_id)
+    try:
+        content = render(order=order)
+    except ApplicationError:
+        messages.error(request, _("결제가 끝난 주문만 거래명세서와 영수증을 받을 수 있습니다."))
+        return redirect("billing:order-detail", order_id=order.pk)
+    return _pdf_download(content, f"bizshop-order-{order.pk}-{render.__name__.removesuffix('_pdf')}.pdf")
+
+
+@partner_member_required
+def order_statement_pdf(request: HttpRequest, partner: Partner, order_id: int) -> HttpResponse:
+    """거래명세서 PDF."""
+    return _paid_document(request, partner, order_id, documents.statement_pdf)
+
+
+@partner_member_required
+def order_receipt_pdf(request: HttpRequest, partner: Partner, order_id: int) -> HttpResponse:
+    """영수증 PDF."""
+    return _paid_document(request, partner, order_id, documents.receipt_pdf)
+
+
+@partner_member_required
+def quote_pdf(request: HttpRequest, partner: Partner) -> HttpResponse:
+    """견적서 PDF for ?emoticon_id=&period_days=&quantity=, priced exactly as an order would be."""
+    form = QuoteForm(request.GET)
+    if not form.is_valid():
+        messages.error(request, _("견적서를 만들 이모티콘, 사용기간, 수량을 확인해 주세요."))
+        return redirect("catalog:home")
+    try:
+        price = selectors.order_price(**form.cleaned_data)
+    except ApplicationError as exc:
+        messages.error(request, str(exc.message))
+        return redirect("catalog:home")
+    return _pdf_download(
+        documents.quote_pdf(partner=partner, price=price),
+        f"bizshop-quote-{price.emoticon.pk}-{price.period_days}d-{price.quantity}.pdf",
+    )

@@ -1,0 +1,253 @@
+"""Operator views of the catalog: emoticons with both prices on one form, images checked and thumbnailed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.forms import BaseInlineFormSet
+from django.http import HttpRequest
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+
+from bizshop.catalog import services
+from bizshop.catalog.images import image_validate
+from bizshop.catalog.models import Emoticon, EmoticonImage, EmoticonPriceHistory, RankingEntry, SalesDaily
+from bizshop.core.errors import ApplicationError
+
+
+def _checked_image(upload: Any) -> Any:
+    """Form-side use of the service's image rule, so the admin shows the same message next to the field."""
+    if upload:
+        try:
+            image_validate(upload)
+        except ApplicationError as exc:
+            raise forms.ValidationError(str(exc.message), code=exc.code) from exc
+    return upload
+
+
+class EmoticonAdminForm(forms.ModelForm[Emoticon]):
+    price_30 = forms.IntegerField(label="30일 단가(원, VAT 별도)", min_value=1, required=False)
+    price_60 = forms.IntegerField(label="60일 단가(원, VAT 별도)", min_value=1, required=False)
+
+    class Meta:
+        model = Emoticon
+        fields = [
+            "title",
+            "creator",
+            "description",
+            "representative_image",
+            "on_sale",
+            "min_quantity",
+            "max_quantity",
+        ]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            for price in self.instance.prices.all():
+                self.fields[f"price_{price.period_days}"].initial = price.unit_price
+
+    def clean_representative_image(self) -> Any:
+        return _checked_image(self.cleaned_data.get("representative_image"))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        low, high = data.get("min_quantity"), data.get("max_quantity")
+        if low is not None and high is not None and high < low:
+            self.add_error("max_quantity", "최대 구매수량은 최소 구매수량 이상이어야 합니다.")
+        if data.get("on_sale") and not (data.get("price_30") or data.get("price_60")):
+            self.add_error("on_sale", "판매하려면 30일 또는 60일 단가를 하나 이상 입력해 주세요.")
+        return data
+
+
+class EmoticonImageForm(forms.ModelForm[EmoticonImage]):
+    class Meta:
+        model = EmoticonImage
+        fields = ["image", "position"]
+
+    def clean_image(self) -> Any:
+        return _checked_image(self.cleaned_data.get("image"))
+
+
+class EmoticonImageInline(admin.TabularInline[EmoticonImage, Emoticon]):
+    model = EmoticonImage
+    form = EmoticonImageForm
+    extra = 1
+    fields = ("preview", "image", "position")
+    readonly_fields = ("preview",)
+
+    @admin.display(description="미리보기")
+    def preview(self, image: EmoticonImage) -> str:
+        if not image.pk or not image.thumbnail:
+            return "-"
+        return format_html('<img src="{}" alt="" style="max-height:60px">', image.thumbnail.url)
+
+
+@admin.register(Emoticon)
+class EmoticonAdmin(admin.ModelAdmin[Emoticon]):
+    form = EmoticonAdminForm
+    list_display = ("id", "thumbnail", "title", "creator", "price_list", "on_sale", "min_quantity", "max_quantity")
+    list_display_links = ("id", "title")
+    list_filter = ("on_sale",)
+    search_fields = ("title", "creator")
+    inlines = [EmoticonImageInline]
+    actions = ["start_sale", "stop_sale"]
+    readonly_fields = ("thumbnail", "price_history_table")
+    fieldsets = (
+        (None, {"fields": ("title", "creator", "description")}),
+        ("대표이미지", {"fields": ("thumbnail", "representative_image")}),
+        ("판매", {"fields": ("on_sale", "price_30", "price_60", "min_quantity", "max_quantity")}),
+        ("가격 변경 이력", {"fields": ("price_history_table",)}),
+    )
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Emoticon]:
+        return super().get_queryset(request).prefetch_related("prices")
+
+    @admin.display(description="썸네일")
+    def thumbnail(self, emoticon: Emoticon) -> str:
+        if not emoticon.representative_thumbnail:
+            return "-"
+        return format_html('<img src="{}" alt="" style="max-height:48px">', emoticon.representative_thumbnail.url)
+
+    @admin.display(description="단가")
+    def price_list(self, emoticon: Emoticon) -> str:
+        prices = sorted(emoticon.prices.all(), key=lambda price: price.period_days)
+        return " · ".join(f"{price.period_days}일 {price.unit_price:,}원" for price in prices) or "-"
+
+    @admin.display(description="가격 변경 이력")
+    def price_history_table(self, emoticon: Emoticon) -> SafeString | str:
+        rows = EmoticonPriceHistory.objects.filter(emoticon=emoticon).select_related("changed_by")[:50]
+        if not emoticon.pk or not rows:
+            return "-"
+        body = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{}일</td><td>{}</td><td>{}원</td><td>{}</td></tr>",
+            (
+                (
+                    f"{row.changed_at:%Y-%m-%d %H:%M}",
+                    row.period_days,
+                    f"{row.previous_unit_price:,}원" if row.previous_unit_price else "-",
+                    f"{row.unit_price:,}",
+                    row.changed_by or "-",
+                )
+                for row in rows
+            ),
+        )
+        return format_html(
+            "<table><thead><tr><th>변경 시각</th><th>사용기간</th><th>이전 단가</th><th>새 단가</th>"
+            "<th>변경한 운영자</th></tr></thead><tbody>{}</tbody></table>",
+            body,
+        )
+
+    def save_model(self, request: HttpRequest, obj: Emoticon, form: forms.ModelForm[Emoticon], change: bool) -> None:
+        """Through the services, so that a changed price always leaves its history row."""
+        from bizshop.backoffice.models import OperatorAction
+        from bizshop.backoffice.services import operator_action_record
+
+        data = form.cleaned_data
+        fields = {name: data[name] for name in services.EMOTICON_FIELDS}
+        prices: dict[int, int | None] = {30: data.get("price_30"), 60: data.get("price_60")}
+        operator = request.user  # staff only: the admin site lets no one else in
+        if change:
+            services.emoticon_update(emoticon_id=obj.pk, operator=operator, prices=prices, **fields)  # type: ignore[arg-type]
+        else:
+            created = services.emoticon_create(
+                prices={period: price for period, price in prices.items() if price},
+                operator=operator,  # type: ignore[arg-type]
+                **fields,
+            )
+            obj.pk = created.pk
+            obj._state.adding = False
+        upload = data.get("representative_image")
+        if upload is False:
+            services.emoticon_representative_image_clear(emoticon_id=obj.pk)
+        elif "representative_image" in form.changed_data and upload:
+            services.emoticon_representative_image_set(emoticon_id=obj.pk, upload=upload)
+        obj.refresh_from_db()
+        operator_action_record(
+            operator=operator,  # type: ignore[arg-type]
+            kind=OperatorAction.Kind.EMOTICON_SAVED,
+            target=obj,
+            data={"created": not change, "changed": list(form.changed_data)},
+        )
+
+    def save_formset(
+        self, request: HttpRequest, form: Any, formset: BaseInlineFormSet[Any, Any, Any], change: bool
+    ) -> None:
+        # The admin's change message reads these three lists, which formset.save() would have set.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        deleted = set(formset.deleted_forms)
+        for image_form in formset.initial_forms:
+            if image_form in deleted:
+                formset.deleted_objects.append(image_form.instance)
+                image_form.instance.delete()
+            elif image_form.has_changed():
+                upload = image_form.cleaned_data["image"] if "image" in image_form.changed_data else None
+                updated = services.emoticon_image_update(
+                    image_id=image_form.instance.pk, position=image_form.cleaned_data["position"], upload=upload
+                )
+                formset.changed_objects.append((updated, image_form.changed_data))
+        for image_form in formset.extra_forms:
+            if image_form in deleted or not image_form.has_changed() or not image_form.cleaned_data.get("image"):
+                continue
+            added = services.emoticon_image_add(
+                emoticon_id=form.instance.pk,
+                upload=image_form.cleaned_data["image"],
+                position=image_form.cleaned_data.get("position"),
+            )
+            formset.new_objects.append(added)
+
+    @admin.action(description="선택한 이모티콘 판매 시작")
+    def start_sale(self, request: HttpRequest, queryset: QuerySet[Emoticon]) -> None:
+        self._set_on_sale(request, queryset, on_sale=True)
+
+    @admin.action(description="선택한 이모티콘 판매 중지")
+    def stop_sale(self, request: HttpRequest, queryset: QuerySet[Emoticon]) -> None:
+        self._set_on_sale(request, queryset, on_sale=False)
+
+    def _set_on_sale(self, request: HttpRequest, queryset: QuerySet[Emoticon], *, on_sale: bool) -> None:
+        for emoticon in queryset:
+            services.emoticon_update(emoticon_id=emoticon.pk, operator=request.user, on_sale=on_sale)  # type: ignore[arg-type]
+        self.message_user(request, f"{queryset.count()}개 이모티콘을 변경했습니다.", messages.SUCCESS)
+
+
+@admin.register(EmoticonPriceHistory)
+class EmoticonPriceHistoryAdmin(admin.ModelAdmin[EmoticonPriceHistory]):
+    list_display = ("emoticon", "period_days", "previous_unit_price", "unit_price", "changed_at", "changed_by")
+    list_filter = ("period_days",)
+    search_fields = ("emoticon__title",)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(RankingEntry)
+class RankingEntryAdmin(admin.ModelAdmin[RankingEntry]):
+    list_display = ("rank", "emoticon", "transactions", "units", "computed_at")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(SalesDaily)
+class SalesDailyAdmin(admin.ModelAdmin[SalesDaily]):
+    list_display = ("day", "emoticon", "transactions", "units", "supply_amount", "total_amount")
+    date_hierarchy = "day"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -1,0 +1,59 @@
+"""Catalog reads."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Max, Prefetch, Q, QuerySet, Sum
+
+from bizshop.catalog import errors
+from bizshop.catalog.models import Emoticon, EmoticonPrice, RankingEntry, UsagePeriod
+
+
+def emoticon_list_on_sale() -> QuerySet[Emoticon]:
+    return Emoticon.objects.filter(on_sale=True).prefetch_related(
+        Prefetch("prices", queryset=EmoticonPrice.objects.order_by("period_days"))
+    )
+
+
+def emoticon_search_on_sale(*, query: str) -> QuerySet[Emoticon]:
+    """Emoticons on sale whose title or creator contains ``query`` (any case); all of them when blank."""
+    emoticons = emoticon_list_on_sale()
+    query = query.strip()
+    if query:
+        emoticons = emoticons.filter(Q(title__icontains=query) | Q(creator__icontains=query))
+    return emoticons
+
+
+def emoticon_price_for_sale(*, emoticon_id: int, period_days: int) -> EmoticonPrice:
+    """The price an order would be made at, or the reason it cannot be bought."""
+    if period_days not in UsagePeriod.values:
+        raise errors.INVALID_PERIOD(period_days=period_days)
+    emoticon = Emoticon.objects.filter(pk=emoticon_id).first()
+    if emoticon is None:
+        raise errors.EMOTICON_NOT_FOUND(emoticon_id=emoticon_id)
+    price = EmoticonPrice.objects.filter(emoticon=emoticon, period_days=period_days).select_related("emoticon").first()
+    if not emoticon.on_sale or price is None:
+        raise errors.EMOTICON_NOT_ON_SALE(emoticon_id=emoticon_id)
+    return price
+
+
+def ranking_list() -> QuerySet[RankingEntry]:
+    """The stored TOP10 with each emoticon's prices in one more query (the API shows them)."""
+    return (
+        RankingEntry.objects.select_related("emoticon")
+        .prefetch_related(Prefetch("emoticon__prices", queryset=EmoticonPrice.objects.order_by("period_days")))
+        .order_by("rank")
+    )
+
+
+def catalog_fingerprint() -> str:
+    """Changes whenever what the catalog grid shows may have changed: the key of its cached fragment.
+
+    Services touch ``Emoticon.updated_at`` on every change (prices and images included); the
+    counts and the price sum also catch rows written around them (fixtures, shell).
+    """
+    emoticons = Emoticon.objects.aggregate(
+        count=Count("id"), on_sale=Count("id", filter=Q(on_sale=True)), changed=Max("updated_at")
+    )
+    prices = EmoticonPrice.objects.aggregate(count=Count("id"), last=Max("id"), total=Sum("unit_price"))
+    changed = emoticons["changed"].timestamp() if emoticons["changed"] else 0
+    return f"{emoticons['count']}.{emoticons['on_sale']}.{changed}.{prices['count']}.{prices['last']}.{prices['total']}"

@@ -1,0 +1,96 @@
+"""Portal pages of the catalog: the home page (TOP10 and the catalog) and an emoticon's page with its order form."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext_lazy as _
+
+from bizshop.billing.forms import OrderForm
+from bizshop.catalog.models import Emoticon, EmoticonPrice
+from bizshop.catalog.selectors import (
+    catalog_fingerprint,
+    emoticon_list_on_sale,
+    emoticon_search_on_sale,
+    ranking_list,
+)
+from bizshop.core.money import VAT_RATE_PERCENT, Amounts, amounts_for
+from bizshop.partners.selectors import partner_for_user
+
+CATALOG_PAGE_SIZE = 24
+# The grid of a catalog page is rendered once per catalog state (catalog_fingerprint), page and
+# language, and kept this long: rendering 24 cards costs more than everything else on the page.
+CATALOG_CACHE_SECONDS = 60
+
+# 대표이미지 이용 규칙: shown on every emoticon page (DESIGN.md, "Catalog").
+IMAGE_RULES = [
+    _("대표이미지는 원본 그대로 사용해야 하며, 자르기·색상 변경 등 변형할 수 없습니다."),
+    _("대표이미지는 경품 소개 용도로만 사용 가능합니다."),
+    _("인쇄 불가: 대표이미지를 인쇄물(전단지, 포스터 등)에 사용할 수 없습니다."),
+]
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()
+    page = Paginator(emoticon_search_on_sale(query=query), CATALOG_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "catalog/home.html",
+        {
+            "ranking": ranking_list(),
+            "page": page,
+            "query": query,
+            "catalog_fingerprint": catalog_fingerprint(),
+            "catalog_cache_seconds": CATALOG_CACHE_SECONDS,
+        },
+    )
+
+
+def emoticon_detail(request: HttpRequest, emoticon_id: int) -> HttpResponse:
+    emoticon = get_object_or_404(emoticon_list_on_sale(), pk=emoticon_id)
+    prices = list(emoticon.prices.all())
+    initial = {
+        "emoticon_id": emoticon.pk,
+        # "금액 계산" without JavaScript reloads this page with the chosen figures in the query string.
+        "period_days": _int_or_none(request.GET.get("period_days")) or (prices[0].period_days if prices else None),
+        "quantity": _int_or_none(request.GET.get("quantity")) or emoticon.min_quantity,
+    }
+    form = OrderForm(initial=initial, emoticon=emoticon)
+    return render(request, "catalog/emoticon_detail.html", emoticon_detail_context(request, emoticon, form))
+
+
+def emoticon_detail_context(request: HttpRequest, emoticon: Emoticon, form: OrderForm) -> dict[str, Any]:
+    """What the emoticon page shows; billing's order_create re-renders it with a refused form."""
+    prices = list(emoticon.prices.all())
+    return {
+        "emoticon": emoticon,
+        "prices": prices,
+        "image_rules": IMAGE_RULES,
+        "partner": partner_for_user(user=request.user),  # type: ignore[arg-type]
+        "form": form,
+        "preview": _preview(form, prices),
+        "unit_prices": {str(price.period_days): price.unit_price for price in prices},
+        "vat_rate_percent": VAT_RATE_PERCENT,
+    }
+
+
+def _preview(form: OrderForm, prices: list[EmoticonPrice]) -> dict[str, Any] | None:
+    """Unit price, supply, VAT and total of what the form holds, by the same money rule as the order."""
+    source = form.data if form.is_bound else form.initial
+    period_days = _int_or_none(source.get("period_days"))
+    quantity = _int_or_none(source.get("quantity"))
+    unit_price = next((price.unit_price for price in prices if price.period_days == period_days), None)
+    if unit_price is None or quantity is None or quantity < 0:
+        return None
+    amounts: Amounts = amounts_for(unit_price=unit_price, quantity=quantity)
+    return {"unit_price": unit_price, "quantity": quantity, "amounts": amounts}
+
+
+def _int_or_none(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None

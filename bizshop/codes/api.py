@@ -1,0 +1,270 @@
+"""Codes API: issuances, the order's codes, code lookup, and end users' registrations."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import FileResponse, HttpResponse, StreamingHttpResponse
+from django.urls import reverse
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import generics, serializers, status
+from rest_framework.authentication import BasicAuthentication, SessionAuthentication
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from bizshop.billing.selectors import order_get_for_partner
+from bizshop.codes import errors, export, guide, selectors, services
+from bizshop.codes import format as code_format
+from bizshop.codes.crypto import get_keyring
+from bizshop.codes.models import CodeExport, Issuance, Registration, SerialCode
+from bizshop.core.api import request_partner
+from bizshop.core.http import client_ip
+from bizshop.core.idempotency import idempotent
+from bizshop.core.schema import list_envelope
+
+
+class IssuanceSerializer(serializers.ModelSerializer[Issuance]):
+    class Meta:
+        model = Issuance
+        fields = ["id", "order_id", "status", "quantity", "issued_count", "registration_deadline", "created_at"]
+
+
+class IssuanceCreateSerializer(serializers.Serializer[Any]):
+    quantity = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+
+
+class CodeSerializer(serializers.ModelSerializer[SerialCode]):
+    code = serializers.SerializerMethodField()
+    status = serializers.SerializerMethodField()
+    registration_deadline = serializers.DateTimeField(source="issuance.registration_deadline")
+
+    class Meta:
+        model = SerialCode
+        fields = ["code", "status", "issuance_id", "registration_deadline", "registered_at"]
+
+    def get_code(self, code: SerialCode) -> str:
+        return code_format.display(get_keyring().decrypt(code.key_id, code.ciphertext))
+
+    def get_status(self, code: SerialCode) -> str:
+        return selectors.code_effective_status(code)
+
+
+class CodeInputSerializer(serializers.Serializer[Any]):
+    code = serializers.CharField(trim_whitespace=False, max_length=64)
+
+
+class RegistrationSerializer(serializers.ModelSerializer[Registration]):
+    title = serializers.CharField(source="emoticon.title")
+    usage_expired = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Registration
+        fields = ["emoticon_id", "title", "period_days", "registered_at", "usage_expires_at", "usage_expired"]
+
+    def get_usage_expired(self, registration: Registration) -> bool:
+        return registration.usage_expires_at <= timezone.now()
+
+
+class IssuanceListCreateApi(APIView):
+    @extend_schema(responses=list_envelope("IssuanceList", IssuanceSerializer()))
+    def get(self, request: Request, order_id: int) -> Response:
+        order = order_get_for_partner(partner=request_partner(request), order_id=order_id)
+        issuances = selectors.issuance_list_for_order(order=order)
+        return Response({"results": IssuanceSerializer(issuances, many=True).data, "next": None})
+
+    @extend_schema(request=IssuanceCreateSerializer, responses={202: IssuanceSerializer})
+    @idempotent
+    def post(self, request: Request, order_id: int) -> Response:
+        data = IssuanceCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        issuance = services.issuance_start(
+            order_id=order_id, partner=request_partner(request), quantity=data.validated_data.get("quantity")
+        )
+        issuance.refresh_from_db()  # tasks that ran in-process have already moved it on
+        return Response(IssuanceSerializer(issuance).data, status=status.HTTP_202_ACCEPTED)
+
+
+class IssuanceDetailApi(APIView):
+    @extend_schema(responses=IssuanceSerializer)
+    def get(self, request: Request, order_id: int, issuance_id: int) -> Response:
+        order = order_get_for_partner(partner=request_partner(request), order_id=order_id)
+        issuance = selectors.issuance_list_for_order(order=order).filter(pk=issuance_id).first()
+        if issuance is None:
+            raise errors.ISSUANCE_NOT_FOUND()
+        return Response(IssuanceSerializer(issuance).data)
+
+
+class OrderCodeListApi(generics.ListAPIView[SerialCode]):
+    """Paged JSON; ``?format=csv`` or ``?format=xlsx`` hands over every code of the order as a file."""
+
+    serializer_class = CodeSerializer
+
+    def get_queryset(self) -> Any:
+        order = order_get_for_partner(partner=request_partner(self.request), order_id=self.kwargs["order_id"])
+        return selectors.code_list_for_order(order=order)
+
+    def paginate_queryset(self, queryset: Any) -> Any:
+        assert self.paginator is not None
+        self.paginator.ordering = "id"  # type: ignore[attr-defined]
+        return super().paginate_queryset(queryset)
+
+    @extend_schema(
+        parameters=[OpenApiParameter("format", str, enum=["json", "csv", "xlsx"], required=False)],
+        responses={
+            (200, "application/json"): list_envelope("CodeList", CodeSerializer()),
+            (200, "text/csv"): bytes,
+            (200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"): bytes,
+        },
+    )
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Any:
+        wanted = request.query_params.get("format", "json")
+        if wanted == "json":
+            return super().get(request, *args, **kwargs)
+        order = order_get_for_partner(partner=request_partner(request), order_id=kwargs["order_id"])
+        filename = f"bizshop-order-{order.pk}-codes"
+        if wanted == "csv":
+            response = StreamingHttpResponse(export.csv_stream(order=order), content_type="text/csv; charset=utf-8")
+            response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+            return response
+        if wanted == "xlsx":
+            return FileResponse(
+                export.xlsx_file(order=order),
+                as_attachment=True,
+                filename=f"{filename}.xlsx",
+                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            )
+        raise errors.UNSUPPORTED_EXPORT_FORMAT(format=wanted)
+
+
+class CodeExportSerializer(serializers.ModelSerializer[CodeExport]):
+    download_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = CodeExport
+        fields = ["id", "order_id", "format", "status", "row_count", "created_at", "finished_at", "download_url"]
+
+    def get_download_url(self, code_export: CodeExport) -> str | None:
+        if code_export.status != CodeExport.Status.READY:
+            return None
+        path = reverse("api:code-export-file", args=[code_export.order_id, code_export.pk])
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else path
+
+
+class CodeExportCreateSerializer(serializers.Serializer[Any]):
+    format = serializers.ChoiceField(choices=CodeExport.Format.choices)
+
+
+class CodeExportListCreateApi(APIView):
+    """Background files of every code of an order: request one, then poll until ``ready``."""
+
+    @extend_schema(responses=list_envelope("CodeExportList", CodeExportSerializer()))
+    def get(self, request: Request, order_id: int) -> Response:
+        order = order_get_for_partner(partner=request_partner(request), order_id=order_id)
+        exports = selectors.code_export_list_for_order(order=order)
+        return Response(
+            {"results": CodeExportSerializer(exports, many=True, context={"request": request}).data, "next": None}
+        )
+
+    @extend_schema(request=CodeExportCreateSerializer, responses={202: CodeExportSerializer})
+    @idempotent
+    def post(self, request: Request, order_id: int) -> Response:
+        data = CodeExportCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        code_export = services.code_export_request(
+            order_id=order_id, partner=request_partner(request), file_format=data.validated_data["format"]
+        )
+        code_export.refresh_from_db()  # built in-process when tasks run eagerly
+        return Response(CodeExportSerializer(code_export, context={"request": request}).data, status=202)
+
+
+def _own_export(request: Request, order_id: int, export_id: int) -> CodeExport:
+    order = order_get_for_partner(partner=request_partner(request), order_id=order_id)
+    code_export = selectors.code_export_list_for_order(order=order).filter(pk=export_id).first()
+    if code_export is None:
+        raise errors.EXPORT_NOT_FOUND()
+    return code_export
+
+
+class CodeExportDetailApi(APIView):
+    @extend_schema(responses=CodeExportSerializer)
+    def get(self, request: Request, order_id: int, export_id: int) -> Response:
+        code_export = _own_export(request, order_id, export_id)
+        return Response(CodeExportSerializer(code_export, context={"request": request}).data)
+
+
+class CodeExportFileApi(APIView):
+    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    def get(self, request: Request, order_id: int, export_id: int) -> FileResponse:
+        code_export = _own_export(request, order_id, export_id)
+        if code_export.status != CodeExport.Status.READY:
+            raise errors.EXPORT_NOT_READY(status=code_export.status)
+        return FileResponse(
+            code_export.file.open("rb"), as_attachment=True, filename=code_export.file.name.split("/")[-1]
+        )
+
+
+class OrderGuidePdfApi(APIView):
+    """사용방법 안내 가이드 PDF of the order."""
+
+    @extend_schema(responses={(200, "application/pdf"): bytes})
+    def get(self, request: Request, order_id: int) -> HttpResponse:
+        order = order_get_for_partner(partner=request_partner(request), order_id=order_id)
+        response = HttpResponse(guide.guide_pdf(order=order), content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="bizshop-order-{order.pk}-guide.pdf"'
+        return response
+
+
+class CodeLookupApi(APIView):
+    @extend_schema(request=CodeInputSerializer, responses=CodeSerializer)
+    def post(self, request: Request) -> Response:
+        data = CodeInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        code = services.code_lookup(partner=request_partner(request), raw_code=data.validated_data["code"])
+        return Response(CodeSerializer(code).data)
+
+
+class EndUserApi(APIView):
+    """End-user endpoints: a signed-in session, or HTTP Basic with e-mail and password."""
+
+    # Basic first: DRF takes the challenge from the first class, so missing or wrong
+    # credentials answer 401 with WWW-Authenticate (Session has no challenge and gave 403).
+    authentication_classes = [BasicAuthentication, SessionAuthentication]
+    permission_classes = [IsAuthenticated]
+
+
+class RegistrationCreateApi(EndUserApi):
+    @extend_schema(
+        request=CodeInputSerializer,
+        responses={
+            201: inline_serializer(
+                "RegistrationCreated",
+                {
+                    "emoticon_id": serializers.IntegerField(),
+                    "title": serializers.CharField(),
+                    "registered_at": serializers.DateTimeField(),
+                    "usage_expires_at": serializers.DateTimeField(),
+                },
+            )
+        },
+    )
+    @idempotent
+    def post(self, request: Request) -> Response:
+        data = CodeInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        registration = services.code_register(
+            user=request.user,  # type: ignore[arg-type]
+            raw_code=data.validated_data["code"],
+            client_ip=client_ip(request),
+        )
+        return Response(RegistrationSerializer(registration).data, status=status.HTTP_201_CREATED)
+
+
+class MyEmoticonListApi(EndUserApi):
+    @extend_schema(responses=list_envelope("RegistrationList", RegistrationSerializer()))
+    def get(self, request: Request) -> Response:
+        registrations = selectors.registration_list_for_user(user=request.user)  # type: ignore[arg-type]
+        return Response({"results": RegistrationSerializer(registrations, many=True).data, "next": None})

@@ -1,0 +1,12 @@
+"""Serial codes: format, encryption at rest, issuance, registration by end users."""
+
+from django.apps import AppConfig
+
+
+class CodesConfig(AppConfig):
+    name = "bizshop.codes"
+    label = "codes"
+    verbose_name = "일련번호"
+
+    def ready(self) -> None:
+        from bizshop.codes import checks  # noqa: F401  (registers the keyring check)

@@ -1,0 +1,84 @@
+"""Serial code (일련번호) format: 19 random Crockford base32 symbols (95 bits) + 1 Luhn mod 32
+check symbol, shown as XXXXX-XXXXX-XXXXX-XXXXX (API.md, "Serial code format")."""
+
+from __future__ import annotations
+
+import base64
+import secrets
+
+from bizshop.codes import errors
+
+ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+N = len(ALPHABET)
+RANDOM_SYMBOLS = 19
+CODE_LENGTH = RANDOM_SYMBOLS + 1
+_INDEX = {symbol: i for i, symbol in enumerate(ALPHABET)}
+# RFC 4648 base32 output mapped symbol for symbol onto Crockford's alphabet (same 5-bit values).
+_FROM_RFC4648 = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", ALPHABET)
+_FROM_RFC4648_BYTES = bytes.maketrans(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", ALPHABET.encode())
+# Crockford's decoding rule: O reads as 0, I and L as 1; separators are ignored.
+_INPUT_MAP = str.maketrans({"O": "0", "I": "1", "L": "1", "-": None, " ": None, "\t": None, "\u00a0": None})
+# Doubling table of Luhn mod N: the digit sum (in base N) of 2·i.
+_DOUBLED = [(2 * i) // N + (2 * i) % N for i in range(N)]
+# Byte-translation tables from a symbol to its value and to its doubled value, so that the
+# check symbol of a batch of codes is computed with C-level sums (see check_symbol_fast).
+_VALUE_BYTES = bytes.maketrans(ALPHABET.encode(), bytes(range(N)))
+_DOUBLED_BYTES = bytes.maketrans(ALPHABET.encode(), bytes(_DOUBLED))
+
+
+def check_symbol(payload: str) -> str:
+    """Luhn mod N check symbol over ``payload`` (symbols of ALPHABET)."""
+    total = 0
+    double = True  # the rightmost payload symbol is doubled, as the check symbol will follow it
+    for symbol in reversed(payload):
+        value = _INDEX[symbol]
+        total += _DOUBLED[value] if double else value
+        double = not double
+    return ALPHABET[(N - total % N) % N]
+
+
+def check_symbol_fast(payload: bytes) -> str:
+    """``check_symbol`` for an ASCII payload of 19 symbols, without a Python-level loop."""
+    # Counting from the right, odd positions (the last symbol first) are doubled.
+    doubled = sum(payload.translate(_DOUBLED_BYTES)[-1::-2])
+    plain = sum(payload.translate(_VALUE_BYTES)[-2::-2])
+    return ALPHABET[(N - (doubled + plain) % N) % N]
+
+
+def generate_batch(count: int) -> list[str]:
+    """``count`` new canonical codes, drawing all their randomness from ``secrets`` at once."""
+    # 15 random bytes encode to exactly 24 base32 symbols; each code takes the first 19 (95 bits).
+    symbols = base64.b32encode(secrets.token_bytes(15 * count)).translate(_FROM_RFC4648_BYTES)
+    codes = []
+    for start in range(0, 24 * count, 24):
+        payload = symbols[start : start + RANDOM_SYMBOLS]
+        codes.append((payload + check_symbol_fast(payload).encode()).decode())
+    return codes
+
+
+def generate() -> str:
+    """A new canonical code: 95 bits from ``secrets`` plus its check symbol."""
+    # 12 random bytes give 96 bits; the first 19 base32 symbols carry exactly the first 95.
+    payload = base64.b32encode(secrets.token_bytes(12)).decode()[:RANDOM_SYMBOLS].translate(_FROM_RFC4648)
+    return payload + check_symbol(payload)
+
+
+def normalize(raw: str) -> str:
+    """Canonical form of what a person typed, or the error that says what is wrong with it.
+
+    Raises ``invalid_code_format`` for a wrong length or a symbol outside the alphabet and
+    ``invalid_check_character`` for a typo the check symbol catches, before any lookup.
+    """
+    if not isinstance(raw, str):
+        raise errors.INVALID_CODE_FORMAT()
+    code = raw.strip().upper().translate(_INPUT_MAP)
+    if len(code) != CODE_LENGTH or any(symbol not in _INDEX for symbol in code):
+        raise errors.INVALID_CODE_FORMAT()
+    if check_symbol(code[:RANDOM_SYMBOLS]) != code[RANDOM_SYMBOLS]:
+        raise errors.INVALID_CHECK_CHARACTER()
+    return code
+
+
+def display(code: str) -> str:
+    """XXXXX-XXXXX-XXXXX-XXXXX."""
+    return "-".join(code[i : i + 5] for i in range(0, CODE_LENGTH, 5))

@@ -1,0 +1,144 @@
+"""Issuances (발급), serial codes stored encrypted with a blind index, and registrations (등록)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from bizshop.billing.models import Order
+from bizshop.catalog.models import Emoticon
+
+
+class Issuance(models.Model):
+    """A tranche of k codes of one order; its registration window (등록기간) starts when requested."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "대기"
+        RUNNING = "running", "발급중"
+        COMPLETED = "completed", "완료"
+        FAILED = "failed", "실패"
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="issuances")
+    quantity = models.PositiveIntegerField("발급수량")
+    issued_count = models.PositiveIntegerField("생성된 수량", default=0)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
+    registration_deadline = models.DateTimeField("등록기한")
+    created_at = models.DateTimeField(auto_now_add=True)
+    # Moves with every committed chunk: an unfinished issuance that stops moving has lost its worker.
+    progressed_at = models.DateTimeField(auto_now=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "발급"
+        verbose_name_plural = "발급"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(issued_count__lte=models.F("quantity")), name="codes_issuance_count_lte_quantity"
+            ),
+            models.CheckConstraint(condition=models.Q(quantity__gte=1), name="codes_issuance_quantity_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"발급 #{self.pk} ({self.issued_count:,}/{self.quantity:,})"
+
+
+class CodeStatus(models.TextChoices):
+    ISSUED = "issued", "발급"
+    REGISTERED = "registered", "등록완료"
+    EXPIRED = "expired", "등록기간 만료"
+    VOIDED = "voided", "사용중지"
+
+
+class SerialCode(models.Model):
+    """One unit bought. Never stored in plaintext: AES-GCM ciphertext plus an HMAC blind index."""
+
+    # Denormalised from issuance.order for per-order listing and export (index below). No
+    # database FK on it: a per-row FK check costs ~10 s per million codes written, and the
+    # checked issuance FK vouches for it (the writer copies issuance.order_id under its lock).
+    order = models.ForeignKey(
+        Order, on_delete=models.CASCADE, related_name="codes", db_constraint=False, db_index=False
+    )
+    issuance = models.ForeignKey(Issuance, on_delete=models.CASCADE, related_name="codes")
+    blind_index = models.BinaryField(max_length=32, unique=True)
+    ciphertext = models.BinaryField(max_length=64)
+    key_id = models.CharField(max_length=8)
+    status = models.CharField(max_length=16, choices=CodeStatus.choices, default=CodeStatus.ISSUED)
+    registered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "일련번호"
+        verbose_name_plural = "일련번호"
+        indexes = [
+            models.Index(fields=["order", "id"], name="codes_code_order_id"),
+            # Registered counts per order read this small index, never the order's every code.
+            models.Index(
+                fields=["order"], condition=models.Q(status="registered"), name="codes_code_registered_by_order"
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status="registered", registered_at__isnull=False) | ~models.Q(status="registered"),
+                name="codes_code_registered_has_time",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"일련번호 #{self.pk} ({self.get_status_display()})"  # never the code itself
+
+
+class Registration(models.Model):
+    """An end user's emoticon: a code registered once, usable for its period from then."""
+
+    code = models.OneToOneField(SerialCode, on_delete=models.PROTECT, related_name="registration")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="registrations")
+    emoticon = models.ForeignKey(Emoticon, on_delete=models.PROTECT, related_name="+")
+    period_days = models.PositiveSmallIntegerField()
+    registered_at = models.DateTimeField()
+    usage_expires_at = models.DateTimeField()
+    # Set by the periodic expiry task; what users see is computed from usage_expires_at, so
+    # the page and the API agree even in the minutes before the task runs.
+    usage_expired_marked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "등록"
+        verbose_name_plural = "등록"
+        indexes = [
+            models.Index(fields=["user", "-registered_at"], name="codes_registration_user"),
+            models.Index(
+                fields=["usage_expires_at"],
+                condition=models.Q(usage_expired_marked_at__isnull=True),
+                name="codes_registration_to_expire",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.emoticon}"
+
+
+class CodeExport(models.Model):
+    """A file of every code of an order, built in the background for large orders."""
+
+    class Format(models.TextChoices):
+        CSV = "csv", "CSV"
+        XLSX = "xlsx", "Excel (XLSX)"
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "대기"
+        RUNNING = "running", "생성중"
+        READY = "ready", "다운로드 가능"
+        FAILED = "failed", "실패"
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="code_exports")
+    format = models.CharField(max_length=8, choices=Format.choices)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
+    file = models.FileField(upload_to="exports/%Y/%m/", blank=True)
+    row_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "일련번호 파일"
+        verbose_name_plural = "일련번호 파일"
+
+    def __str__(self) -> str:
+        return f"주문 #{self.order_id} {self.format} ({self.get_status_display()})"

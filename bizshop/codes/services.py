@@ -1,0 +1,328 @@
+"""Issuance of codes and their registration by end users."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.files import File
+from django.db import transaction
+from django.utils import timezone
+
+from bizshop.accounts.models import User
+from bizshop.billing.models import Order
+from bizshop.billing.selectors import order_get_for_partner
+from bizshop.billing.services import order_reserve_issuance
+from bizshop.codes import errors, export, throttle
+from bizshop.codes import format as code_format
+from bizshop.codes.crypto import get_keyring
+from bizshop.codes.models import CodeExport, CodeStatus, Issuance, Registration, SerialCode
+from bizshop.codes.writer import write_codes
+from bizshop.core.errors import ApplicationError
+from bizshop.partners.models import Partner
+from bizshop.webhooks.models import WebhookEvent
+from bizshop.webhooks.services import webhook_emit
+
+logger = logging.getLogger(__name__)
+
+
+def issuance_start(*, order_id: int, partner: Partner, quantity: int | None = None) -> Issuance:
+    """Reserve units of a paid order and queue the task that creates their codes."""
+    from bizshop.codes.tasks import issuance_run_task
+
+    with transaction.atomic():
+        order, units = order_reserve_issuance(order_id=order_id, partner=partner, quantity=quantity)
+        issuance = Issuance.objects.create(
+            order=order,
+            quantity=units,
+            registration_deadline=timezone.now() + timedelta(days=settings.CODE_REGISTRATION_WINDOW_DAYS),
+        )
+        issuance_id = issuance.pk
+        transaction.on_commit(lambda: issuance_run_task.delay(issuance_id))
+    return issuance
+
+
+def _issue_chunk(*, issuance_id: int, chunk_size: int) -> bool:
+    """Create the next chunk of codes; True while more remain.
+
+    The chunk's codes and the new ``issued_count`` commit together under the issuance's row
+    lock, so a worker killed mid-chunk leaves nothing behind and a second worker on the same
+    issuance waits instead of issuing twice.
+    """
+    with transaction.atomic():
+        issuance = Issuance.objects.select_for_update().get(pk=issuance_id)
+        if issuance.status in (Issuance.Status.COMPLETED, Issuance.Status.FAILED):
+            return False
+        remaining = issuance.quantity - issuance.issued_count
+        if remaining == 0:
+            issuance.status = Issuance.Status.COMPLETED
+            issuance.completed_at = timezone.now()
+            issuance.save(update_fields=["status", "completed_at"])
+            webhook_emit(
+                partner_id=Order.objects.values_list("partner_id", flat=True).get(pk=issuance.order_id),
+                event=WebhookEvent.ISSUANCE_COMPLETED,
+                data={"issuance_id": issuance.pk, "order_id": issuance.order_id, "quantity": issuance.quantity},
+            )
+            return False
+        count = min(chunk_size, remaining)
+        write_codes(keyring=get_keyring(), order_id=issuance.order_id, issuance_id=issuance.pk, count=count)
+        issuance.issued_count += count
+        issuance.status = Issuance.Status.RUNNING
+        issuance.save(update_fields=["issued_count", "status", "progressed_at"])
+        return True
+
+
+def issuance_run(*, issuance_id: int, chunk_size: int | None = None) -> Issuance:
+    """Issue every code of the issuance; safe to run again after a crash, resumes where it stopped."""
+    size = chunk_size or settings.CODE_ISSUANCE_CHUNK_SIZE
+    while _issue_chunk(issuance_id=issuance_id, chunk_size=size):
+        pass
+    return Issuance.objects.get(pk=issuance_id)
+
+
+def _find_code(*, raw_code: str) -> SerialCode:
+    code = code_format.normalize(raw_code)
+    try:  # get(), not first(): a unique-index lookup needs no ORDER BY
+        return SerialCode.objects.select_related("issuance", "order__emoticon").get(
+            blind_index=get_keyring().blind_index(code)
+        )
+    except SerialCode.DoesNotExist as exc:
+        raise errors.CODE_NOT_FOUND() from exc
+
+
+def code_register(*, user: User, raw_code: str, client_ip: str | None = None) -> Registration:
+    """An end user registers a code: exactly once, whatever the concurrency.
+
+    Failed attempts count against the account and the IP (``throttle``); past the limit
+    every attempt is refused with ``too_many_attempts`` before the code is even read.
+    """
+    wait = throttle.retry_after(user_id=user.pk, client_ip=client_ip)
+    if wait is not None:
+        raise errors.TOO_MANY_ATTEMPTS(retry_after=wait)
+    try:
+        return _register(user=user, raw_code=raw_code)
+    except ApplicationError:
+        throttle.record_failure(user_id=user.pk, client_ip=client_ip)
+        raise
+
+
+def _register(*, user: User, raw_code: str) -> Registration:
+    raw = code_format.normalize(raw_code)
+    code = _find_code(raw_code=raw)
+    now = timezone.now()
+    if code.status == CodeStatus.VOIDED:
+        raise errors.CODE_VOIDED()
+    if code.status == CodeStatus.REGISTERED:
+        raise errors.CODE_ALREADY_REGISTERED()
+    if code.status == CodeStatus.EXPIRED or code.issuance.registration_deadline <= now:
+        raise errors.REGISTRATION_PERIOD_OVER()
+    with transaction.atomic():
+        # The conditional update is the gate: of N concurrent registrations one matches a row.
+        won = SerialCode.objects.filter(pk=code.pk, status=CodeStatus.ISSUED).update(
+            status=CodeStatus.REGISTERED, registered_at=now
+        )
+        if not won:
+            current = SerialCode.objects.values_list("status", flat=True).get(pk=code.pk)
+            raise errors.CODE_VOIDED() if current == CodeStatus.VOIDED else errors.CODE_ALREADY_REGISTERED()
+        webhook_emit(
+            partner_id=code.order.partner_id,
+            event=WebhookEvent.CODE_REGISTERED,
+            data={
+                "code": code_format.display(raw),
+                "order_id": code.order_id,
+                "issuance_id": code.issuance_id,
+                "registered_at": now,
+            },
+        )
+        return Registration.objects.create(
+            code=code,
+            user=user,
+            emoticon=code.order.emoticon,  # already loaded with the code: the response needs its title
+            period_days=code.order.period_days,
+            registered_at=now,
+            usage_expires_at=now + timedelta(days=code.order.period_days),
+        )
+
+
+def code_lookup(*, partner: Partner, raw_code: str) -> SerialCode:
+    """A partner checks one of its own codes; another partner's code is 'not found'."""
+    code = _find_code(raw_code=raw_code)
+    if code.order.partner_id != partner.pk:
+        raise errors.CODE_NOT_FOUND()
+    return code
+
+
+def code_keys_rotate(*, batch_size: int = 5_000, progress: Callable[[int], None] | None = None) -> int:
+    """Re-encrypt every code not under the newest key, a short transaction per batch.
+
+    The shop keeps serving meanwhile: the blind index does not change, registrations only
+    touch ``status``, and until the last batch commits the old keys still decrypt what is left.
+    Returns how many codes were re-encrypted.
+    """
+    keyring = get_keyring()
+    current = keyring.current_key_id
+    done = 0
+    last_id = 0
+    while True:
+        with transaction.atomic():
+            batch = list(
+                SerialCode.objects.select_for_update()
+                .filter(id__gt=last_id)
+                .exclude(key_id=current)
+                .order_by("id")
+                .only("id", "key_id", "ciphertext")[:batch_size]
+            )
+            if not batch:
+                return done
+            for code in batch:
+                code.key_id, code.ciphertext = keyring.encrypt(keyring.decrypt(code.key_id, code.ciphertext))
+            SerialCode.objects.bulk_update(batch, ["key_id", "ciphertext"], batch_size=1_000)
+        last_id = batch[-1].pk
+        done += len(batch)
+        if progress:
+            progress(done)
+
+
+def code_export_request(*, order_id: int, partner: Partner, file_format: str) -> CodeExport:
+    """Queue a file of every code of the order (for orders too large to download at once)."""
+    from bizshop.codes.tasks import code_export_build_task
+
+    if file_format not in CodeExport.Format.values:
+        raise errors.UNSUPPORTED_EXPORT_FORMAT(format=file_format)
+    order = order_get_for_partner(partner=partner, order_id=order_id)
+    with transaction.atomic():
+        code_export = CodeExport.objects.create(order=order, format=file_format)
+        export_id = code_export.pk
+        transaction.on_commit(lambda: code_export_build_task.delay(export_id))
+    return code_export
+
+
+def code_export_build(*, export_id: int) -> CodeExport:
+    """Write the export's file; running it again for a ready export does nothing."""
+    with transaction.atomic():
+        code_export = CodeExport.objects.select_for_update().select_related("order").get(pk=export_id)
+        if code_export.status == CodeExport.Status.READY:
+            return code_export
+        code_export.status = CodeExport.Status.RUNNING
+        code_export.save(update_fields=["status"])
+    order = code_export.order
+    build = export.xlsx_file if code_export.format == CodeExport.Format.XLSX else export.csv_file
+    try:
+        with build(order=order) as handle:
+            name = f"bizshop-order-{order.pk}-codes-{code_export.pk}.{code_export.format}"
+            code_export.file.save(name, File(handle), save=False)
+    except Exception:
+        CodeExport.objects.filter(pk=export_id).update(status=CodeExport.Status.FAILED, finished_at=timezone.now())
+        raise
+    code_export.status = CodeExport.Status.READY
+    code_export.row_count = SerialCode.objects.filter(order=order).count()
+    code_export.finished_at = timezone.now()
+    code_export.save(update_fields=["file", "status", "row_count", "finished_at"])
+    return code_export
+
+
+def registration_expire_due(*, now: datetime | None = None, batch_size: int = 10_000) -> int:
+    """Mark registrations whose usage period has ended; returns how many were marked."""
+    now = now or timezone.now()
+    marked = 0
+    while True:
+        due = list(
+            Registration.objects.filter(usage_expires_at__lte=now, usage_expired_marked_at__isnull=True).values_list(
+                "id", flat=True
+            )[:batch_size]
+        )
+        if not due:
+            return marked
+        marked += Registration.objects.filter(id__in=due, usage_expired_marked_at__isnull=True).update(
+            usage_expired_marked_at=now
+        )
+
+
+def code_void(*, code_id: int, operator: User) -> SerialCode:
+    """Operator: void one code (사용중지); an end user registering it then gets ``code_voided``.
+
+    The same conditional update as registration decides between them: a code already
+    registered stays registered (``code_already_registered``), a voided one is refused
+    (``code_voided``). The audit row commits with the change.
+    """
+    from bizshop.backoffice.models import OperatorAction
+    from bizshop.backoffice.services import operator_action_record, operator_require
+
+    operator_require(operator=operator, permission="backoffice.void_codes")
+    with transaction.atomic():
+        voided = SerialCode.objects.filter(pk=code_id, status__in=[CodeStatus.ISSUED, CodeStatus.EXPIRED]).update(
+            status=CodeStatus.VOIDED
+        )
+        code = SerialCode.objects.select_related("order").filter(pk=code_id).first()
+        if code is None:
+            raise errors.CODE_NOT_FOUND(code_id=code_id)
+        if not voided:
+            raise errors.CODE_VOIDED() if code.status == CodeStatus.VOIDED else errors.CODE_ALREADY_REGISTERED()
+        operator_action_record(
+            operator=operator,
+            kind=OperatorAction.Kind.CODE_VOIDED,
+            target=code,
+            data={"order_id": code.order_id, "issuance_id": code.issuance_id, "partner_id": code.order.partner_id},
+        )
+    return code
+
+
+def issuance_void(*, issuance_id: int, operator: User) -> int:
+    """Operator: void every unregistered code of a completed tranche; returns how many were voided.
+
+    Codes already registered stay with their users. A tranche still being issued is refused
+    (``issuance_in_progress``): its later chunks would otherwise come out usable.
+    """
+    from bizshop.backoffice import errors as backoffice_errors
+    from bizshop.backoffice.models import OperatorAction
+    from bizshop.backoffice.services import operator_action_record, operator_require
+
+    operator_require(operator=operator, permission="backoffice.void_codes")
+    with transaction.atomic():
+        # The issuance row lock is the one each issuance chunk takes: no chunk is written meanwhile.
+        issuance = Issuance.objects.select_for_update().select_related("order").filter(pk=issuance_id).first()
+        if issuance is None:
+            raise errors.ISSUANCE_NOT_FOUND(issuance_id=issuance_id)
+        if issuance.status != Issuance.Status.COMPLETED:
+            raise backoffice_errors.ISSUANCE_IN_PROGRESS(issuance_id=issuance_id, status=issuance.status)
+        voided = SerialCode.objects.filter(
+            issuance_id=issuance_id, status__in=[CodeStatus.ISSUED, CodeStatus.EXPIRED]
+        ).update(status=CodeStatus.VOIDED)
+        registered = SerialCode.objects.filter(issuance_id=issuance_id, status=CodeStatus.REGISTERED).count()
+        operator_action_record(
+            operator=operator,
+            kind=OperatorAction.Kind.ISSUANCE_VOIDED,
+            target=issuance,
+            data={
+                "order_id": issuance.order_id,
+                "partner_id": issuance.order.partner_id,
+                "voided": voided,
+                "registered_kept": registered,
+            },
+        )
+    return voided
+
+
+STALLED_AFTER = timedelta(minutes=15)
+
+
+def issuance_resume_stalled(*, now: datetime | None = None) -> list[int]:
+    """Queue again the issuances that stopped moving (their worker died or their message was lost).
+
+    Safe even if the original is only slow: runs of one issuance take its row lock per chunk,
+    so two workers share the remaining chunks and never issue a unit twice.
+    """
+    from bizshop.codes.tasks import issuance_run_task
+
+    cutoff = (now or timezone.now()) - STALLED_AFTER
+    stalled = list(
+        Issuance.objects.filter(
+            status__in=[Issuance.Status.QUEUED, Issuance.Status.RUNNING], progressed_at__lt=cutoff
+        ).values_list("id", flat=True)
+    )
+    for issuance_id in stalled:
+        logger.warning("issuance %s made no progress since %s: queued again", issuance_id, cutoff)
+        issuance_run_task.delay(issuance_id)
+    return stalled

@@ -1,0 +1,137 @@
+"""Public pages of end users: 일련번호 등록 (/register/) and 내 이모티콘 (/me/emoticons/)."""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from bizshop.billing.models import Order
+from bizshop.billing.selectors import order_get_for_partner
+from bizshop.billing.views import XLSX_DIRECT_LIMIT, partner_member_required
+from bizshop.codes import export, guide, selectors, services
+from bizshop.codes.forms import RegisterForm
+from bizshop.codes.models import CodeExport, Registration
+from bizshop.core.errors import ApplicationError
+from bizshop.core.http import client_ip
+from bizshop.partners.models import Partner
+
+SECONDS_PER_DAY = 24 * 60 * 60
+
+
+@login_required
+def register(request: HttpRequest) -> HttpResponse:
+    registrations = selectors.registration_list_for_user(user=request.user)  # type: ignore[arg-type]
+    if request.method == "POST":
+        form = RegisterForm(request.POST)
+        if form.is_valid():
+            try:
+                registration = services.code_register(
+                    user=request.user,  # type: ignore[arg-type]
+                    raw_code=form.cleaned_data["code"],
+                    client_ip=client_ip(request),
+                )
+            except ApplicationError as exc:
+                form.add_error("code", str(exc.message))
+            else:
+                # Post/redirect/get: reloading the result page must not submit the code a second time.
+                return redirect(f"{reverse('codes:register')}?registered={registration.pk}")
+    else:
+        form = RegisterForm()
+    registered = None
+    if registered_id := request.GET.get("registered", ""):
+        registered = registrations.filter(pk=registered_id).first() if registered_id.isdigit() else None
+    return render(request, "codes/register.html", {"form": form, "registered": registered})
+
+
+def _days_left(registration: Registration, now: datetime) -> int:
+    """Whole days of use left, counting a started day as a day (0 once the period is over)."""
+    seconds = (registration.usage_expires_at - now).total_seconds()
+    return max(0, math.ceil(seconds / SECONDS_PER_DAY))
+
+
+@login_required
+def my_emoticons(request: HttpRequest) -> HttpResponse:
+    now = timezone.now()
+    registrations = [
+        {
+            "registration": registration,
+            "expired": registration.usage_expires_at <= now,
+            "days_left": _days_left(registration, now),
+        }
+        for registration in selectors.registration_list_for_user(user=request.user)  # type: ignore[arg-type]
+    ]
+    return render(request, "codes/my_emoticons.html", {"registrations": registrations})
+
+
+# 마이페이지 hand-over of an order's codes: the same exports and guide as the API.
+
+
+@partner_member_required
+def order_codes_csv(request: HttpRequest, partner: Partner, order_id: int) -> HttpResponseBase:
+    order = _own_order(partner, order_id)
+    response = StreamingHttpResponse(export.csv_stream(order=order), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="bizshop-order-{order.pk}-codes.csv"'
+    return response
+
+
+@partner_member_required
+def order_codes_xlsx(request: HttpRequest, partner: Partner, order_id: int) -> HttpResponseBase:
+    order = _own_order(partner, order_id)
+    if order.issued_quantity > XLSX_DIRECT_LIMIT:
+        messages.info(request, _("일련번호가 많아 엑셀 파일은 따로 만들어 드립니다. [엑셀 파일 만들기]를 눌러 주세요."))
+        return redirect("billing:order-detail", order.pk)
+    return FileResponse(
+        export.xlsx_file(order=order),
+        as_attachment=True,
+        filename=f"bizshop-order-{order.pk}-codes.xlsx",
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+
+
+@require_POST
+@partner_member_required
+def order_export_request(request: HttpRequest, partner: Partner, order_id: int) -> HttpResponse:
+    order = _own_order(partner, order_id)
+    try:
+        services.code_export_request(order_id=order.pk, partner=partner, file_format=request.POST.get("format", ""))
+    except ApplicationError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(
+            request, _("파일을 만들고 있습니다. 준비되면 이 페이지의 '일련번호 파일'에서 받을 수 있습니다.")
+        )
+    return redirect("billing:order-detail", order.pk)
+
+
+@partner_member_required
+def order_export_file(request: HttpRequest, partner: Partner, order_id: int, export_id: int) -> HttpResponseBase:
+    order = _own_order(partner, order_id)
+    code_export = selectors.code_export_list_for_order(order=order).filter(pk=export_id).first()
+    if code_export is None or code_export.status != CodeExport.Status.READY:
+        raise Http404(_("파일을 찾을 수 없습니다."))
+    return FileResponse(code_export.file.open("rb"), as_attachment=True, filename=code_export.file.name.split("/")[-1])
+
+
+@partner_member_required
+def order_guide_pdf(request: HttpRequest, partner: Partner, order_id: int) -> HttpResponse:
+    order = _own_order(partner, order_id)
+    response = HttpResponse(guide.guide_pdf(order=order), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="bizshop-order-{order.pk}-guide.pdf"'
+    return response
+
+
+def _own_order(partner: Partner, order_id: int) -> Order:
+    try:
+        return order_get_for_partner(partner=partner, order_id=order_id)
+    except ApplicationError as exc:
+        raise Http404(str(exc.message)) from exc

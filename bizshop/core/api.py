@@ -1,0 +1,188 @@
+"""API plumbing shared by every app: API-key auth, partner permission, errors, pagination."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from rest_framework import exceptions, pagination, permissions
+from rest_framework.authentication import BaseAuthentication, get_authorization_header
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from bizshop.core.errors import ApplicationError
+
+if TYPE_CHECKING:
+    from bizshop.partners.models import ApiKey, Partner
+
+logger = logging.getLogger(__name__)
+
+
+class ApiKeyAuthentication(BaseAuthentication):
+    """``Authorization: Bearer <api key>``; the key's partner becomes ``request.auth.partner``."""
+
+    keyword = b"bearer"
+
+    def authenticate(self, request: Request) -> tuple[Any, ApiKey] | None:
+        from bizshop.partners.services import api_key_authenticate
+
+        header = get_authorization_header(request).split()
+        if not header or header[0].lower() != self.keyword:
+            return None
+        if len(header) != 2:
+            raise exceptions.AuthenticationFailed(_("API 키 형식이 올바르지 않습니다."))
+        try:
+            raw_key = header[1].decode("ascii")
+        except UnicodeDecodeError as exc:
+            raise exceptions.AuthenticationFailed(_("API 키 형식이 올바르지 않습니다.")) from exc
+        api_key = api_key_authenticate(raw_key=raw_key)
+        if api_key is None:
+            raise exceptions.AuthenticationFailed(_("유효하지 않거나 폐기된 API 키입니다."))
+        return (api_key.created_by, api_key)
+
+    def authenticate_header(self, request: Request) -> str:
+        return 'Bearer realm="api"'
+
+
+class ApiKeyAuthenticationScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped-call]
+    target_class = "bizshop.core.api.ApiKeyAuthentication"
+    name = "ApiKey"
+
+    def get_security_definition(self, auto_schema: Any) -> dict[str, str]:
+        return {"type": "http", "scheme": "bearer", "description": "파트너 API 키"}
+
+
+# API key scopes (issue 7): a key limited to some scopes may call only the endpoints of those
+# scopes, anything else is 403 ``insufficient_scope``; a key with no scopes may call every
+# endpoint (keys made before scopes existed keep working). A view names its scope with
+# ``required_scope`` (an empty string: none needed); otherwise its route name decides, first
+# matching prefix wins. tests/partners/test_scopes.py checks every partner route resolves here.
+SCOPE_BY_ROUTE_PREFIX = (
+    ("issuance-", "codes"),
+    ("order-codes", "codes"),
+    ("order-guide", "codes"),
+    ("code-", "codes"),
+    ("order-", "orders"),
+    ("sandbox-", "orders"),
+    ("quote", "orders"),
+    ("invoice", "invoices"),
+)
+
+
+def required_scope(request: Request, view: Any) -> str | None:
+    explicit = getattr(view, "required_scope", None)
+    if explicit is not None:
+        return str(explicit) or None
+    match = getattr(request, "resolver_match", None)
+    route = (match.url_name or "") if match else ""
+    return next((scope for prefix, scope in SCOPE_BY_ROUTE_PREFIX if route.startswith(prefix)), None)
+
+
+class IsPartner(permissions.BasePermission):
+    """The request carries a valid API key of an active partner, with the endpoint's scope."""
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        from bizshop.partners.models import ApiKey
+
+        api_key = request.auth
+        if not isinstance(api_key, ApiKey):
+            return False
+        scope = required_scope(request, view)
+        if scope and api_key.scopes and scope not in api_key.scopes:
+            raise ApplicationError(
+                "insufficient_scope",
+                _("이 API 키에는 '%(scope)s' 권한이 없습니다.") % {"scope": scope},
+                status=403,
+                details={"required_scope": scope, "key_scopes": list(api_key.scopes)},
+            )
+        return True
+
+
+def request_partner(request: Request) -> Partner:
+    from bizshop.partners.models import ApiKey
+
+    auth = request.auth
+    if not isinstance(auth, ApiKey):
+        raise exceptions.NotAuthenticated()
+    return auth.partner
+
+
+_DRF_CODES: dict[type[exceptions.APIException], str] = {
+    exceptions.NotAuthenticated: "not_authenticated",
+    exceptions.AuthenticationFailed: "authentication_failed",
+    exceptions.PermissionDenied: "permission_denied",
+    exceptions.NotFound: "not_found",
+    exceptions.MethodNotAllowed: "method_not_allowed",
+    exceptions.NotAcceptable: "not_acceptable",
+    exceptions.UnsupportedMediaType: "unsupported_media_type",
+    exceptions.Throttled: "too_many_requests",
+    exceptions.ParseError: "malformed_request",
+    exceptions.ValidationError: "invalid_request",
+}
+_DRF_MESSAGES: dict[str, Any] = {
+    "not_authenticated": _("인증이 필요합니다. Authorization: Bearer <API 키> 헤더를 보내 주세요."),
+    "not_found": _("찾을 수 없습니다."),
+    "invalid_request": _("요청 값이 올바르지 않습니다."),
+    "malformed_request": _("요청 본문을 읽을 수 없습니다."),
+    "method_not_allowed": _("허용되지 않는 메서드입니다."),
+    "permission_denied": _("권한이 없습니다."),
+    "too_many_requests": _("요청이 너무 많습니다. 잠시 후 다시 시도해 주세요."),
+}
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    """Render every error as ``{"error": {"code", "message", "details"}}``."""
+    if isinstance(exc, ApplicationError):
+        response = Response(exc.as_dict(), status=exc.status)
+        if "retry_after" in exc.details:
+            response["Retry-After"] = str(exc.details["retry_after"])
+        return response
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied()
+    if not isinstance(exc, exceptions.APIException):
+        # Partner systems parse JSON: an unexpected failure is logged with its traceback and
+        # answered in the error body, never as an HTML page.
+        logger.exception("unhandled API error", exc_info=exc)
+        body = {"error": {"code": "internal_error", "message": str(_("일시적인 오류가 발생했습니다.")), "details": {}}}
+        return Response(body, status=500)
+    code = next((c for cls, c in _DRF_CODES.items() if isinstance(exc, cls)), "error")
+    details: dict[str, Any] = {}
+    if isinstance(exc, exceptions.ValidationError):
+        details = {"fields": exc.detail}
+        message = _DRF_MESSAGES[code]
+    else:
+        message = _DRF_MESSAGES.get(code) or str(exc.detail)
+    headers: dict[str, str] = {}
+    if getattr(exc, "auth_header", None):
+        headers["WWW-Authenticate"] = exc.auth_header  # type: ignore[attr-defined]
+    if getattr(exc, "wait", None) is not None:
+        headers["Retry-After"] = str(int(exc.wait))  # type: ignore[attr-defined]
+    status_code = exc.status_code
+    if code == "invalid_request":
+        status_code = 422
+    body = {"error": {"code": code, "message": str(message), "details": details}}
+    return Response(body, status=status_code, headers=headers)
+
+
+class CursorPagination(pagination.CursorPagination):
+    """Stable, index-friendly paging: ``{"results": [...], "next": url | null}``."""
+
+    ordering = "-id"
+    page_size_query_param = "page_size"
+    max_page_size = 1000
+
+    def get_paginated_response(self, data: Any) -> Response:
+        return Response({"results": data, "next": self.get_next_link()})
+
+    def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "type": "object",
+            "required": ["results", "next"],
+            "properties": {"results": schema, "next": {"type": "string", "format": "uri", "nullable": True}},
+        }

@@ -1,0 +1,24 @@
+"""The tax invoice (세금계산서) as a PDF (WeasyPrint, Noto Sans CJK KR), rendered from its own stored copy."""
+
+from __future__ import annotations
+
+from django.template.loader import render_to_string
+from weasyprint import HTML
+
+from bizshop.invoices.models import InvoiceKind, TaxInvoice
+
+
+def invoice_html(*, invoice: TaxInvoice) -> str:
+    return render_to_string(
+        "invoices/tax_invoice.html",
+        {
+            "invoice": invoice,
+            "lines": list(invoice.lines.order_by("position")),
+            "title": "수정세금계산서" if invoice.kind == InvoiceKind.AMENDED else "전자세금계산서",
+        },
+    )
+
+
+def invoice_pdf(*, invoice: TaxInvoice) -> bytes:
+    pdf: bytes = HTML(string=invoice_html(invoice=invoice)).write_pdf()
+    return pdf

@@ -1,0 +1,282 @@
+"""Django settings, driven by the environment.
+
+With no DATABASE_URL / REDIS_URL the shop runs on the embedded default: a SQLite file and
+generated secrets under var/, Celery tasks run in-process. With them set it uses
+PostgreSQL, Redis as cache and Celery broker, and a real worker.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import dj_database_url
+from celery.schedules import crontab
+from csp.constants import NONCE
+import django_stubs_ext
+
+from bizshop.core import local_secrets
+
+django_stubs_ext.monkeypatch()  # lets admin and other generics take type parameters at run time
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(os.environ.get("BIZSHOP_VAR_DIR", BASE_DIR / "var"))
+
+
+def env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+DATABASE_URL = os.environ.get("DATABASE_URL", "")
+REDIS_URL = os.environ.get("REDIS_URL", "")
+EMBEDDED = not DATABASE_URL
+SQLITE_FILE = VAR_DIR / "db.sqlite3"
+
+_needs_local = not all(os.environ.get(name) for name in ("SECRET_KEY", "CODE_ENCRYPTION_KEYS", "CODE_LOOKUP_KEY"))
+_local = local_secrets.load_or_create(VAR_DIR, database_file=SQLITE_FILE if EMBEDDED else None) if _needs_local else {}
+
+
+def secret(name: str) -> str:
+    return os.environ.get(name) or _local[name]
+
+
+SECRET_KEY = secret("SECRET_KEY")
+DEBUG = env_bool("DEBUG", EMBEDDED)
+ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver").split(",")]
+CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
+# How many reverse proxies in front of the app append to X-Forwarded-For (0: use REMOTE_ADDR).
+NUM_PROXIES = int(os.environ.get("NUM_PROXIES", "0"))
+SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000").rstrip("/")
+# E-mail (password reset, invitations): printed to the console unless a real backend is set;
+# the test suite swaps in Django's in-memory outbox.
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "이모티콘 비즈샵 <no-reply@bizshop.kr>")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "rest_framework",
+    "drf_spectacular",
+    "django_filters",
+    "bizshop.core",
+    "bizshop.accounts",
+    "bizshop.catalog",
+    "bizshop.partners",
+    "bizshop.billing",
+    "bizshop.codes",
+    "bizshop.webhooks",
+    "bizshop.backoffice",
+    "bizshop.invoices",
+]
+
+MIDDLEWARE = [
+    "bizshop.core.observability.RequestIdMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "bizshop.urls"
+WSGI_APPLICATION = "bizshop.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+            ],
+        },
+    },
+]
+
+if EMBEDDED:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": SQLITE_FILE,
+            # Writers queue for the lock instead of failing at once (tasks run in-process).
+            "OPTIONS": {"timeout": 20, "transaction_mode": "IMMEDIATE"},
+        }
+    }
+else:
+    DATABASES = {
+        "default": dict(dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True))  # type: ignore[dict-item]
+    }
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "catalog:home"
+LOGOUT_REDIRECT_URL = "catalog:home"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "bizshop.accounts.passwords.ShopPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+
+LANGUAGE_CODE = "ko"
+LANGUAGES = [("ko", "한국어"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Asia/Seoul"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = VAR_DIR / "static"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+MEDIA_URL = "media/"
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Sessions read from Redis on every request, written through to the database.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Celery: a real broker when Redis is configured, otherwise tasks run in-process.
+CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_RESULT_BACKEND = None
+CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", not REDIS_URL)
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A task unacknowledged this long (its worker died) is delivered again. It must exceed the
+# longest chunk of work between acknowledgements: tasks ack at their end (acks_late), so it
+# bounds a whole issuance task; an hour covers a million codes many times over.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "3600"))}
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULE = {
+    "catalog-ranking-refresh": {"task": "bizshop.catalog.tasks.ranking_refresh_task", "schedule": 600.0},
+    "webhooks-deliver-due": {"task": "bizshop.webhooks.tasks.webhook_deliver_due_task", "schedule": 60.0},
+    "codes-resume-stalled-issuances": {"task": "bizshop.codes.tasks.issuance_resume_stalled_task", "schedule": 300.0},
+    "codes-expire-used-up-registrations": {
+        "task": "bizshop.codes.tasks.registration_expire_due_task",
+        "schedule": 60.0,
+    },
+    "billing-expire-overdue-deposits": {"task": "bizshop.billing.tasks.order_expire_overdue_task", "schedule": 300.0},
+    "billing-purge-idempotency-keys": {"task": "bizshop.billing.tasks.idempotency_keys_purge_task", "schedule": 3600.0},
+    # 세금계산서 월 발행: the previous month's invoices, 00:05 KST on the 1st (CELERY_TIMEZONE).
+    "invoices-monthly-run": {
+        "task": "bizshop.invoices.tasks.invoice_month_run_task",
+        "schedule": crontab(minute=5, hour=0, day_of_month=1),
+    },
+    "invoices-deliver-pending": {"task": "bizshop.invoices.tasks.invoice_deliver_pending_task", "schedule": 900.0},
+}
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["bizshop.core.api.ApiKeyAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["bizshop.core.api.IsPartner"],
+    "DEFAULT_PAGINATION_CLASS": "bizshop.core.api.CursorPagination",
+    "PAGE_SIZE": 100,
+    "EXCEPTION_HANDLER": "bizshop.core.api.exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": ["bizshop.core.throttling.ApiKeyRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"api_key": os.environ.get("API_KEY_RATE", "1200/min")},
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "UNAUTHENTICATED_USER": None,
+    # ?format=csv|xlsx on the codes list is ours (API.md), not DRF's renderer override.
+    "URL_FORMAT_OVERRIDE": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "bizshop partner API",
+    "DESCRIPTION": "이모티콘 비즈샵 파트너 API. Authorization: Bearer <API key>.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+}
+
+# Serial codes: AES-GCM keys as "id:base64,id:base64" (the last one encrypts new codes)
+# and the HMAC key of the blind index used for lookups.
+CODE_ENCRYPTION_KEYS = secret("CODE_ENCRYPTION_KEYS")
+CODE_LOOKUP_KEY = secret("CODE_LOOKUP_KEY")
+CODE_REGISTRATION_WINDOW_DAYS = int(os.environ.get("CODE_REGISTRATION_WINDOW_DAYS", "90"))
+CODE_ISSUANCE_CHUNK_SIZE = int(os.environ.get("CODE_ISSUANCE_CHUNK_SIZE", "20000"))
+
+PAYMENT_GATEWAY = os.environ.get("PAYMENT_GATEWAY", "bizshop.billing.gateways.sandbox.SandboxGateway")
+PAYMENT_SANDBOX_SECRET = secret("SECRET_KEY")
+VIRTUAL_ACCOUNT_DUE_DAYS = int(os.environ.get("VIRTUAL_ACCOUNT_DUE_DAYS", "3"))
+
+# The shop's business details printed on quotes, statements and receipts (견적서·거래명세서·영수증).
+# The defaults are the embedded demo's; production sets its own.
+SHOP_NAME = os.environ.get("SHOP_NAME", "(주)이모티콘비즈샵")
+SHOP_BRN = os.environ.get("SHOP_BRN", "2148801232")  # 사업자등록번호, 10 digits
+SHOP_REPRESENTATIVE = os.environ.get("SHOP_REPRESENTATIVE", "김비즈")
+SHOP_ADDRESS = os.environ.get("SHOP_ADDRESS", "경기도 성남시 분당구 판교역로 166")
+SHOP_PHONE = os.environ.get("SHOP_PHONE", "1577-0000")
+
+# JSON lines with the request id in production (LOG_FORMAT=json), readable text while developing.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text" if DEBUG else "json")
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"request_id": {"()": "bizshop.core.observability.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "bizshop.core.observability.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["request_id"], "formatter": LOG_FORMAT}
+    },
+    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "loggers": {
+        # WeasyPrint and fontTools narrate every rendering step at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
+}
+
+# Content-Security-Policy for the portal: our own origin only; the one inline script carries a nonce.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", NONCE],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+    }
+}
+
+# Production (PRODUCTION=1, as `make serve` sets): HTTPS only, secure cookies, HSTS, hashed static files.
+PRODUCTION = env_bool("PRODUCTION", False)
+if PRODUCTION:
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    # Behind a TLS-terminating proxy that sets X-Forwarded-Proto.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    STORAGES = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
+
+# Webhook URLs are the partners' choice: in production they may not point into our own network.
+WEBHOOK_ALLOW_PRIVATE_ADDRESSES = env_bool("WEBHOOK_ALLOW_PRIVATE_ADDRESSES", not PRODUCTION)

@@ -1,0 +1,29 @@
+"""Root routes: portal pages, public registration page, the API and its schema, admin."""
+
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from bizshop.core import health
+
+urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    path("", include("bizshop.catalog.urls")),
+    path("accounts/", include("bizshop.accounts.urls")),
+    path("partners/", include("bizshop.partners.urls")),
+    # codes' mypage/orders/<id>/… downloads come before billing's catch-all order actions
+    path("", include("bizshop.codes.urls")),
+    path("mypage/invoices/", include("bizshop.invoices.urls")),
+    path("mypage/", include("bizshop.billing.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", include(("bizshop.api_urls", "api"), namespace="api")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("backoffice/", include("bizshop.backoffice.urls")),
+    path("admin/", admin.site.urls),
+]
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

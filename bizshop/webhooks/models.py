@@ -1,0 +1,66 @@
+"""Partners' webhook endpoints and every delivery made to them."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db import models
+
+from bizshop.partners.models import Partner
+
+
+class WebhookEvent(models.TextChoices):
+    ORDER_PAID = "order.paid", "주문 결제 완료"
+    ISSUANCE_COMPLETED = "issuance.completed", "일련번호 발급 완료"
+    CODE_REGISTERED = "code.registered", "일련번호 등록"
+    INVOICE_ISSUED = "invoice.issued", "세금계산서 발행"
+    REFUND_COMPLETED = "refund.completed", "환불 완료"
+
+
+class WebhookEndpoint(models.Model):
+    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="webhook_endpoints")
+    url = models.URLField("URL", max_length=500)
+    events = models.JSONField(default=list)
+    # The signing secret: the partner needs it to verify signatures, so it is kept (not hashed).
+    secret = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    disabled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "웹훅 엔드포인트"
+        verbose_name_plural = "웹훅 엔드포인트"
+
+    def __str__(self) -> str:
+        return self.url
+
+
+class WebhookDelivery(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", "대기"
+        SUCCEEDED = "succeeded", "성공"
+        FAILED = "failed", "실패"
+
+    endpoint = models.ForeignKey(WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries")
+    event = models.CharField(max_length=40, choices=WebhookEvent.choices)
+    event_id = models.UUIDField(default=uuid.uuid4, editable=False)
+    payload = models.JSONField()
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    retry_until = models.DateTimeField()
+    last_status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    last_response_ms = models.PositiveIntegerField(null=True, blank=True)
+    last_error = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "웹훅 전송"
+        verbose_name_plural = "웹훅 전송"
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="webhooks_delivery_due"),
+            models.Index(fields=["endpoint", "-id"], name="webhooks_delivery_recent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event} → {self.endpoint_id} ({self.status})"

@@ -1,0 +1,193 @@
+"""Webhook endpoints, event emission after commit, and deliveries with exponential backoff for a day."""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import logging
+import secrets
+import socket
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
+from django.utils import timezone
+
+from bizshop.partners.models import Partner
+from bizshop.webhooks import errors, signing
+from bizshop.webhooks.models import WebhookDelivery, WebhookEndpoint, WebhookEvent
+
+logger = logging.getLogger(__name__)
+
+RETRY_FOR = timedelta(days=1)
+FIRST_RETRY = timedelta(seconds=30)
+MAX_RETRY_GAP = timedelta(hours=2)
+TIMEOUT_SECONDS = 10
+
+
+@dataclass(frozen=True)
+class CreatedEndpoint:
+    endpoint: WebhookEndpoint
+    secret: str  # shown to the partner when created
+
+
+def _check_url(url: str) -> None:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise errors.INVALID_WEBHOOK_URL(url=url)
+    if settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES:
+        return
+    # Partners choose the URL: never let it make the shop call into its own network.
+    try:
+        addresses = {info[4][0] for info in socket.getaddrinfo(parts.hostname, parts.port or 443)}
+    except OSError as exc:
+        raise errors.INVALID_WEBHOOK_URL(url=url) from exc
+    for address in addresses:
+        ip = ipaddress.ip_address(address)
+        if ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_reserved or ip.is_multicast:
+            raise errors.INVALID_WEBHOOK_URL(url=url)
+
+
+def endpoint_create(*, partner: Partner, url: str, events: list[str]) -> CreatedEndpoint:
+    unknown = sorted(set(events) - set(WebhookEvent.values))
+    if not events or unknown:
+        raise errors.INVALID_WEBHOOK_EVENTS(unknown=unknown)
+    _check_url(url)
+    secret = "whsec_" + secrets.token_urlsafe(32)
+    endpoint = WebhookEndpoint.objects.create(partner=partner, url=url, events=sorted(set(events)), secret=secret)
+    return CreatedEndpoint(endpoint=endpoint, secret=secret)
+
+
+def endpoint_disable(*, partner: Partner, endpoint_id: int) -> None:
+    updated = WebhookEndpoint.objects.filter(pk=endpoint_id, partner=partner, disabled_at__isnull=True).update(
+        disabled_at=timezone.now()
+    )
+    if not updated:
+        raise errors.WEBHOOK_NOT_FOUND()
+
+
+def webhook_emit(*, partner_id: int, event: WebhookEvent, data: dict[str, Any]) -> list[int]:
+    """Record a delivery per subscribed endpoint, sent once the caller's transaction commits."""
+    from bizshop.webhooks.tasks import webhook_deliver_task
+
+    endpoints = [
+        e
+        for e in WebhookEndpoint.objects.filter(partner_id=partner_id, disabled_at__isnull=True)
+        if event.value in e.events
+    ]
+    if not endpoints:
+        return []
+    now = timezone.now()
+    deliveries = WebhookDelivery.objects.bulk_create(
+        WebhookDelivery(
+            endpoint=endpoint,
+            event=event.value,
+            payload=json.loads(json.dumps(data, cls=DjangoJSONEncoder)),
+            next_attempt_at=now,
+            retry_until=now + RETRY_FOR,
+        )
+        for endpoint in endpoints
+    )
+    ids = [d.pk for d in deliveries]
+    transaction.on_commit(lambda: [webhook_deliver_task.delay(i) for i in ids])
+    return ids
+
+
+def _body(delivery: WebhookDelivery) -> bytes:
+    envelope = {
+        "id": str(delivery.event_id),
+        "type": delivery.event,
+        "created_at": delivery.created_at.isoformat(),
+        "data": delivery.payload,
+    }
+    return json.dumps(envelope, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def _backoff(attempts: int) -> timedelta:
+    gap: timedelta = FIRST_RETRY * (2 ** max(attempts - 1, 0))
+    return min(gap, MAX_RETRY_GAP)
+
+
+def delivery_attempt(*, delivery_id: int, now: datetime | None = None) -> WebhookDelivery:
+    """POST the event once; on failure schedule the next attempt, giving up a day after the event."""
+    with transaction.atomic():
+        delivery = WebhookDelivery.objects.select_for_update().select_related("endpoint").get(pk=delivery_id)
+        if delivery.status != WebhookDelivery.Status.PENDING:
+            return delivery
+        body = _body(delivery)
+        request = urllib.request.Request(  # noqa: S310 (the URL's scheme is checked at creation)
+            delivery.endpoint.url,
+            data=body,
+            method="POST",
+            headers={
+                "Content-Type": "application/json",
+                "User-Agent": "bizshop-webhooks/1",
+                "Bizshop-Event": delivery.event,
+                "Bizshop-Delivery": str(delivery.event_id),
+                signing.HEADER: signing.sign(secret=delivery.endpoint.secret, body=body),
+            },
+        )
+        started = time.perf_counter()
+        status_code, error = None, ""
+        try:
+            with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310
+                status_code = response.status
+        except urllib.error.HTTPError as exc:
+            status_code, error = exc.code, f"HTTP {exc.code}"
+        except (urllib.error.URLError, OSError) as exc:
+            error = str(getattr(exc, "reason", exc))[:300]
+        moment = now or timezone.now()
+        delivery.attempts += 1
+        delivery.last_status_code = status_code
+        delivery.last_response_ms = int((time.perf_counter() - started) * 1000)
+        delivery.last_error = error
+        if status_code is not None and 200 <= status_code < 300:
+            delivery.status = WebhookDelivery.Status.SUCCEEDED
+            delivery.delivered_at = moment
+            delivery.next_attempt_at = None
+        elif moment + _backoff(delivery.attempts) > delivery.retry_until:
+            delivery.status = WebhookDelivery.Status.FAILED
+            delivery.next_attempt_at = None
+        else:
+            delivery.next_attempt_at = moment + _backoff(delivery.attempts)
+        delivery.save()
+    logger.info(
+        "webhook %s %s → %s in %s ms (attempt %s)",
+        delivery.event,
+        delivery.pk,
+        status_code or error,
+        delivery.last_response_ms,
+        delivery.attempts,
+    )
+    return delivery
+
+
+def deliveries_due(*, now: datetime | None = None) -> list[int]:
+    return list(
+        WebhookDelivery.objects.filter(
+            status=WebhookDelivery.Status.PENDING, next_attempt_at__lte=now or timezone.now()
+        ).values_list("id", flat=True)[:1000]
+    )
+
+
+def delivery_replay(*, partner: Partner, delivery_id: int) -> WebhookDelivery:
+    """Send a delivery again now, whatever became of it (a partner fixing its receiver)."""
+    from bizshop.webhooks.tasks import webhook_deliver_task
+
+    delivery = WebhookDelivery.objects.filter(pk=delivery_id, endpoint__partner=partner).first()
+    if delivery is None:
+        raise errors.WEBHOOK_NOT_FOUND()
+    now = timezone.now()
+    WebhookDelivery.objects.filter(pk=delivery.pk).update(
+        status=WebhookDelivery.Status.PENDING, next_attempt_at=now, retry_until=now + RETRY_FOR
+    )
+    transaction.on_commit(lambda: webhook_deliver_task.delay(delivery.pk))
+    delivery.refresh_from_db()
+    return delivery

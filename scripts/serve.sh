@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# The production process model on one machine: gunicorn (web), a Celery worker and Celery beat,
+# against PostgreSQL and Redis. Each is stateless; run more web/worker processes (here or on
+# other machines) against the same database and Redis to grow. Beat must run exactly once.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export DATABASE_URL="${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/bizshop}"
+export REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379/0}"
+export DEBUG="${DEBUG:-0}"
+PY=.venv/bin
+mkdir -p var
+psql "${DATABASE_URL%/*}/postgres" -tAc "SELECT 1 FROM pg_database WHERE datname='${DATABASE_URL##*/}'" | grep -q 1 \
+  || psql "${DATABASE_URL%/*}/postgres" -c "CREATE DATABASE \"${DATABASE_URL##*/}\"" >/dev/null
+$PY/python manage.py migrate --noinput
+$PY/python manage.py collectstatic --noinput -v0
+pids=()
+trap 'kill "${pids[@]}" 2>/dev/null; wait' EXIT INT TERM
+$PY/gunicorn bizshop.wsgi --bind "${BIND:-0.0.0.0:8000}" --workers "${WEB_WORKERS:-3}" --worker-class gthread \
+  --threads "${WEB_THREADS:-4}" --keep-alive 30 --access-logfile - & pids+=($!)
+$PY/celery -A bizshop worker --loglevel INFO --concurrency "${WORKER_CONCURRENCY:-2}" & pids+=($!)
+$PY/celery -A bizshop beat --loglevel INFO --schedule var/celerybeat-schedule & pids+=($!)
+wait -n

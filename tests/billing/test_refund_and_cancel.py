@@ -1,0 +1,135 @@
+"""Refund (취소/환불) until the first code is issued; cancel only while unpaid."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bizshop.billing.models import Order, OrderStatus, Payment, PaymentStatus
+from bizshop.billing.services import order_refund_complete
+
+
+def refund(api: Any, order: Order) -> Any:
+    return api.post(f"/api/v1/orders/{order.pk}/refund/")
+
+
+def cancel(api: Any, order: Order) -> Any:
+    return api.post(f"/api/v1/orders/{order.pk}/cancel/")
+
+
+def test_a_card_order_is_refunded_at_once(api: Any, paid_order: Order) -> None:
+    response = refund(api, paid_order)
+
+    assert (response.status_code, response.json()["status"]) == (200, "refunded")
+    assert Payment.objects.get(order=paid_order).status == PaymentStatus.CANCELLED
+
+
+def test_a_virtual_account_order_waits_for_the_refund_transfer(api: Any, make_order: Any) -> None:
+    order = make_order(api.partner)
+    api.post(f"/api/v1/orders/{order.pk}/payment/", {"method": "virtual_account"})
+    api.post("/api/v1/sandbox/deposits/", {"order_id": order.pk})
+
+    response = refund(api, order)
+
+    assert (response.status_code, response.json()["status"]) == (200, "refund_pending")
+    assert order_refund_complete(order_id=order.pk).status == OrderStatus.REFUNDED
+
+
+def test_refund_is_refused_once_a_code_is_issued(api: Any, paid_order: Order, issue_codes: Any, db_rows: Any) -> None:
+    issue_codes(paid_order, quantity=1)
+    before = db_rows()
+
+    response = refund(api, paid_order)
+
+    assert (response.status_code, response.json()["error"]["code"]) == (409, "codes_already_issued")
+    assert db_rows() == before
+
+
+def test_refund_of_an_unpaid_order_is_invalid_state(api: Any, make_order: Any, db_rows: Any) -> None:
+    order = make_order(api.partner)
+    before = db_rows()
+
+    response = refund(api, order)
+
+    assert (response.status_code, response.json()["error"]["code"]) == (409, "invalid_state")
+    assert db_rows() == before
+
+
+def test_refund_of_an_order_awaiting_deposit_is_invalid_state(api: Any, make_order: Any, db_rows: Any) -> None:
+    order = make_order(api.partner)
+    api.post(f"/api/v1/orders/{order.pk}/payment/", {"method": "virtual_account"})
+    before = db_rows()
+
+    response = refund(api, order)
+
+    assert (response.status_code, response.json()["error"]["code"]) == (409, "invalid_state")
+    assert db_rows() == before
+
+
+def test_refunding_twice_is_invalid_state(api: Any, paid_order: Order, db_rows: Any) -> None:
+    refund(api, paid_order)
+    before = db_rows()
+
+    response = refund(api, paid_order)
+
+    assert (response.status_code, response.json()["error"]["code"]) == (409, "invalid_state")
+    assert db_rows() == before
+
+
+def test_an_unpaid_order_is_cancelled(api: Any, make_order: Any) -> None:
+    order = make_order(api.partner)
+
+    response = cancel(api, order)
+
+    assert (response.status_code, response.json()["status"]) == (200, "cancelled")
+
+
+def test_cancelling_an_order_awaiting_deposit_closes_its_virtual_account(api: Any, make_order: Any) -> None:
+    order = make_order(api.partner)
+    api.post(f"/api/v1/orders/{order.pk}/payment/", {"method": "virtual_account"})
+
+    response = cancel(api, order)
+
+    assert (response.status_code, response.json()["status"]) == (200, "cancelled")
+    assert Payment.objects.get(order=order).status == PaymentStatus.CANCELLED
+
+
+def test_cancel_of_a_paid_order_is_invalid_state(api: Any, paid_order: Order, db_rows: Any) -> None:
+    before = db_rows()
+
+    response = cancel(api, paid_order)
+
+    assert (response.status_code, response.json()["error"]["code"]) == (409, "invalid_state")
+    assert db_rows() == before
+
+
+def test_a_cancelled_order_cannot_be_paid(api: Any, make_order: Any, db_rows: Any) -> None:
+    order = make_order(api.partner)
+    cancel(api, order)
+    before = db_rows()
+
+    response = api.post(f"/api/v1/orders/{order.pk}/payment/", {"method": "card", "card_token": "tok_sandbox_approve"})
+
+    assert (response.status_code, response.json()["error"]["code"]) == (409, "invalid_state")
+    assert db_rows() == before
+
+
+def test_a_deposit_after_cancel_does_not_pay_the_order(api: Any, make_order: Any) -> None:
+    order = make_order(api.partner)
+    api.post(f"/api/v1/orders/{order.pk}/payment/", {"method": "virtual_account"})
+    cancel(api, order)
+
+    response = api.post("/api/v1/sandbox/deposits/", {"order_id": order.pk})
+
+    assert (response.status_code, response.json()["error"]["code"]) == (409, "invalid_state")
+    assert Order.objects.get(pk=order.pk).status == OrderStatus.CANCELLED
+
+
+def test_the_refusal_to_refund_an_issued_order_says_why_in_korean(
+    api: Any, paid_order: Order, issue_codes: Any
+) -> None:
+    issue_codes(paid_order, quantity=1)
+
+    error = refund(api, paid_order).json()["error"]
+
+    assert error["message"] == "일련번호가 이미 발급된 주문은 취소/환불할 수 없습니다."
+    assert error["details"] == {"issued_quantity": 1}

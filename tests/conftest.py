@@ -1,0 +1,146 @@
+"""Shared fixtures: partners with API clients, an end user, orders in each state."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+import redis
+from django.test import Client
+
+from bizshop.billing import services as billing
+from bizshop.billing.models import Order, OrderEvent, Payment
+from bizshop.catalog.models import Emoticon
+from bizshop.codes.crypto import get_keyring
+from bizshop.codes.models import Issuance, Registration, SerialCode
+from bizshop.codes.services import issuance_run, issuance_start
+from bizshop.partners.models import Partner
+from bizshop.partners.services import api_key_create
+from tests.factories import PASSWORD, EmoticonFactory, MemberFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _fresh_redis(settings: Any) -> None:
+    """Each test starts with empty counters (registration throttle) in the test Redis database."""
+    from bizshop.codes import throttle
+
+    throttle._store.cache_clear()
+    if settings.REDIS_URL:
+        redis.Redis.from_url(settings.REDIS_URL).flushdb()
+
+
+@pytest.fixture(autouse=True)
+def _tasks_in_process(settings: Any) -> None:
+    # Unit and API tests run Celery tasks in-process; tests/flows start a real worker.
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    from bizshop.celery import app
+
+    app.conf.task_always_eager = True
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings: Any) -> None:
+    # Most tests create users; PBKDF2's production cost (~0.3 s each) would dominate the run.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+class ApiClient:
+    """Django's test client speaking JSON with a partner's API key."""
+
+    def __init__(self, partner: Partner, raw_key: str):
+        self.partner = partner
+        self.raw_key = raw_key
+        self.client = Client(HTTP_AUTHORIZATION=f"Bearer {raw_key}")
+
+    def get(self, path: str, **extra: Any) -> Any:
+        return self.client.get(path, **extra)
+
+    def post(self, path: str, data: Any = None, **extra: Any) -> Any:
+        return self.client.post(path, data=data or {}, content_type="application/json", **extra)
+
+
+@pytest.fixture
+def make_partner_api(db: None) -> Callable[[], ApiClient]:
+    def make() -> ApiClient:
+        member = MemberFactory()
+        issued = api_key_create(user=member.user, name="test")
+        return ApiClient(member.partner, issued.raw_key)
+
+    return make
+
+
+@pytest.fixture
+def api(make_partner_api: Callable[[], ApiClient]) -> ApiClient:
+    return make_partner_api()
+
+
+@pytest.fixture
+def other_api(make_partner_api: Callable[[], ApiClient]) -> ApiClient:
+    return make_partner_api()
+
+
+@pytest.fixture
+def emoticon(db: None) -> Emoticon:
+    return EmoticonFactory(prices={30: 1_600, 60: 2_500})
+
+
+@pytest.fixture
+def end_user(db: None) -> Any:
+    return UserFactory()
+
+
+@pytest.fixture
+def end_user_client(end_user: Any) -> Client:
+    client = Client()
+    client.force_login(end_user)
+    return client
+
+
+@pytest.fixture
+def make_order(emoticon: Emoticon) -> Callable[..., Order]:
+    def make(partner: Partner, *, quantity: int = 100, period_days: int = 30, paid: bool = False) -> Order:
+        order = billing.order_create(
+            partner=partner, emoticon_id=emoticon.pk, period_days=period_days, quantity=quantity
+        )
+        if paid:
+            order = billing.order_pay_by_card(order_id=order.pk, partner=partner, card_token="tok_sandbox_approve")
+        return order
+
+    return make
+
+
+@pytest.fixture
+def paid_order(api: ApiClient, make_order: Callable[..., Order]) -> Order:
+    return make_order(api.partner, paid=True)
+
+
+@pytest.fixture
+def issue_codes(db: None) -> Callable[..., list[str]]:
+    """Issue a tranche of a paid order to completion; returns its codes decrypted (canonical form)."""
+
+    def issue(order: Order, *, quantity: int | None = None) -> list[str]:
+        issuance = issuance_start(order_id=order.pk, partner=order.partner, quantity=quantity)
+        issuance_run(issuance_id=issuance.pk)  # a no-op where on_commit already ran the task
+        keyring = get_keyring()
+        rows = SerialCode.objects.filter(issuance=issuance).order_by("pk")
+        return [keyring.decrypt(row.key_id, row.ciphertext) for row in rows]
+
+    return issue
+
+
+ORDER_TABLES = (Order, Payment, Issuance, SerialCode, Registration, OrderEvent)
+
+
+@pytest.fixture
+def db_rows(db: None) -> Callable[[], dict[str, list[dict[str, Any]]]]:
+    """Every row of the order, payment, issuance, code, registration and event tables: a refused
+    request must leave them all exactly as they were."""
+
+    def snapshot() -> dict[str, list[dict[str, Any]]]:
+        return {model.__name__: list(model.objects.order_by("pk").values()) for model in ORDER_TABLES}
+
+    return snapshot
+
+
+__all__ = ["PASSWORD"]

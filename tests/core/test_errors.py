@@ -1,0 +1,41 @@
+"""Every API error has the same body: {"error": {"code", "message", "details"}} with a Korean message."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django.test import Client
+
+HANGUL = re.compile(r"[가-힣]")
+
+
+def test_an_application_error_has_code_korean_message_and_details(api: Any, emoticon: Any) -> None:
+    response = api.post("/api/v1/orders/", {"emoticon_id": emoticon.pk, "period_days": 45, "quantity": 100})
+
+    body = response.json()
+    assert set(body) == {"error"}
+    assert set(body["error"]) == {"code", "message", "details"}
+    assert body["error"]["code"] == "invalid_period"
+    assert HANGUL.search(body["error"]["message"])
+    assert body["error"]["details"] == {"period_days": 45}
+
+
+def test_a_missing_field_is_invalid_request_naming_the_field(api: Any, emoticon: Any) -> None:
+    response = api.post("/api/v1/orders/", {"emoticon_id": emoticon.pk, "period_days": 30})
+
+    assert (response.status_code, response.json()["error"]["code"]) == (422, "invalid_request")
+    assert set(response.json()["error"]["details"]["fields"]) == {"quantity"}
+
+
+def test_a_body_that_is_not_json_is_malformed_request(api: Any) -> None:
+    response = api.client.post("/api/v1/orders/", data="{not json", content_type="application/json")
+
+    assert (response.status_code, response.json()["error"]["code"]) == (400, "malformed_request")
+
+
+def test_an_authentication_error_has_the_same_shape(db: None) -> None:
+    body = Client().get("/api/v1/orders/").json()
+
+    assert set(body["error"]) == {"code", "message", "details"}
+    assert HANGUL.search(body["error"]["message"])

@@ -1,0 +1,69 @@
+"""Issue 4's registration races over HTTP, 50 real threads against PostgreSQL."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from bizshop.billing.selectors import order_get_for_partner
+from bizshop.codes.crypto import get_keyring
+from bizshop.codes.models import Registration, SerialCode
+from bizshop.codes.services import issuance_run, issuance_start
+from tests.conftest import ApiClient
+from tests.factories import UserFactory
+from tests.flows.test_races import run_together
+
+pytestmark = pytest.mark.django_db(transaction=True)
+THREADS = 50
+
+
+def issued_codes(api: ApiClient, make_order: Any, quantity: int) -> tuple[int, list[str]]:
+    order = make_order(api.partner, quantity=max(quantity, 100), paid=True)
+    issuance = issuance_start(order_id=order.pk, partner=api.partner, quantity=quantity)
+    issuance_run(issuance_id=issuance.pk)
+    keyring = get_keyring()
+    return order.pk, [keyring.decrypt(c.key_id, c.ciphertext) for c in SerialCode.objects.filter(order=order)]
+
+
+def registering(code: str, customer: int) -> Any:
+    """A distinct customer (own account, own address) registering ``code``."""
+    client = Client()
+    client.force_login(UserFactory())
+
+    def post() -> tuple[int, str]:
+        response = client.post(
+            "/api/v1/registrations/",
+            {"code": code},
+            content_type="application/json",
+            REMOTE_ADDR=f"203.0.113.{customer}",
+        )
+        body = response.json()
+        return response.status_code, body.get("error", {}).get("code", "ok")
+
+    return post
+
+
+def test_fifty_threads_registering_one_code_give_one_success(api: ApiClient, make_order: Any) -> None:
+    _, (code,) = issued_codes(api, make_order, 1)
+    calls = [registering(code, i) for i in range(THREADS)]
+
+    results = run_together(*calls)
+
+    assert results.count((201, "ok")) == 1
+    assert results.count((409, "code_already_registered")) == THREADS - 1
+    assert Registration.objects.count() == 1
+
+
+def test_fifty_threads_registering_fifty_codes_of_an_order_all_succeed(api: ApiClient, make_order: Any) -> None:
+    order_id, codes = issued_codes(api, make_order, THREADS)
+    calls = [registering(code, i) for i, code in enumerate(codes)]
+
+    results = run_together(*calls)
+
+    assert results == [(201, "ok")] * THREADS
+    assert Registration.objects.count() == THREADS
+    order = order_get_for_partner(partner=api.partner, order_id=order_id)
+    assert order.registered_quantity == THREADS  # type: ignore[attr-defined]
+    assert api.get(f"/api/v1/orders/{order_id}/").json()["registered_quantity"] == THREADS

@@ -1,0 +1,129 @@
+"""Issuance through a real Celery worker process, with Redis as broker and PostgreSQL behind it."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import redis
+from django.conf import settings
+from django.db import connection
+
+from bizshop.billing import services as billing
+from bizshop.celery import app as celery_app
+from bizshop.codes.models import Issuance, SerialCode
+from bizshop.codes.services import issuance_start
+from tests.factories import EmoticonFactory, MemberFactory
+
+ROOT = Path(__file__).resolve().parents[2]
+pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+
+
+def start_worker(*, chunk_size: int = 500, visibility_timeout: int = 3600) -> subprocess.Popen[bytes]:
+    env = {
+        **os.environ,
+        # The worker must see the test database, where this test commits its rows.
+        "DATABASE_URL": f"postgres://{connection.settings_dict['USER']}@{connection.settings_dict['HOST']}:"
+        f"{connection.settings_dict['PORT'] or 5432}/{connection.settings_dict['NAME']}",
+        "REDIS_URL": settings.REDIS_URL,
+        "CODE_ISSUANCE_CHUNK_SIZE": str(chunk_size),
+        "CELERY_VISIBILITY_TIMEOUT": str(visibility_timeout),
+    }
+    return subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "bizshop", "worker", "--pool=solo", "--loglevel=WARNING"],
+        cwd=ROOT,
+        env=env,
+    )
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@pytest.fixture
+def broker(settings: Any) -> Iterator[None]:
+    if not settings.REDIS_URL:
+        pytest.fail("the worker tests need REDIS_URL (run them through `make test`)")
+    redis.Redis.from_url(settings.REDIS_URL).flushdb()  # no stale messages from earlier runs
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    celery_app.conf.task_always_eager = False
+    yield
+    celery_app.conf.task_always_eager = True
+
+
+@pytest.fixture
+def worker(broker: None) -> Iterator[subprocess.Popen[bytes]]:
+    process = start_worker()
+    yield process
+    stop(process)
+
+
+def wait_for(predicate: Any, *, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.2)
+    raise AssertionError("timed out waiting for the worker")
+
+
+def test_a_real_worker_issues_every_code_of_a_tranche(worker: subprocess.Popen[bytes]) -> None:
+    member = MemberFactory()
+    emoticon = EmoticonFactory()
+    order = billing.order_create(partner=member.partner, emoticon_id=emoticon.pk, period_days=60, quantity=3000)
+    billing.order_pay_by_card(order_id=order.pk, partner=member.partner, card_token="tok_sandbox_approve")
+
+    issuance = issuance_start(order_id=order.pk, partner=member.partner, quantity=2500)
+
+    wait_for(lambda: Issuance.objects.get(pk=issuance.pk).status == Issuance.Status.COMPLETED)
+    assert worker.poll() is None
+    finished = Issuance.objects.get(pk=issuance.pk)
+    assert finished.issued_count == 2500
+    assert SerialCode.objects.filter(issuance=issuance).count() == 2500
+    assert settings.CELERY_BROKER_URL.startswith("redis://")
+
+
+def test_a_worker_killed_mid_issuance_is_resumed_with_no_duplicates_and_no_gaps(broker: None) -> None:
+    member = MemberFactory()
+    emoticon = EmoticonFactory()
+    quantity = 60_000
+    order = billing.order_create(partner=member.partner, emoticon_id=emoticon.pk, period_days=30, quantity=quantity)
+    billing.order_pay_by_card(order_id=order.pk, partner=member.partner, card_token="tok_sandbox_approve")
+    # A short visibility timeout so that Redis hands the unacknowledged task to the next worker soon.
+    first = start_worker(chunk_size=1_000, visibility_timeout=8)
+    try:
+        issuance = issuance_start(order_id=order.pk, partner=member.partner)
+        wait_for(lambda: Issuance.objects.get(pk=issuance.pk).issued_count >= 5_000)
+        os.kill(first.pid, signal.SIGKILL)
+        first.wait(timeout=10)
+    finally:
+        stop(first)
+    stalled = Issuance.objects.get(pk=issuance.pk)
+    assert 0 < stalled.issued_count < quantity
+    assert stalled.status != Issuance.Status.COMPLETED
+    assert SerialCode.objects.filter(issuance=issuance).count() == stalled.issued_count  # no half chunk
+
+    second = start_worker(chunk_size=1_000, visibility_timeout=8)
+    try:
+        wait_for(lambda: Issuance.objects.get(pk=issuance.pk).status == Issuance.Status.COMPLETED, timeout=120)
+    finally:
+        stop(second)
+
+    finished = Issuance.objects.get(pk=issuance.pk)
+    codes = SerialCode.objects.filter(issuance=issuance)
+    assert finished.issued_count == quantity
+    assert codes.count() == quantity
+    assert codes.values("blind_index").distinct().count() == quantity
