@@ -69,7 +69,9 @@ class RegistrationSerializer(serializers.ModelSerializer[Registration]):
 
 
 class IssuanceListCreateApi(APIView):
-    @extend_schema(responses=list_envelope("IssuanceList", IssuanceSerializer()))
+    @extend_schema(
+        operation_id="v1_orders_issuances_list", responses=list_envelope("IssuanceList", IssuanceSerializer())
+    )
     def get(self, request: Request, order_id: int) -> Response:
         order = order_get_for_partner(partner=request_partner(request), order_id=order_id)
         issuances = selectors.issuance_list_for_order(order=order)
@@ -161,7 +163,9 @@ class CodeExportCreateSerializer(serializers.Serializer[Any]):
 class CodeExportListCreateApi(APIView):
     """Background files of every code of an order: request one, then poll until ``ready``."""
 
-    @extend_schema(responses=list_envelope("CodeExportList", CodeExportSerializer()))
+    @extend_schema(
+        operation_id="v1_orders_exports_list", responses=list_envelope("CodeExportList", CodeExportSerializer())
+    )
     def get(self, request: Request, order_id: int) -> Response:
         order = order_get_for_partner(partner=request_partner(request), order_id=order_id)
         exports = selectors.code_export_list_for_order(order=order)

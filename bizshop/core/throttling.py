@@ -17,8 +17,8 @@ class ApiKeyRateThrottle(SimpleRateThrottle):
         # Read at request time (not class definition), so a settings change takes effect.
         from rest_framework.settings import api_settings
 
-        rate: str | None = api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
-        return rate
+        rate = api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+        return None if rate is None else str(rate)
 
     def get_cache_key(self, request: Request, view: Any) -> str | None:
         api_key_id = getattr(request.auth, "pk", None)
