@@ -13,6 +13,7 @@ class OperatorAction(models.Model):
         PARTNER_ORDERS_VIEWED = "partner_orders_viewed", "파트너 주문내역 조회"
         SALES_EXPORTED = "sales_exported", "매출 CSV 내려받기"
         EMOTICON_SAVED = "emoticon_saved", "이모티콘 등록·수정"
+        INQUIRY_ANSWERED = "inquiry_answered", "1:1 문의 답변"
 
     operator = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="operator_actions", verbose_name="운영자"
