@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
 
 from bizshop.accounts.forms import AdminLoginForm
 from bizshop.accounts.models import User
@@ -14,8 +15,8 @@ class UserAdmin(BaseUserAdmin):  # type: ignore[type-arg]
     search_fields = ("email", "name")
     fieldsets = (
         (None, {"fields": ("email", "password", "name")}),
-        ("권한", {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")}),
-        ("기록", {"fields": ("last_login", "date_joined")}),
+        (_("권한"), {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")}),
+        (_("기록"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
 

@@ -8,6 +8,7 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class UserManager(BaseUserManager["User"]):
@@ -30,11 +31,11 @@ class UserManager(BaseUserManager["User"]):
 
 
 class User(AbstractBaseUser, PermissionsMixin):
-    email = models.EmailField("이메일", max_length=254, unique=True)
-    name = models.CharField("이름", max_length=100, blank=True)
-    is_active = models.BooleanField("활성", default=True)
-    is_staff = models.BooleanField("운영자", default=False)
-    date_joined = models.DateTimeField("가입일", default=timezone.now)
+    email = models.EmailField(_("이메일"), max_length=254, unique=True)
+    name = models.CharField(_("이름"), max_length=100, blank=True)
+    is_active = models.BooleanField(_("활성"), default=True)
+    is_staff = models.BooleanField(_("운영자"), default=False)
+    date_joined = models.DateTimeField(_("가입일"), default=timezone.now)
 
     objects: ClassVar[UserManager] = UserManager()
 
@@ -43,8 +44,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     REQUIRED_FIELDS: ClassVar[list[str]] = []
 
     class Meta:
-        verbose_name = "사용자"
-        verbose_name_plural = "사용자"
+        verbose_name = _("사용자")
+        verbose_name_plural = _("사용자")
         constraints = [models.UniqueConstraint(Lower("email"), name="accounts_user_email_ci_unique")]
 
     def __str__(self) -> str:

@@ -7,6 +7,7 @@ from math import ceil, log10
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 WIDTH, HEIGHT = 960, 300
 LEFT, RIGHT, TOP, BOTTOM = 96, 16, 16, 48
@@ -14,7 +15,7 @@ LEFT, RIGHT, TOP, BOTTOM = 96, 16, 16, 48
 
 def won(amount: int) -> str:
     """176000 → '176,000원'."""
-    return f"{amount:,}원"
+    return _("%(amount)s원") % {"amount": f"{amount:,}"}
 
 
 def _nice_ceiling(value: int) -> int:

@@ -16,6 +16,7 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from bizshop.accounts.models import User
 from bizshop.backoffice import selectors
@@ -52,7 +53,7 @@ def _admin_context(request: HttpRequest, title: str) -> dict[str, Any]:
 @operator_required("backoffice.view_sales_dashboard")
 def sales_dashboard(request: HttpRequest) -> HttpResponseBase:
     today = timezone.localdate()
-    context = _admin_context(request, "매출 현황")
+    context = _admin_context(request, _("매출 현황"))
     try:
         first, last = selectors.sales_range_parse(
             start=request.GET.get("start"), end=request.GET.get("end"), today=today
@@ -76,15 +77,17 @@ def sales_dashboard(request: HttpRequest) -> HttpResponseBase:
             "total_amount": sum(day.total_amount for day in days),
         },
         revenue_chart=bar_chart_svg(
-            [(f"{day.day:%m-%d}", day.supply_amount) for day in days], title="일별 매출(공급가액)"
+            [(f"{day.day:%m-%d}", day.supply_amount) for day in days], title=_("일별 매출(공급가액)")
         ),
         units_chart=bar_chart_svg(
             [(f"{day.day:%m-%d}", day.units) for day in days],
-            title="일별 판매수량",
-            format_value=lambda units: f"{units:,}개",
+            title=_("일별 판매수량"),
+            format_value=lambda units: _("%(count)s개") % {"count": f"{units:,}"},
         ),
         emoticon_chart=bar_chart_svg(
-            [(row.title, row.supply_amount) for row in emoticons[:20]], title="이모티콘별 매출(공급가액)", label_every=1
+            [(row.title, row.supply_amount) for row in emoticons[:20]],
+            title=_("이모티콘별 매출(공급가액)"),
+            label_every=1,
         ),
         aggregated_at=selectors.sales_aggregated_at(),
     )
@@ -136,7 +139,7 @@ def partner_list(request: HttpRequest) -> HttpResponse:
     if query:
         partners = partners.filter(name__icontains=query) | partners.filter(business_registration_number=query)
     page = Paginator(partners, 50).get_page(request.GET.get("page"))
-    context = _admin_context(request, "파트너 주문내역")
+    context = _admin_context(request, _("파트너 주문내역"))
     context.update(page=page, query=query)
     return render(request, "backoffice/partner_list.html", context)
 
@@ -158,7 +161,7 @@ def partner_orders(request: HttpRequest, partner_id: int) -> HttpResponse:
     if status:
         orders = orders.filter(status=status)
     page = Paginator(orders, 50).get_page(request.GET.get("page"))
-    context = _admin_context(request, f"{partner.name} 주문내역")
+    context = _admin_context(request, _("%(partner)s 주문내역") % {"partner": partner.name})
     context.update(partner=partner, page=page, status=status, statuses=Order._meta.get_field("status").choices)
     return render(request, "backoffice/partner_orders.html", context)
 

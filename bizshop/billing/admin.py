@@ -3,6 +3,8 @@
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from bizshop.billing import services
 from bizshop.billing.models import DepositNotification, DepositRefundStatus, Order, OrderEvent, OrderStatus, Payment
@@ -44,12 +46,14 @@ class OrderAdmin(admin.ModelAdmin[Order]):
     inlines = [PaymentInline, OrderEventInline]
     actions = ["complete_refund"]
 
-    @admin.action(description="환불 완료 처리 (계좌이체 완료)", permissions=["change"])
+    @admin.action(description=_("환불 완료 처리 (계좌이체 완료)"), permissions=["change"])
     def complete_refund(self, request: HttpRequest, queryset: QuerySet[Order]) -> None:
         done = 0
         for order in queryset.order_by("pk"):
             if order.status != OrderStatus.REFUND_PENDING:
-                self.message_user(request, f"#{order.pk}: 환불처리중인 주문이 아닙니다.", messages.WARNING)
+                self.message_user(
+                    request, gettext("#%(id)s: 환불처리중인 주문이 아닙니다.") % {"id": order.pk}, messages.WARNING
+                )
                 continue
             try:
                 services.order_refund_complete(order_id=order.pk, operator=request.user)
@@ -59,7 +63,9 @@ class OrderAdmin(admin.ModelAdmin[Order]):
             self.log_change(request, order, "환불 완료 처리 (계좌이체 완료)")
             done += 1
         if done:
-            self.message_user(request, f"{done}건의 환불을 완료 처리했습니다.", messages.SUCCESS)
+            self.message_user(
+                request, gettext("%(count)s건의 환불을 완료 처리했습니다.") % {"count": done}, messages.SUCCESS
+            )
 
 
 @admin.register(DepositNotification)
@@ -83,7 +89,7 @@ class DepositNotificationAdmin(admin.ModelAdmin[DepositNotification]):
     readonly_fields = [f.name for f in DepositNotification._meta.fields]
     actions = ["complete_deposit_refund"]
 
-    @admin.display(description="주문")
+    @admin.display(description=_("주문"))
     def order_link(self, notification: DepositNotification) -> str:
         return f"#{notification.payment.order_id}" if notification.payment else "-"
 
@@ -93,13 +99,15 @@ class DepositNotificationAdmin(admin.ModelAdmin[DepositNotification]):
     def has_delete_permission(self, request: HttpRequest, obj: DepositNotification | None = None) -> bool:
         return False  # money records are kept
 
-    @admin.action(description="환불 처리 완료", permissions=["change"])
+    @admin.action(description=_("환불 처리 완료"), permissions=["change"])
     def complete_deposit_refund(self, request: HttpRequest, queryset: QuerySet[DepositNotification]) -> None:
         done = 0
         for notification in queryset.order_by("pk"):
             if notification.refund_status != DepositRefundStatus.REQUIRED:
                 self.message_user(
-                    request, f"{notification.notification_id}: 환불이 필요한 입금이 아닙니다.", messages.WARNING
+                    request,
+                    gettext("%(id)s: 환불이 필요한 입금이 아닙니다.") % {"id": notification.notification_id},
+                    messages.WARNING,
                 )
                 continue
             try:
@@ -110,4 +118,6 @@ class DepositNotificationAdmin(admin.ModelAdmin[DepositNotification]):
             self.log_change(request, notification, "환불 처리 완료")
             done += 1
         if done:
-            self.message_user(request, f"{done}건의 입금 환불을 완료 처리했습니다.", messages.SUCCESS)
+            self.message_user(
+                request, gettext("%(count)s건의 입금 환불을 완료 처리했습니다.") % {"count": done}, messages.SUCCESS
+            )

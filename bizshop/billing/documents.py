@@ -13,7 +13,7 @@ from typing import Any
 
 from django.conf import settings
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from weasyprint import HTML
 
 from bizshop.billing import errors
@@ -72,7 +72,9 @@ class Line:
 
 
 def _render(template: str, context: dict[str, Any]) -> bytes:
-    html = render_to_string(template, {"shop": shop_business(), "generated_at": timezone.localtime(), **context})
+    # Legal documents stay in Korean whatever language the portal is shown in.
+    with translation.override("ko"):
+        html = render_to_string(template, {"shop": shop_business(), "generated_at": timezone.localtime(), **context})
     pdf: bytes = HTML(string=html).write_pdf()
     return pdf
 

@@ -4,43 +4,44 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from bizshop.catalog.models import Emoticon, UsagePeriod
 from bizshop.partners.models import Partner
 
 
 class OrderStatus(models.TextChoices):
-    PENDING_PAYMENT = "pending_payment", "결제대기"
-    AWAITING_DEPOSIT = "awaiting_deposit", "입금대기"
-    PAID = "paid", "결제완료"
-    PARTIALLY_ISSUED = "partially_issued", "부분발급"
-    ISSUED = "issued", "발급완료"
-    CANCELLED = "cancelled", "주문취소"
-    EXPIRED = "expired", "입금기한만료"
-    REFUND_PENDING = "refund_pending", "환불처리중"
-    REFUNDED = "refunded", "환불완료"
+    PENDING_PAYMENT = "pending_payment", _("결제대기")
+    AWAITING_DEPOSIT = "awaiting_deposit", _("입금대기")
+    PAID = "paid", _("결제완료")
+    PARTIALLY_ISSUED = "partially_issued", _("부분발급")
+    ISSUED = "issued", _("발급완료")
+    CANCELLED = "cancelled", _("주문취소")
+    EXPIRED = "expired", _("입금기한만료")
+    REFUND_PENDING = "refund_pending", _("환불처리중")
+    REFUNDED = "refunded", _("환불완료")
 
 
 class Order(models.Model):
     partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="orders")
     emoticon = models.ForeignKey(Emoticon, on_delete=models.PROTECT, related_name="orders")
-    emoticon_title = models.CharField("이모티콘명(주문 시점)", max_length=100)
-    period_days = models.PositiveSmallIntegerField("사용기간(일)", choices=UsagePeriod.choices)
-    quantity = models.PositiveIntegerField("수량")
-    unit_price = models.PositiveBigIntegerField("단가")
-    supply_amount = models.PositiveBigIntegerField("공급가액")
-    vat_amount = models.PositiveBigIntegerField("부가세")
-    total_amount = models.PositiveBigIntegerField("합계")
+    emoticon_title = models.CharField(_("이모티콘명(주문 시점)"), max_length=100)
+    period_days = models.PositiveSmallIntegerField(_("사용기간(일)"), choices=UsagePeriod.choices)
+    quantity = models.PositiveIntegerField(_("수량"))
+    unit_price = models.PositiveBigIntegerField(_("단가"))
+    supply_amount = models.PositiveBigIntegerField(_("공급가액"))
+    vat_amount = models.PositiveBigIntegerField(_("부가세"))
+    total_amount = models.PositiveBigIntegerField(_("합계"))
     status = models.CharField(max_length=24, choices=OrderStatus.choices, default=OrderStatus.PENDING_PAYMENT)
     # Units committed to issuance (발급): set when an issuance is requested, never above quantity.
-    issued_quantity = models.PositiveIntegerField("발급수량", default=0)
+    issued_quantity = models.PositiveIntegerField(_("발급수량"), default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     paid_at = models.DateTimeField(null=True, blank=True)
     refunded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        verbose_name = "주문"
-        verbose_name_plural = "주문"
+        verbose_name = _("주문")
+        verbose_name_plural = _("주문")
         indexes = [
             models.Index(fields=["partner", "-id"], name="billing_order_partner_recent"),
             models.Index(fields=["status", "paid_at"], name="billing_order_status_paid"),
@@ -70,34 +71,34 @@ class Order(models.Model):
 
 
 class PaymentMethod(models.TextChoices):
-    CARD = "card", "카드"
-    VIRTUAL_ACCOUNT = "virtual_account", "가상계좌"
+    CARD = "card", _("카드")
+    VIRTUAL_ACCOUNT = "virtual_account", _("가상계좌")
 
 
 class PaymentStatus(models.TextChoices):
-    AWAITING_DEPOSIT = "awaiting_deposit", "입금대기"
-    APPROVED = "approved", "승인"
-    EXPIRED = "expired", "기한만료"
-    CANCELLED = "cancelled", "취소"
+    AWAITING_DEPOSIT = "awaiting_deposit", _("입금대기")
+    APPROVED = "approved", _("승인")
+    EXPIRED = "expired", _("기한만료")
+    CANCELLED = "cancelled", _("취소")
 
 
 class Payment(models.Model):
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="payments")
     method = models.CharField(max_length=24, choices=PaymentMethod.choices)
     status = models.CharField(max_length=24, choices=PaymentStatus.choices)
-    amount = models.PositiveBigIntegerField("결제금액")
+    amount = models.PositiveBigIntegerField(_("결제금액"))
     gateway = models.CharField(max_length=50)
     gateway_transaction_id = models.CharField(max_length=100, unique=True)
-    bank = models.CharField("은행", max_length=50, blank=True)
-    account_number = models.CharField("계좌번호", max_length=50, blank=True)
-    due_at = models.DateTimeField("입금기한", null=True, blank=True)
+    bank = models.CharField(_("은행"), max_length=50, blank=True)
+    account_number = models.CharField(_("계좌번호"), max_length=50, blank=True)
+    due_at = models.DateTimeField(_("입금기한"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     approved_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        verbose_name = "결제"
-        verbose_name_plural = "결제"
+        verbose_name = _("결제")
+        verbose_name_plural = _("결제")
         constraints = [
             # One live payment per order: a second approval or a second open account is impossible.
             models.UniqueConstraint(
@@ -114,18 +115,18 @@ class Payment(models.Model):
 class DepositOutcome(models.TextChoices):
     """What a verified deposit notification did."""
 
-    APPLIED = "applied", "입금 반영"
-    WRONG_AMOUNT = "wrong_amount", "금액 불일치"
+    APPLIED = "applied", _("입금 반영")
+    WRONG_AMOUNT = "wrong_amount", _("금액 불일치")
     # The account no longer awaits money: the order expired, was cancelled, or is already paid.
-    NOT_AWAITING = "not_awaiting", "입금대기 아님(기한만료·취소·중복 입금)"
+    NOT_AWAITING = "not_awaiting", _("입금대기 아님(기한만료·취소·중복 입금)")
 
 
 class DepositRefundStatus(models.TextChoices):
     """Money that arrived but cannot be kept: an operator must send it back (환불)."""
 
-    NOT_NEEDED = "not_needed", "해당 없음"
-    REQUIRED = "required", "환불 필요"
-    COMPLETED = "completed", "환불 완료"
+    NOT_NEEDED = "not_needed", _("해당 없음")
+    REQUIRED = "required", _("환불 필요")
+    COMPLETED = "completed", _("환불 완료")
 
 
 class DepositNotification(models.Model):
@@ -138,28 +139,28 @@ class DepositNotification(models.Model):
 
     notification_id = models.CharField(max_length=100, unique=True)
     payment = models.ForeignKey(Payment, on_delete=models.SET_NULL, null=True, related_name="notifications")
-    amount = models.PositiveBigIntegerField("입금액")
-    deposited_at = models.DateTimeField("입금일시", null=True, blank=True)
-    outcome = models.CharField("처리 결과", max_length=32, choices=DepositOutcome.choices)
+    amount = models.PositiveBigIntegerField(_("입금액"))
+    deposited_at = models.DateTimeField(_("입금일시"), null=True, blank=True)
+    outcome = models.CharField(_("처리 결과"), max_length=32, choices=DepositOutcome.choices)
     # The order's state when the money arrived, so the operator sees why it was not applied.
-    order_status = models.CharField("입금 시 주문 상태", max_length=24, choices=OrderStatus.choices, blank=True)
+    order_status = models.CharField(_("입금 시 주문 상태"), max_length=24, choices=OrderStatus.choices, blank=True)
     refund_status = models.CharField(
-        "환불 상태", max_length=16, choices=DepositRefundStatus.choices, default=DepositRefundStatus.NOT_NEEDED
+        _("환불 상태"), max_length=16, choices=DepositRefundStatus.choices, default=DepositRefundStatus.NOT_NEEDED
     )
-    refund_completed_at = models.DateTimeField("환불 완료 일시", null=True, blank=True)
+    refund_completed_at = models.DateTimeField(_("환불 완료 일시"), null=True, blank=True)
     refund_completed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
-        verbose_name="환불 처리자",
+        verbose_name=_("환불 처리자"),
     )
-    received_at = models.DateTimeField("수신일시", auto_now_add=True)
+    received_at = models.DateTimeField(_("수신일시"), auto_now_add=True)
 
     class Meta:
-        verbose_name = "입금 통지"
-        verbose_name_plural = "입금 통지"
+        verbose_name = _("입금 통지")
+        verbose_name_plural = _("입금 통지")
         indexes = [models.Index(fields=["refund_status", "id"], name="billing_deposit_refund_status")]
         constraints = [
             # Applied money is the order's; money not applied must be returned.
@@ -182,17 +183,17 @@ class OrderEvent(models.Model):
     """What happened to an order, in order: shown to the partner and the operator."""
 
     class Kind(models.TextChoices):
-        CREATED = "created", "주문 생성"
-        PAYMENT_APPROVED = "payment_approved", "카드 결제 승인"
-        VIRTUAL_ACCOUNT_OPENED = "virtual_account_opened", "가상계좌 발급"
-        DEPOSIT_RECEIVED = "deposit_received", "입금 확인"
-        CANCELLED = "cancelled", "주문 취소"
-        EXPIRED = "expired", "입금기한 만료"
-        ISSUANCE_REQUESTED = "issuance_requested", "일련번호 발급"
-        REFUND_REQUESTED = "refund_requested", "환불 요청"
-        REFUND_COMPLETED = "refund_completed", "환불 완료"
-        UNAPPLIED_DEPOSIT = "unapplied_deposit", "반영되지 않은 입금 (환불 예정)"
-        UNAPPLIED_DEPOSIT_REFUNDED = "unapplied_deposit_refunded", "반영되지 않은 입금 환불 완료"
+        CREATED = "created", _("주문 생성")
+        PAYMENT_APPROVED = "payment_approved", _("카드 결제 승인")
+        VIRTUAL_ACCOUNT_OPENED = "virtual_account_opened", _("가상계좌 발급")
+        DEPOSIT_RECEIVED = "deposit_received", _("입금 확인")
+        CANCELLED = "cancelled", _("주문 취소")
+        EXPIRED = "expired", _("입금기한 만료")
+        ISSUANCE_REQUESTED = "issuance_requested", _("일련번호 발급")
+        REFUND_REQUESTED = "refund_requested", _("환불 요청")
+        REFUND_COMPLETED = "refund_completed", _("환불 완료")
+        UNAPPLIED_DEPOSIT = "unapplied_deposit", _("반영되지 않은 입금 (환불 예정)")
+        UNAPPLIED_DEPOSIT_REFUNDED = "unapplied_deposit_refunded", _("반영되지 않은 입금 환불 완료")
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=32, choices=Kind.choices)
@@ -204,13 +205,13 @@ class OrderEvent(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        verbose_name="처리자",
+        verbose_name=_("처리자"),
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name = "주문 이력"
-        verbose_name_plural = "주문 이력"
+        verbose_name = _("주문 이력")
+        verbose_name_plural = _("주문 이력")
         ordering = ["id"]
 
     def __str__(self) -> str:

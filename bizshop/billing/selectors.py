@@ -117,7 +117,7 @@ def order_event_text(event: OrderEvent) -> str:
             "amount": f"{data['total_amount']:,}",
         }
     if "amount" in data:
-        return f"{label}: {data['amount']:,}원"
+        return _("%(label)s: %(amount)s원") % {"label": label, "amount": f"{data['amount']:,}"}
     return str(label)
 
 

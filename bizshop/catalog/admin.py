@@ -11,6 +11,8 @@ from django.forms import BaseInlineFormSet
 from django.http import HttpRequest
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from bizshop.catalog import services
 from bizshop.catalog.images import image_validate
@@ -29,8 +31,8 @@ def _checked_image(upload: Any) -> Any:
 
 
 class EmoticonAdminForm(forms.ModelForm[Emoticon]):
-    price_30 = forms.IntegerField(label="30일 단가(원, VAT 별도)", min_value=1, required=False)
-    price_60 = forms.IntegerField(label="60일 단가(원, VAT 별도)", min_value=1, required=False)
+    price_30 = forms.IntegerField(label=_("30일 단가(원, VAT 별도)"), min_value=1, required=False)
+    price_60 = forms.IntegerField(label=_("60일 단가(원, VAT 별도)"), min_value=1, required=False)
 
     class Meta:
         model = Emoticon
@@ -57,9 +59,9 @@ class EmoticonAdminForm(forms.ModelForm[Emoticon]):
         data = super().clean() or {}
         low, high = data.get("min_quantity"), data.get("max_quantity")
         if low is not None and high is not None and high < low:
-            self.add_error("max_quantity", "최대 구매수량은 최소 구매수량 이상이어야 합니다.")
+            self.add_error("max_quantity", _("최대 구매수량은 최소 구매수량 이상이어야 합니다."))
         if data.get("on_sale") and not (data.get("price_30") or data.get("price_60")):
-            self.add_error("on_sale", "판매하려면 30일 또는 60일 단가를 하나 이상 입력해 주세요.")
+            self.add_error("on_sale", _("판매하려면 30일 또는 60일 단가를 하나 이상 입력해 주세요."))
         return data
 
 
@@ -79,7 +81,7 @@ class EmoticonImageInline(admin.TabularInline[EmoticonImage, Emoticon]):
     fields = ("preview", "image", "position")
     readonly_fields = ("preview",)
 
-    @admin.display(description="미리보기")
+    @admin.display(description=_("미리보기"))
     def preview(self, image: EmoticonImage) -> str:
         if not image.pk or not image.thumbnail:
             return "-"
@@ -98,47 +100,60 @@ class EmoticonAdmin(admin.ModelAdmin[Emoticon]):
     readonly_fields = ("thumbnail", "price_history_table")
     fieldsets = (
         (None, {"fields": ("title", "creator", "description")}),
-        ("대표이미지", {"fields": ("thumbnail", "representative_image")}),
-        ("판매", {"fields": ("on_sale", "price_30", "price_60", "min_quantity", "max_quantity")}),
-        ("가격 변경 이력", {"fields": ("price_history_table",)}),
+        (_("대표이미지"), {"fields": ("thumbnail", "representative_image")}),
+        (_("판매"), {"fields": ("on_sale", "price_30", "price_60", "min_quantity", "max_quantity")}),
+        (_("가격 변경 이력"), {"fields": ("price_history_table",)}),
     )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Emoticon]:
         return super().get_queryset(request).prefetch_related("prices")
 
-    @admin.display(description="썸네일")
+    @admin.display(description=_("썸네일"))
     def thumbnail(self, emoticon: Emoticon) -> str:
         if not emoticon.representative_thumbnail:
             return "-"
         return format_html('<img src="{}" alt="" style="max-height:48px">', emoticon.representative_thumbnail.url)
 
-    @admin.display(description="단가")
+    @admin.display(description=_("단가"))
     def price_list(self, emoticon: Emoticon) -> str:
         prices = sorted(emoticon.prices.all(), key=lambda price: price.period_days)
-        return " · ".join(f"{price.period_days}일 {price.unit_price:,}원" for price in prices) or "-"
+        return (
+            " · ".join(
+                gettext("%(days)s일 %(amount)s원") % {"days": price.period_days, "amount": f"{price.unit_price:,}"}
+                for price in prices
+            )
+            or "-"
+        )
 
-    @admin.display(description="가격 변경 이력")
+    @admin.display(description=_("가격 변경 이력"))
     def price_history_table(self, emoticon: Emoticon) -> SafeString | str:
         rows = EmoticonPriceHistory.objects.filter(emoticon=emoticon).select_related("changed_by")[:50]
         if not emoticon.pk or not rows:
             return "-"
         body = format_html_join(
             "",
-            "<tr><td>{}</td><td>{}일</td><td>{}</td><td>{}원</td><td>{}</td></tr>",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             (
                 (
                     f"{row.changed_at:%Y-%m-%d %H:%M}",
-                    row.period_days,
-                    f"{row.previous_unit_price:,}원" if row.previous_unit_price else "-",
-                    f"{row.unit_price:,}",
+                    gettext("%(days)s일") % {"days": row.period_days},
+                    gettext("%(amount)s원") % {"amount": f"{row.previous_unit_price:,}"}
+                    if row.previous_unit_price
+                    else "-",
+                    gettext("%(amount)s원") % {"amount": f"{row.unit_price:,}"},
                     row.changed_by or "-",
                 )
                 for row in rows
             ),
         )
         return format_html(
-            "<table><thead><tr><th>변경 시각</th><th>사용기간</th><th>이전 단가</th><th>새 단가</th>"
-            "<th>변경한 운영자</th></tr></thead><tbody>{}</tbody></table>",
+            "<table><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead>"
+            "<tbody>{}</tbody></table>",
+            gettext("변경 시각"),
+            gettext("사용기간"),
+            gettext("이전 단가"),
+            gettext("새 단가"),
+            gettext("변경한 운영자"),
             body,
         )
 
@@ -200,18 +215,20 @@ class EmoticonAdmin(admin.ModelAdmin[Emoticon]):
             )
             formset.new_objects.append(added)
 
-    @admin.action(description="선택한 이모티콘 판매 시작")
+    @admin.action(description=_("선택한 이모티콘 판매 시작"))
     def start_sale(self, request: HttpRequest, queryset: QuerySet[Emoticon]) -> None:
         self._set_on_sale(request, queryset, on_sale=True)
 
-    @admin.action(description="선택한 이모티콘 판매 중지")
+    @admin.action(description=_("선택한 이모티콘 판매 중지"))
     def stop_sale(self, request: HttpRequest, queryset: QuerySet[Emoticon]) -> None:
         self._set_on_sale(request, queryset, on_sale=False)
 
     def _set_on_sale(self, request: HttpRequest, queryset: QuerySet[Emoticon], *, on_sale: bool) -> None:
         for emoticon in queryset:
             services.emoticon_update(emoticon_id=emoticon.pk, operator=request.user, on_sale=on_sale)  # type: ignore[arg-type]
-        self.message_user(request, f"{queryset.count()}개 이모티콘을 변경했습니다.", messages.SUCCESS)
+        self.message_user(
+            request, gettext("%(count)s개 이모티콘을 변경했습니다.") % {"count": queryset.count()}, messages.SUCCESS
+        )
 
 
 @admin.register(EmoticonPriceHistory)

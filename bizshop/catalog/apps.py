@@ -1,9 +1,10 @@
 """Emoticons, their prices per usage period, and the TOP10 ranking."""
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CatalogConfig(AppConfig):
     name = "bizshop.catalog"
     label = "catalog"
-    verbose_name = "상품"
+    verbose_name = _("상품")

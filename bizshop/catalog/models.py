@@ -4,32 +4,33 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class UsagePeriod(models.IntegerChoices):
     """사용기간: the two periods sold."""
 
-    DAYS_30 = 30, "30일"
-    DAYS_60 = 60, "60일"
+    DAYS_30 = 30, _("30일")
+    DAYS_60 = 60, _("60일")
 
 
 class Emoticon(models.Model):
-    title = models.CharField("이모티콘명", max_length=100)
-    creator = models.CharField("작가", max_length=100, blank=True)
-    description = models.TextField("설명", blank=True)
-    representative_image = models.ImageField("대표이미지", upload_to="emoticons/", blank=True)
+    title = models.CharField(_("이모티콘명"), max_length=100)
+    creator = models.CharField(_("작가"), max_length=100, blank=True)
+    description = models.TextField(_("설명"), blank=True)
+    representative_image = models.ImageField(_("대표이미지"), upload_to="emoticons/", blank=True)
     representative_thumbnail = models.ImageField(
-        "대표이미지 썸네일", upload_to="emoticons/thumbs/", blank=True, editable=False
+        _("대표이미지 썸네일"), upload_to="emoticons/thumbs/", blank=True, editable=False
     )
-    on_sale = models.BooleanField("판매중", default=True)
-    min_quantity = models.PositiveIntegerField("최소 구매수량", default=100)
-    max_quantity = models.PositiveIntegerField("최대 구매수량", default=1_000_000)
+    on_sale = models.BooleanField(_("판매중"), default=True)
+    min_quantity = models.PositiveIntegerField(_("최소 구매수량"), default=100)
+    max_quantity = models.PositiveIntegerField(_("최대 구매수량"), default=1_000_000)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        verbose_name = "이모티콘"
-        verbose_name_plural = "이모티콘"
+        verbose_name = _("이모티콘")
+        verbose_name_plural = _("이모티콘")
         ordering = ["id"]
         constraints = [
             models.CheckConstraint(
@@ -46,12 +47,12 @@ class EmoticonPrice(models.Model):
     """Unit price (KRW, VAT excluded) of one emoticon for one usage period."""
 
     emoticon = models.ForeignKey(Emoticon, on_delete=models.CASCADE, related_name="prices")
-    period_days = models.PositiveSmallIntegerField("사용기간(일)", choices=UsagePeriod.choices)
-    unit_price = models.PositiveIntegerField("단가(원, VAT 별도)")
+    period_days = models.PositiveSmallIntegerField(_("사용기간(일)"), choices=UsagePeriod.choices)
+    unit_price = models.PositiveIntegerField(_("단가(원, VAT 별도)"))
 
     class Meta:
-        verbose_name = "가격"
-        verbose_name_plural = "가격"
+        verbose_name = _("가격")
+        verbose_name_plural = _("가격")
         constraints = [
             models.UniqueConstraint(fields=["emoticon", "period_days"], name="catalog_price_one_per_period"),
             models.CheckConstraint(condition=models.Q(period_days__in=[30, 60]), name="catalog_price_period_30_60"),
@@ -72,8 +73,8 @@ class RankingEntry(models.Model):
     computed_at = models.DateTimeField()
 
     class Meta:
-        verbose_name = "판매랭킹"
-        verbose_name_plural = "판매랭킹"
+        verbose_name = _("판매랭킹")
+        verbose_name_plural = _("판매랭킹")
         ordering = ["rank"]
 
     def __str__(self) -> str:
@@ -84,13 +85,13 @@ class EmoticonImage(models.Model):
     """One image of the emoticon set (the representative image is on Emoticon), with its thumbnail."""
 
     emoticon = models.ForeignKey(Emoticon, on_delete=models.CASCADE, related_name="images")
-    image = models.ImageField("이미지", upload_to="emoticons/set/")
-    thumbnail = models.ImageField("썸네일", upload_to="emoticons/thumbs/", blank=True, editable=False)
-    position = models.PositiveSmallIntegerField("순서", default=0)
+    image = models.ImageField(_("이미지"), upload_to="emoticons/set/")
+    thumbnail = models.ImageField(_("썸네일"), upload_to="emoticons/thumbs/", blank=True, editable=False)
+    position = models.PositiveSmallIntegerField(_("순서"), default=0)
 
     class Meta:
-        verbose_name = "세트 이미지"
-        verbose_name_plural = "세트 이미지"
+        verbose_name = _("세트 이미지")
+        verbose_name_plural = _("세트 이미지")
         ordering = ["position", "id"]
 
     def __str__(self) -> str:
@@ -101,17 +102,17 @@ class EmoticonPriceHistory(models.Model):
     """Every price an emoticon had for a period, from when; orders keep their own unit_price snapshot."""
 
     emoticon = models.ForeignKey(Emoticon, on_delete=models.CASCADE, related_name="price_history")
-    period_days = models.PositiveSmallIntegerField("사용기간(일)", choices=UsagePeriod.choices)
-    unit_price = models.PositiveIntegerField("단가(원, VAT 별도)")
-    previous_unit_price = models.PositiveIntegerField("이전 단가", null=True, blank=True)
-    changed_at = models.DateTimeField("변경 시각")
+    period_days = models.PositiveSmallIntegerField(_("사용기간(일)"), choices=UsagePeriod.choices)
+    unit_price = models.PositiveIntegerField(_("단가(원, VAT 별도)"))
+    previous_unit_price = models.PositiveIntegerField(_("이전 단가"), null=True, blank=True)
+    changed_at = models.DateTimeField(_("변경 시각"))
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
     class Meta:
-        verbose_name = "가격 변경 이력"
-        verbose_name_plural = "가격 변경 이력"
+        verbose_name = _("가격 변경 이력")
+        verbose_name_plural = _("가격 변경 이력")
         ordering = ["-changed_at", "-id"]
         indexes = [models.Index(fields=["emoticon", "period_days", "-changed_at"], name="catalog_price_history_recent")]
 
@@ -127,15 +128,15 @@ class SalesDaily(models.Model):
     """
 
     emoticon = models.ForeignKey(Emoticon, on_delete=models.CASCADE, related_name="+")
-    day = models.DateField("일자")
-    transactions = models.PositiveIntegerField("거래건수")
-    units = models.PositiveBigIntegerField("판매수량")
-    supply_amount = models.PositiveBigIntegerField("공급가액")
-    total_amount = models.PositiveBigIntegerField("합계(VAT 포함)")
+    day = models.DateField(_("일자"))
+    transactions = models.PositiveIntegerField(_("거래건수"))
+    units = models.PositiveBigIntegerField(_("판매수량"))
+    supply_amount = models.PositiveBigIntegerField(_("공급가액"))
+    total_amount = models.PositiveBigIntegerField(_("합계(VAT 포함)"))
 
     class Meta:
-        verbose_name = "일별 판매 집계"
-        verbose_name_plural = "일별 판매 집계"
+        verbose_name = _("일별 판매 집계")
+        verbose_name_plural = _("일별 판매 집계")
         constraints = [models.UniqueConstraint(fields=["day", "emoticon"], name="catalog_sales_daily_one_per_day")]
 
     def __str__(self) -> str:
@@ -149,8 +150,8 @@ class RankingState(models.Model):
     full_rebuild_at = models.DateTimeField(null=True)
 
     class Meta:
-        verbose_name = "판매랭킹 집계 상태"
-        verbose_name_plural = "판매랭킹 집계 상태"
+        verbose_name = _("판매랭킹 집계 상태")
+        verbose_name_plural = _("판매랭킹 집계 상태")
 
     def __str__(self) -> str:
         return f"{self.refreshed_at}"

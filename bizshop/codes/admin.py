@@ -5,6 +5,8 @@ from typing import Any
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from bizshop.codes import format as code_format
 from bizshop.codes.crypto import get_keyring
@@ -20,15 +22,23 @@ class IssuanceAdmin(admin.ModelAdmin[Issuance]):
     readonly_fields = [f.name for f in Issuance._meta.fields]
     actions = ["void_tranche"]
 
-    @admin.action(description="선택한 발급분의 미등록 일련번호 사용중지", permissions=["void_codes"])
+    @admin.action(description=_("선택한 발급분의 미등록 일련번호 사용중지"), permissions=["void_codes"])
     def void_tranche(self, request: HttpRequest, queryset: QuerySet[Issuance]) -> None:
         for issuance in queryset:
             try:
                 voided = issuance_void(issuance_id=issuance.pk, operator=request.user)  # type: ignore[arg-type]
             except ApplicationError as exc:
-                self.message_user(request, f"발급 #{issuance.pk}: {exc.message}", messages.ERROR)
+                self.message_user(
+                    request,
+                    gettext("발급 #%(id)s: %(message)s") % {"id": issuance.pk, "message": exc.message},
+                    messages.ERROR,
+                )
             else:
-                self.message_user(request, f"발급 #{issuance.pk}: {voided:,}개 사용중지", messages.SUCCESS)
+                self.message_user(
+                    request,
+                    gettext("발급 #%(id)s: %(count)s개 사용중지") % {"id": issuance.pk, "count": f"{voided:,}"},
+                    messages.SUCCESS,
+                )
 
     def has_void_codes_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("backoffice.void_codes")
@@ -41,7 +51,7 @@ class SerialCodeAdmin(admin.ModelAdmin[SerialCode]):
     list_display = ("id", "order", "issuance", "status", "registered_at")
     list_filter = ("status",)
     search_fields = ("=order__id",)
-    search_help_text = "일련번호 20자리(하이픈 무관) 또는 주문번호"
+    search_help_text = _("일련번호 20자리(하이픈 무관) 또는 주문번호")
     fields = ("order", "issuance", "status", "registered_at", "key_id")
     readonly_fields = fields
     show_full_result_count = False
@@ -66,7 +76,7 @@ class SerialCodeAdmin(admin.ModelAdmin[SerialCode]):
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
-    @admin.action(description="선택한 일련번호 사용중지", permissions=["void_codes"])
+    @admin.action(description=_("선택한 일련번호 사용중지"), permissions=["void_codes"])
     def void_codes(self, request: HttpRequest, queryset: QuerySet[SerialCode]) -> None:
         done = 0
         for code_id in queryset.values_list("pk", flat=True):
@@ -74,9 +84,13 @@ class SerialCodeAdmin(admin.ModelAdmin[SerialCode]):
                 code_void(code_id=code_id, operator=request.user)  # type: ignore[arg-type]
                 done += 1
             except ApplicationError as exc:
-                self.message_user(request, f"일련번호 #{code_id}: {exc.message}", messages.ERROR)
+                self.message_user(
+                    request,
+                    gettext("일련번호 #%(id)s: %(message)s") % {"id": code_id, "message": exc.message},
+                    messages.ERROR,
+                )
         if done:
-            self.message_user(request, f"{done:,}개 사용중지", messages.SUCCESS)
+            self.message_user(request, gettext("%(count)s개 사용중지") % {"count": f"{done:,}"}, messages.SUCCESS)
 
     def has_void_codes_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("backoffice.void_codes")

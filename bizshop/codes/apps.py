@@ -1,12 +1,13 @@
 """Serial codes: format, encryption at rest, issuance, registration by end users."""
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CodesConfig(AppConfig):
     name = "bizshop.codes"
     label = "codes"
-    verbose_name = "일련번호"
+    verbose_name = _("일련번호")
 
     def ready(self) -> None:
         from bizshop.codes import checks  # noqa: F401  (registers the keyring check)

@@ -6,7 +6,7 @@ import base64
 
 import segno
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from weasyprint import HTML
 
 from bizshop.billing.models import Order
@@ -44,19 +44,21 @@ def _image_data_uri(order: Order) -> str | None:
 def guide_html(*, order: Order) -> str:
     url = registration_url()
     deadlines = [timezone.localtime(i.registration_deadline) for i in issuance_list_for_order(order=order)]
-    return render_to_string(
-        "codes/guide.html",
-        {
-            "order": order,
-            "registration_url": url,
-            "qr_data_uri": _qr_data_uri(url),
-            "image_data_uri": _image_data_uri(order),
-            "deadlines": deadlines,
-            "steps": STEPS,
-            "image_rules": IMAGE_RULES,
-            "generated_at": timezone.localtime(),
-        },
-    )
+    # Handed out to end users in Korea: always in Korean, whatever language the portal is shown in.
+    with translation.override("ko"):
+        return render_to_string(
+            "codes/guide.html",
+            {
+                "order": order,
+                "registration_url": url,
+                "qr_data_uri": _qr_data_uri(url),
+                "image_data_uri": _image_data_uri(order),
+                "deadlines": deadlines,
+                "steps": STEPS,
+                "image_rules": IMAGE_RULES,
+                "generated_at": timezone.localtime(),
+            },
+        )
 
 
 def guide_pdf(*, order: Order) -> bytes:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from bizshop.billing.models import Order
 from bizshop.catalog.models import Emoticon
@@ -13,24 +14,24 @@ class Issuance(models.Model):
     """A tranche of k codes of one order; its registration window (등록기간) starts when requested."""
 
     class Status(models.TextChoices):
-        QUEUED = "queued", "대기"
-        RUNNING = "running", "발급중"
-        COMPLETED = "completed", "완료"
-        FAILED = "failed", "실패"
+        QUEUED = "queued", _("대기")
+        RUNNING = "running", _("발급중")
+        COMPLETED = "completed", _("완료")
+        FAILED = "failed", _("실패")
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="issuances")
-    quantity = models.PositiveIntegerField("발급수량")
-    issued_count = models.PositiveIntegerField("생성된 수량", default=0)
+    quantity = models.PositiveIntegerField(_("발급수량"))
+    issued_count = models.PositiveIntegerField(_("생성된 수량"), default=0)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
-    registration_deadline = models.DateTimeField("등록기한")
+    registration_deadline = models.DateTimeField(_("등록기한"))
     created_at = models.DateTimeField(auto_now_add=True)
     # Moves with every committed chunk: an unfinished issuance that stops moving has lost its worker.
     progressed_at = models.DateTimeField(auto_now=True)
     completed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        verbose_name = "발급"
-        verbose_name_plural = "발급"
+        verbose_name = _("발급")
+        verbose_name_plural = _("발급")
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(issued_count__lte=models.F("quantity")), name="codes_issuance_count_lte_quantity"
@@ -43,10 +44,10 @@ class Issuance(models.Model):
 
 
 class CodeStatus(models.TextChoices):
-    ISSUED = "issued", "발급"
-    REGISTERED = "registered", "등록완료"
-    EXPIRED = "expired", "등록기간 만료"
-    VOIDED = "voided", "사용중지"
+    ISSUED = "issued", _("발급")
+    REGISTERED = "registered", _("등록완료")
+    EXPIRED = "expired", _("등록기간 만료")
+    VOIDED = "voided", _("사용중지")
 
 
 class SerialCode(models.Model):
@@ -66,8 +67,8 @@ class SerialCode(models.Model):
     registered_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        verbose_name = "일련번호"
-        verbose_name_plural = "일련번호"
+        verbose_name = _("일련번호")
+        verbose_name_plural = _("일련번호")
         indexes = [
             models.Index(fields=["order", "id"], name="codes_code_order_id"),
             # Registered counts per order read this small index, never the order's every code.
@@ -100,8 +101,8 @@ class Registration(models.Model):
     usage_expired_marked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        verbose_name = "등록"
-        verbose_name_plural = "등록"
+        verbose_name = _("등록")
+        verbose_name_plural = _("등록")
         indexes = [
             models.Index(fields=["user", "-registered_at"], name="codes_registration_user"),
             models.Index(
@@ -123,10 +124,10 @@ class CodeExport(models.Model):
         XLSX = "xlsx", "Excel (XLSX)"
 
     class Status(models.TextChoices):
-        QUEUED = "queued", "대기"
-        RUNNING = "running", "생성중"
-        READY = "ready", "다운로드 가능"
-        FAILED = "failed", "실패"
+        QUEUED = "queued", _("대기")
+        RUNNING = "running", _("생성중")
+        READY = "ready", _("다운로드 가능")
+        FAILED = "failed", _("실패")
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="code_exports")
     format = models.CharField(max_length=8, choices=Format.choices)
@@ -137,8 +138,8 @@ class CodeExport(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        verbose_name = "일련번호 파일"
-        verbose_name_plural = "일련번호 파일"
+        verbose_name = _("일련번호 파일")
+        verbose_name_plural = _("일련번호 파일")
 
     def __str__(self) -> str:
         return f"주문 #{self.order_id} {self.format} ({self.get_status_display()})"

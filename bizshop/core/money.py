@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 VAT_RATE_PERCENT = 10
 
 
@@ -26,4 +28,4 @@ def amounts_for(*, unit_price: int, quantity: int) -> Amounts:
 
 
 def format_krw(amount: int) -> str:
-    return f"{amount:,}원"
+    return _("%(amount)s원") % {"amount": f"{amount:,}"}

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from bizshop.billing.models import Payment
 from bizshop.partners.models import Partner
@@ -20,9 +21,9 @@ AMENDMENT_REASON_CANCELLATION = "계약의 해제"
 
 
 class InvoiceKind(models.TextChoices):
-    NORMAL = "normal", "일반"
-    MERGED = "merged", "병합"
-    AMENDED = "amended", "수정"
+    NORMAL = "normal", _("일반")
+    MERGED = "merged", _("병합")
+    AMENDED = "amended", _("수정")
 
 
 class TaxInvoice(models.Model):
@@ -30,47 +31,47 @@ class TaxInvoice(models.Model):
     amendment (수정세금계산서) of an issued one."""
 
     partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="tax_invoices")
-    kind = models.CharField("종류", max_length=16, choices=InvoiceKind.choices)
-    number = models.CharField("발행번호", max_length=20, unique=True)
-    approval_number = models.CharField("승인번호", max_length=24, unique=True)
-    write_date = models.DateField("작성일자")
+    kind = models.CharField(_("종류"), max_length=16, choices=InvoiceKind.choices)
+    number = models.CharField(_("발행번호"), max_length=20, unique=True)
+    approval_number = models.CharField(_("승인번호"), max_length=24, unique=True)
+    write_date = models.DateField(_("작성일자"))
     # First day of the calendar month whose supplies the invoice covers (for an amendment: the
     # original's month), in Asia/Seoul.
-    supply_month = models.DateField("공급월")
-    issued_at = models.DateTimeField("발행일시")
-    supply_amount = models.BigIntegerField("공급가액")
-    vat_amount = models.BigIntegerField("세액")
-    total_amount = models.BigIntegerField("합계금액")
+    supply_month = models.DateField(_("공급월"))
+    issued_at = models.DateTimeField(_("발행일시"))
+    supply_amount = models.BigIntegerField(_("공급가액"))
+    vat_amount = models.BigIntegerField(_("세액"))
+    total_amount = models.BigIntegerField(_("합계금액"))
     # 영수/청구: every invoice here is for money already received.
-    receipt_mark = models.CharField("영수/청구", max_length=4, default="영수")
+    receipt_mark = models.CharField(_("영수/청구"), max_length=4, default="영수")
     original = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="amendments",
-        verbose_name="당초 세금계산서",
+        verbose_name=_("당초 세금계산서"),
     )
-    amendment_reason = models.CharField("수정 사유", max_length=50, blank=True)
+    amendment_reason = models.CharField(_("수정 사유"), max_length=50, blank=True)
 
-    supplier_name = models.CharField("공급자 상호", max_length=100)
-    supplier_brn = models.CharField("공급자 사업자등록번호", max_length=10)
-    supplier_representative = models.CharField("공급자 대표자", max_length=50)
-    supplier_address = models.CharField("공급자 주소", max_length=200)
+    supplier_name = models.CharField(_("공급자 상호"), max_length=100)
+    supplier_brn = models.CharField(_("공급자 사업자등록번호"), max_length=10)
+    supplier_representative = models.CharField(_("공급자 대표자"), max_length=50)
+    supplier_address = models.CharField(_("공급자 주소"), max_length=200)
 
-    recipient_name = models.CharField("공급받는자 상호", max_length=100)
-    recipient_brn = models.CharField("공급받는자 사업자등록번호", max_length=10)
-    recipient_representative = models.CharField("공급받는자 대표자", max_length=50)
-    recipient_address = models.CharField("공급받는자 주소", max_length=200, blank=True)
-    recipient_email = models.EmailField("공급받는자 이메일")
+    recipient_name = models.CharField(_("공급받는자 상호"), max_length=100)
+    recipient_brn = models.CharField(_("공급받는자 사업자등록번호"), max_length=10)
+    recipient_representative = models.CharField(_("공급받는자 대표자"), max_length=50)
+    recipient_address = models.CharField(_("공급받는자 주소"), max_length=200, blank=True)
+    recipient_email = models.EmailField(_("공급받는자 이메일"))
 
-    emailed_at = models.DateTimeField("이메일 발송일시", null=True, blank=True)
-    transmitted_at = models.DateTimeField("국세청 전송일시", null=True, blank=True)
-    transmission_id = models.CharField("전송 접수번호", max_length=100, blank=True)
+    emailed_at = models.DateTimeField(_("이메일 발송일시"), null=True, blank=True)
+    transmitted_at = models.DateTimeField(_("국세청 전송일시"), null=True, blank=True)
+    transmission_id = models.CharField(_("전송 접수번호"), max_length=100, blank=True)
 
     class Meta:
-        verbose_name = "세금계산서"
-        verbose_name_plural = "세금계산서"
+        verbose_name = _("세금계산서")
+        verbose_name_plural = _("세금계산서")
         indexes = [
             models.Index(fields=["partner", "-id"], name="invoices_partner_recent"),
             # Invoices not yet e-mailed or transmitted: the retry sweep reads only these.
@@ -119,19 +120,19 @@ class TaxInvoiceLine(models.Model):
 
     invoice = models.ForeignKey(TaxInvoice, on_delete=models.CASCADE, related_name="lines")
     position = models.PositiveSmallIntegerField()
-    supply_date = models.DateField("공급일자")
-    order_id = models.BigIntegerField("주문번호")
-    payment_id = models.BigIntegerField("결제번호")
-    item = models.CharField("품목", max_length=120)
-    period_days = models.PositiveSmallIntegerField("사용기간(일)")
-    quantity = models.IntegerField("수량")
-    unit_price = models.BigIntegerField("단가")
-    supply_amount = models.BigIntegerField("공급가액")
-    vat_amount = models.BigIntegerField("세액")
+    supply_date = models.DateField(_("공급일자"))
+    order_id = models.BigIntegerField(_("주문번호"))
+    payment_id = models.BigIntegerField(_("결제번호"))
+    item = models.CharField(_("품목"), max_length=120)
+    period_days = models.PositiveSmallIntegerField(_("사용기간(일)"))
+    quantity = models.IntegerField(_("수량"))
+    unit_price = models.BigIntegerField(_("단가"))
+    supply_amount = models.BigIntegerField(_("공급가액"))
+    vat_amount = models.BigIntegerField(_("세액"))
 
     class Meta:
-        verbose_name = "세금계산서 품목"
-        verbose_name_plural = "세금계산서 품목"
+        verbose_name = _("세금계산서 품목")
+        verbose_name_plural = _("세금계산서 품목")
         ordering = ["invoice_id", "position"]
         constraints = [models.UniqueConstraint(fields=["invoice", "position"], name="invoices_line_position_unique")]
 
@@ -148,8 +149,8 @@ class InvoicePayment(models.Model):
     amendment = models.BooleanField(default=False)
 
     class Meta:
-        verbose_name = "세금계산서 결제"
-        verbose_name_plural = "세금계산서 결제"
+        verbose_name = _("세금계산서 결제")
+        verbose_name_plural = _("세금계산서 결제")
         constraints = [
             models.UniqueConstraint(fields=["payment", "amendment"], name="invoices_payment_once_per_role"),
         ]
@@ -162,14 +163,14 @@ class InvoiceMonth(models.Model):
     """One calendar month's monthly run. Its row is the lock that orders merge requests,
     the run's batches and amendments of that month; ``run_started_at`` closes merge requests."""
 
-    month = models.DateField("공급월", unique=True)
-    run_started_at = models.DateTimeField("발행 시작", null=True, blank=True)
-    run_finished_at = models.DateTimeField("발행 완료", null=True, blank=True)
-    issued_count = models.PositiveIntegerField("발행 건수", default=0)
+    month = models.DateField(_("공급월"), unique=True)
+    run_started_at = models.DateTimeField(_("발행 시작"), null=True, blank=True)
+    run_finished_at = models.DateTimeField(_("발행 완료"), null=True, blank=True)
+    issued_count = models.PositiveIntegerField(_("발행 건수"), default=0)
 
     class Meta:
-        verbose_name = "월별 발행"
-        verbose_name_plural = "월별 발행"
+        verbose_name = _("월별 발행")
+        verbose_name_plural = _("월별 발행")
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m}"
@@ -182,24 +183,24 @@ class InvoiceNumberSequence(models.Model):
     last_value = models.PositiveIntegerField(default=0)
 
     class Meta:
-        verbose_name = "발행번호 순번"
-        verbose_name_plural = "발행번호 순번"
+        verbose_name = _("발행번호 순번")
+        verbose_name_plural = _("발행번호 순번")
 
     def __str__(self) -> str:
         return f"{self.prefix}-{self.last_value:06d}"
 
 
 class MergeRequestStatus(models.TextChoices):
-    ACCEPTED = "accepted", "접수"
-    ISSUED = "issued", "발행완료"
-    VOID = "void", "무효(결제 취소)"
+    ACCEPTED = "accepted", _("접수")
+    ISSUED = "issued", _("발행완료")
+    VOID = "void", _("무효(결제 취소)")
 
 
 class InvoiceMergeRequest(models.Model):
     """병합 발행 신청: several payments of one month, one business, codes all issued → one invoice."""
 
     partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="invoice_merge_requests")
-    month = models.DateField("공급월")
+    month = models.DateField(_("공급월"))
     status = models.CharField(max_length=16, choices=MergeRequestStatus.choices, default=MergeRequestStatus.ACCEPTED)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -210,8 +211,8 @@ class InvoiceMergeRequest(models.Model):
     )
 
     class Meta:
-        verbose_name = "병합 발행 신청"
-        verbose_name_plural = "병합 발행 신청"
+        verbose_name = _("병합 발행 신청")
+        verbose_name_plural = _("병합 발행 신청")
         indexes = [models.Index(fields=["month", "status"], name="invoices_merge_month_status")]
 
     def __str__(self) -> str:
@@ -224,8 +225,8 @@ class InvoiceMergeRequestPayment(models.Model):
     payment = models.OneToOneField(Payment, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
 
     class Meta:
-        verbose_name = "병합 신청 결제"
-        verbose_name_plural = "병합 신청 결제"
+        verbose_name = _("병합 신청 결제")
+        verbose_name_plural = _("병합 신청 결제")
 
     def __str__(self) -> str:
         return f"{self.request_id} ← 결제 {self.payment_id}"

@@ -3,20 +3,23 @@
 from __future__ import annotations
 
 from django.template.loader import render_to_string
+from django.utils import translation
 from weasyprint import HTML
 
 from bizshop.invoices.models import InvoiceKind, TaxInvoice
 
 
 def invoice_html(*, invoice: TaxInvoice) -> str:
-    return render_to_string(
-        "invoices/tax_invoice.html",
-        {
-            "invoice": invoice,
-            "lines": list(invoice.lines.order_by("position")),
-            "title": "수정세금계산서" if invoice.kind == InvoiceKind.AMENDED else "전자세금계산서",
-        },
-    )
+    # A legal document: always in Korean, whatever language the portal is shown in.
+    with translation.override("ko"):
+        return render_to_string(
+            "invoices/tax_invoice.html",
+            {
+                "invoice": invoice,
+                "lines": list(invoice.lines.order_by("position")),
+                "title": "수정세금계산서" if invoice.kind == InvoiceKind.AMENDED else "전자세금계산서",
+            },
+        )
 
 
 def invoice_pdf(*, invoice: TaxInvoice) -> bytes:

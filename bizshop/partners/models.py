@@ -4,27 +4,28 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Partner(models.Model):
     class Status(models.TextChoices):
-        ACTIVE = "active", "이용중"
-        WITHDRAWN = "withdrawn", "탈퇴"
+        ACTIVE = "active", _("이용중")
+        WITHDRAWN = "withdrawn", _("탈퇴")
 
-    name = models.CharField("회사명", max_length=100)
-    business_registration_number = models.CharField("사업자등록번호", max_length=10)
-    representative = models.CharField("대표자", max_length=50)
-    address = models.CharField("주소", max_length=200, blank=True)
-    invoice_email = models.EmailField("세금계산서 이메일")
-    contact_name = models.CharField("담당자명", max_length=50, blank=True)
-    contact_phone = models.CharField("담당자 연락처", max_length=20, blank=True)
+    name = models.CharField(_("회사명"), max_length=100)
+    business_registration_number = models.CharField(_("사업자등록번호"), max_length=10)
+    representative = models.CharField(_("대표자"), max_length=50)
+    address = models.CharField(_("주소"), max_length=200, blank=True)
+    invoice_email = models.EmailField(_("세금계산서 이메일"))
+    contact_name = models.CharField(_("담당자명"), max_length=50, blank=True)
+    contact_phone = models.CharField(_("담당자 연락처"), max_length=20, blank=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACTIVE)
     created_at = models.DateTimeField(auto_now_add=True)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        verbose_name = "파트너"
-        verbose_name_plural = "파트너"
+        verbose_name = _("파트너")
+        verbose_name_plural = _("파트너")
         constraints = [
             # A withdrawn company may sign up again: only active partners hold the number.
             models.UniqueConstraint(
@@ -45,8 +46,8 @@ class Partner(models.Model):
 
 class Member(models.Model):
     class Role(models.TextChoices):
-        OWNER = "owner", "관리자"
-        MEMBER = "member", "멤버"
+        OWNER = "owner", _("관리자")
+        MEMBER = "member", _("멤버")
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="membership")
     partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="members")
@@ -54,8 +55,8 @@ class Member(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name = "파트너 멤버"
-        verbose_name_plural = "파트너 멤버"
+        verbose_name = _("파트너 멤버")
+        verbose_name_plural = _("파트너 멤버")
 
     def __str__(self) -> str:
         return f"{self.user} ({self.partner}, {self.get_role_display()})"
@@ -66,8 +67,8 @@ class ApiKey(models.Model):
 
     partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="api_keys")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    name = models.CharField("이름", max_length=100)
-    prefix = models.CharField("접두어", max_length=16, unique=True)
+    name = models.CharField(_("이름"), max_length=100)
+    prefix = models.CharField(_("접두어"), max_length=16, unique=True)
     key_hash = models.CharField(max_length=64, unique=True)
     scopes = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -75,8 +76,8 @@ class ApiKey(models.Model):
     revoked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        verbose_name = "API 키"
-        verbose_name_plural = "API 키"
+        verbose_name = _("API 키")
+        verbose_name_plural = _("API 키")
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
@@ -87,13 +88,13 @@ class TermsAgreement(models.Model):
 
     partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="terms_agreements")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    terms_version = models.CharField("약관 버전", max_length=20)
-    agreed_at = models.DateTimeField("동의 시각")
+    terms_version = models.CharField(_("약관 버전"), max_length=20)
+    agreed_at = models.DateTimeField(_("동의 시각"))
     ip = models.CharField(max_length=45, blank=True)
 
     class Meta:
-        verbose_name = "약관 동의"
-        verbose_name_plural = "약관 동의"
+        verbose_name = _("약관 동의")
+        verbose_name_plural = _("약관 동의")
 
     def __str__(self) -> str:
         return f"{self.partner} · 약관 {self.terms_version}"
@@ -109,8 +110,8 @@ class PartnerChange(models.Model):
     changed_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name = "파트너정보 변경 이력"
-        verbose_name_plural = "파트너정보 변경 이력"
+        verbose_name = _("파트너정보 변경 이력")
+        verbose_name_plural = _("파트너정보 변경 이력")
         ordering = ["-id"]
 
     def __str__(self) -> str:
@@ -121,18 +122,18 @@ class Invitation(models.Model):
     """An owner invites someone by e-mail; the link carries a token stored only as its hash."""
 
     partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="invitations")
-    email = models.EmailField("이메일")
+    email = models.EmailField(_("이메일"))
     role = models.CharField(max_length=16, choices=Member.Role.choices, default=Member.Role.MEMBER)
     token_hash = models.CharField(max_length=64, unique=True)
     invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
-    expires_at = models.DateTimeField("만료 시각")
+    expires_at = models.DateTimeField(_("만료 시각"))
     accepted_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        verbose_name = "멤버 초대"
-        verbose_name_plural = "멤버 초대"
+        verbose_name = _("멤버 초대")
+        verbose_name_plural = _("멤버 초대")
 
     def __str__(self) -> str:
         return f"{self.email} → {self.partner}"
@@ -142,21 +143,21 @@ class AuditEvent(models.Model):
     """Security-relevant actions (감사 로그): who did what, for which partner, from where. Append-only."""
 
     class Action(models.TextChoices):
-        LOGIN = "login", "로그인"
-        LOGIN_FAILED = "login_failed", "로그인 실패"
-        LOGIN_THROTTLED = "login_throttled", "로그인 시도 제한"
-        PASSWORD_RESET = "password_reset", "비밀번호 재설정"
-        PARTNER_SIGNUP = "partner_signup", "파트너 가입"
-        PARTNER_UPDATED = "partner_updated", "파트너정보 변경"
-        API_KEY_CREATED = "api_key_created", "API 키 생성"
-        API_KEY_REVOKED = "api_key_revoked", "API 키 폐기"
-        MEMBER_INVITED = "member_invited", "멤버 초대"
-        INVITATION_REVOKED = "invitation_revoked", "초대 취소"
-        MEMBER_JOINED = "member_joined", "멤버 가입"
-        MEMBER_ROLE_CHANGED = "member_role_changed", "멤버 권한 변경"
-        MEMBER_REMOVED = "member_removed", "멤버 삭제"
-        WITHDRAWAL_REFUSED = "withdrawal_refused", "탈퇴 거절"
-        WITHDRAWN = "withdrawn", "탈퇴"
+        LOGIN = "login", _("로그인")
+        LOGIN_FAILED = "login_failed", _("로그인 실패")
+        LOGIN_THROTTLED = "login_throttled", _("로그인 시도 제한")
+        PASSWORD_RESET = "password_reset", _("비밀번호 재설정")
+        PARTNER_SIGNUP = "partner_signup", _("파트너 가입")
+        PARTNER_UPDATED = "partner_updated", _("파트너정보 변경")
+        API_KEY_CREATED = "api_key_created", _("API 키 생성")
+        API_KEY_REVOKED = "api_key_revoked", _("API 키 폐기")
+        MEMBER_INVITED = "member_invited", _("멤버 초대")
+        INVITATION_REVOKED = "invitation_revoked", _("초대 취소")
+        MEMBER_JOINED = "member_joined", _("멤버 가입")
+        MEMBER_ROLE_CHANGED = "member_role_changed", _("멤버 권한 변경")
+        MEMBER_REMOVED = "member_removed", _("멤버 삭제")
+        WITHDRAWAL_REFUSED = "withdrawal_refused", _("탈퇴 거절")
+        WITHDRAWN = "withdrawn", _("탈퇴")
 
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     # The actor's e-mail as it was: withdrawal releases members' addresses, the log keeps them.
@@ -168,8 +169,8 @@ class AuditEvent(models.Model):
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
-        verbose_name = "감사 로그"
-        verbose_name_plural = "감사 로그"
+        verbose_name = _("감사 로그")
+        verbose_name_plural = _("감사 로그")
         ordering = ["-id"]
         indexes = [models.Index(fields=["partner", "-id"], name="partners_audit_partner_recent")]
 

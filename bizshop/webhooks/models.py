@@ -5,16 +5,17 @@ from __future__ import annotations
 import uuid
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from bizshop.partners.models import Partner
 
 
 class WebhookEvent(models.TextChoices):
-    ORDER_PAID = "order.paid", "주문 결제 완료"
-    ISSUANCE_COMPLETED = "issuance.completed", "일련번호 발급 완료"
-    CODE_REGISTERED = "code.registered", "일련번호 등록"
-    INVOICE_ISSUED = "invoice.issued", "세금계산서 발행"
-    REFUND_COMPLETED = "refund.completed", "환불 완료"
+    ORDER_PAID = "order.paid", _("주문 결제 완료")
+    ISSUANCE_COMPLETED = "issuance.completed", _("일련번호 발급 완료")
+    CODE_REGISTERED = "code.registered", _("일련번호 등록")
+    INVOICE_ISSUED = "invoice.issued", _("세금계산서 발행")
+    REFUND_COMPLETED = "refund.completed", _("환불 완료")
 
 
 class WebhookEndpoint(models.Model):
@@ -27,8 +28,8 @@ class WebhookEndpoint(models.Model):
     disabled_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        verbose_name = "웹훅 엔드포인트"
-        verbose_name_plural = "웹훅 엔드포인트"
+        verbose_name = _("웹훅 엔드포인트")
+        verbose_name_plural = _("웹훅 엔드포인트")
 
     def __str__(self) -> str:
         return self.url
@@ -36,9 +37,9 @@ class WebhookEndpoint(models.Model):
 
 class WebhookDelivery(models.Model):
     class Status(models.TextChoices):
-        PENDING = "pending", "대기"
-        SUCCEEDED = "succeeded", "성공"
-        FAILED = "failed", "실패"
+        PENDING = "pending", _("대기")
+        SUCCEEDED = "succeeded", _("성공")
+        FAILED = "failed", _("실패")
 
     endpoint = models.ForeignKey(WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries")
     event = models.CharField(max_length=40, choices=WebhookEvent.choices)
@@ -55,8 +56,8 @@ class WebhookDelivery(models.Model):
     delivered_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        verbose_name = "웹훅 전송"
-        verbose_name_plural = "웹훅 전송"
+        verbose_name = _("웹훅 전송")
+        verbose_name_plural = _("웹훅 전송")
         indexes = [
             models.Index(fields=["status", "next_attempt_at"], name="webhooks_delivery_due"),
             models.Index(fields=["endpoint", "-id"], name="webhooks_delivery_recent"),
