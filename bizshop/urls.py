@@ -13,6 +13,7 @@ urlpatterns = [
     path("readyz", health.readyz, name="readyz"),
     path("", include("bizshop.catalog.urls")),
     path("accounts/", include("bizshop.accounts.urls")),
+    path("partners/webhooks/", include("bizshop.webhooks.urls")),
     path("partners/", include("bizshop.partners.urls")),
     # codes' mypage/orders/<id>/… downloads come before billing's catch-all order actions
     path("", include("bizshop.codes.urls")),

@@ -12,7 +12,7 @@ from rest_framework.views import APIView
 
 from bizshop.core.api import request_partner
 from bizshop.core.idempotency import idempotent
-from bizshop.webhooks import services
+from bizshop.webhooks import selectors, services
 from bizshop.webhooks.models import WebhookDelivery, WebhookEndpoint, WebhookEvent
 
 
@@ -50,7 +50,7 @@ class EndpointListCreateApi(generics.ListAPIView[WebhookEndpoint]):
     serializer_class = EndpointSerializer
 
     def get_queryset(self) -> Any:
-        return WebhookEndpoint.objects.filter(partner=request_partner(self.request))
+        return selectors.endpoint_list_for_partner(partner=request_partner(self.request))
 
     @extend_schema(request=EndpointCreateSerializer, responses={201: EndpointSerializer})
     @idempotent
@@ -73,7 +73,7 @@ class DeliveryListApi(generics.ListAPIView[WebhookDelivery]):
     serializer_class = DeliverySerializer
 
     def get_queryset(self) -> Any:
-        return WebhookDelivery.objects.filter(endpoint__partner=request_partner(self.request))
+        return selectors.delivery_list_for_partner(partner=request_partner(self.request))
 
 
 class DeliveryReplayApi(APIView):

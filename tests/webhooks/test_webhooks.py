@@ -3,13 +3,9 @@
 from __future__ import annotations
 
 import json
-import threading
-from collections.abc import Iterator
 from datetime import timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-import pytest
 from django.utils import timezone
 
 from bizshop.codes.crypto import get_keyring
@@ -19,36 +15,7 @@ from bizshop.webhooks import signing
 from bizshop.webhooks.models import WebhookDelivery
 from bizshop.webhooks.services import delivery_attempt
 from tests.conftest import ApiClient
-
-
-class Receiver:
-    """A partner's webhook receiver: records each request, answers with the next queued status."""
-
-    def __init__(self) -> None:
-        self.requests: list[dict[str, Any]] = []
-        self.statuses: list[int] = []
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                body = self.rfile.read(int(self.headers["Content-Length"]))
-                receiver.requests.append({"headers": dict(self.headers), "body": body})
-                self.send_response(receiver.statuses.pop(0) if receiver.statuses else 200)
-                self.end_headers()
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_port}/hooks/bizshop"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-
-@pytest.fixture
-def receiver() -> Iterator[Receiver]:
-    r = Receiver()
-    yield r
-    r.server.shutdown()
+from tests.webhooks.conftest import Receiver
 
 
 def subscribe(api: ApiClient, url: str, events: list[str]) -> dict[str, Any]:
