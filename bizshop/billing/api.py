@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpResponse
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import generics, serializers, status
@@ -15,6 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from bizshop.billing import documents, errors, selectors, services
+from bizshop.billing.filters import OrderFilter
 from bizshop.billing.models import Order, PaymentMethod
 from bizshop.core.api import CursorPagination, request_partner
 from bizshop.core.idempotency import idempotent
@@ -83,6 +85,8 @@ class PaymentSerializer(serializers.Serializer[Any]):
 
 class OrderListCreateApi(generics.ListAPIView[Order]):
     serializer_class = OrderSerializer
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = OrderFilter
 
     def get_queryset(self) -> Any:
         return selectors.order_list_for_partner(partner=request_partner(self.request))

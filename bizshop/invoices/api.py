@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpResponse
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.generics import ListAPIView
@@ -15,6 +16,7 @@ from rest_framework.views import APIView
 from bizshop.core.api import request_partner
 from bizshop.core.idempotency import idempotent
 from bizshop.invoices import selectors, services
+from bizshop.invoices.filters import InvoiceFilter
 from bizshop.invoices.models import InvoiceMergeRequest, TaxInvoice
 from bizshop.invoices.pdf import invoice_pdf
 
@@ -68,6 +70,8 @@ class InvoiceDetailSerializer(InvoiceSerializer):
 
 class InvoiceListApi(ListAPIView[TaxInvoice]):
     serializer_class = InvoiceSerializer
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = InvoiceFilter
 
     def get_queryset(self) -> Any:
         return selectors.invoice_list_for_partner(partner=request_partner(self.request))

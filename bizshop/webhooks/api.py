@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.request import Request
@@ -13,6 +14,7 @@ from rest_framework.views import APIView
 from bizshop.core.api import request_partner
 from bizshop.core.idempotency import idempotent
 from bizshop.webhooks import selectors, services
+from bizshop.webhooks.filters import DeliveryFilter
 from bizshop.webhooks.models import WebhookDelivery, WebhookEndpoint, WebhookEvent
 
 
@@ -71,6 +73,8 @@ class EndpointDetailApi(APIView):
 
 class DeliveryListApi(generics.ListAPIView[WebhookDelivery]):
     serializer_class = DeliverySerializer
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = DeliveryFilter
 
     def get_queryset(self) -> Any:
         return selectors.delivery_list_for_partner(partner=request_partner(self.request))

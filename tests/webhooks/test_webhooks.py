@@ -177,3 +177,19 @@ def test_a_declined_card_announces_nothing(
 
     assert receiver.requests == []
     assert WebhookDelivery.objects.count() == 0
+
+
+def test_the_delivery_log_is_filtered_by_status_and_event(api: ApiClient, receiver: Receiver) -> None:
+    from bizshop.webhooks.models import WebhookEvent
+    from bizshop.webhooks.services import webhook_emit
+
+    subscribe(api, receiver.url, ["order.paid", "refund.completed"])
+    [paid] = webhook_emit(partner_id=api.partner.pk, event=WebhookEvent.ORDER_PAID, data={})
+    [refunded] = webhook_emit(partner_id=api.partner.pk, event=WebhookEvent.REFUND_COMPLETED, data={})
+    WebhookDelivery.objects.filter(pk=refunded).update(status=WebhookDelivery.Status.FAILED)
+
+    failed = api.get("/api/v1/webhooks/deliveries/?status=failed").json()["results"]
+    announced = api.get("/api/v1/webhooks/deliveries/?event=order.paid").json()["results"]
+
+    assert [d["id"] for d in failed] == [refunded]
+    assert [d["id"] for d in announced] == [paid]

@@ -1,0 +1,32 @@
+"""Query filters of the orders list (``GET /api/v1/orders/?status=paid&created_from=2026-03-01``)."""
+
+from __future__ import annotations
+
+import django_filters
+
+from bizshop.billing.models import Order, OrderStatus
+
+
+class OrderFilter(django_filters.FilterSet):
+    # Dates are calendar days in Asia/Seoul (the shop's time zone), both ends included.
+    status = django_filters.MultipleChoiceFilter(
+        choices=OrderStatus.choices, help_text="one or more order statuses (?status=paid&status=issued)"
+    )
+    period_days = django_filters.TypedChoiceFilter(choices=[(30, "30"), (60, "60")], coerce=int)
+    emoticon_id = django_filters.NumberFilter()
+    created_from = django_filters.DateFilter(
+        field_name="created_at", lookup_expr="date__gte", help_text="created on or after this day (KST)"
+    )
+    created_to = django_filters.DateFilter(
+        field_name="created_at", lookup_expr="date__lte", help_text="created on or before this day (KST)"
+    )
+    paid_from = django_filters.DateFilter(
+        field_name="paid_at", lookup_expr="date__gte", help_text="paid on or after this day (KST)"
+    )
+    paid_to = django_filters.DateFilter(
+        field_name="paid_at", lookup_expr="date__lte", help_text="paid on or before this day (KST)"
+    )
+
+    class Meta:
+        model = Order
+        fields = ["status", "period_days", "emoticon_id"]
