@@ -15,6 +15,10 @@ class OperatorAction(models.Model):
         SALES_EXPORTED = "sales_exported", _("매출 CSV 내려받기")
         EMOTICON_SAVED = "emoticon_saved", _("이모티콘 등록·수정")
         INQUIRY_ANSWERED = "inquiry_answered", _("1:1 문의 답변")
+        DEPOSIT_CONFIRMED = "deposit_confirmed", _("입금 수동 확인")
+        REFUND_COMPLETED = "refund_completed", _("환불 완료 처리 (계좌이체)")
+        DEPOSIT_REFUNDED = "deposit_refunded", _("반영되지 않은 입금 환불 완료")
+        INVOICE_EMAIL_RESENT = "invoice_email_resent", _("세금계산서 이메일 재발송")
 
     operator = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="operator_actions", verbose_name=_("운영자")
@@ -37,6 +41,8 @@ class OperatorAction(models.Model):
             ("void_codes", "일련번호 사용중지"),
             ("view_partner_orders", "파트너 주문내역 조회"),
             ("view_sales_dashboard", "매출 현황 보기"),
+            ("confirm_deposits", "입금 수동 확인"),
+            ("resend_invoice_emails", "세금계산서 이메일 재발송"),
         ]
 
     def __str__(self) -> str:

@@ -1,4 +1,4 @@
-"""Operator views of orders, payments and deposits, with the two refund actions (audited)."""
+"""Operator views of orders, payments and deposits, with the deposit and refund actions (audited)."""
 
 from django.contrib import admin, messages
 from django.db.models import QuerySet
@@ -44,7 +44,30 @@ class OrderAdmin(admin.ModelAdmin[Order]):
     search_fields = ("id", "partner__name", "emoticon_title")
     readonly_fields = [f.name for f in Order._meta.fields]
     inlines = [PaymentInline, OrderEventInline]
-    actions = ["complete_refund"]
+    actions = ["confirm_deposit", "complete_refund"]
+
+    def has_confirm_deposit_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("backoffice.confirm_deposits")
+
+    @admin.action(description=_("입금 수동 확인 (통장 입금 확인됨)"), permissions=["confirm_deposit"])
+    def confirm_deposit(self, request: HttpRequest, queryset: QuerySet[Order]) -> None:
+        done = 0
+        for order in queryset.order_by("pk"):
+            if order.status != OrderStatus.AWAITING_DEPOSIT:
+                self.message_user(
+                    request, gettext("#%(id)s: 입금대기 중인 주문이 아닙니다.") % {"id": order.pk}, messages.WARNING
+                )
+                continue
+            try:
+                services.order_deposit_confirm(order_id=order.pk, operator=request.user)  # type: ignore[arg-type]
+            except ApplicationError as exc:
+                self.message_user(request, f"#{order.pk}: {exc.message}", messages.ERROR)
+                continue
+            done += 1
+        if done:
+            self.message_user(
+                request, gettext("%(count)s건의 입금을 확인 처리했습니다.") % {"count": done}, messages.SUCCESS
+            )
 
     @admin.action(description=_("환불 완료 처리 (계좌이체 완료)"), permissions=["change"])
     def complete_refund(self, request: HttpRequest, queryset: QuerySet[Order]) -> None:
@@ -56,7 +79,7 @@ class OrderAdmin(admin.ModelAdmin[Order]):
                 )
                 continue
             try:
-                services.order_refund_complete(order_id=order.pk, operator=request.user)
+                services.order_refund_complete(order_id=order.pk, operator=request.user)  # type: ignore[arg-type]
             except ApplicationError as exc:
                 self.message_user(request, f"#{order.pk}: {exc.message}", messages.ERROR)
                 continue
@@ -111,7 +134,7 @@ class DepositNotificationAdmin(admin.ModelAdmin[DepositNotification]):
                 )
                 continue
             try:
-                services.deposit_refund_complete(notification_id=notification.pk, operator=request.user)
+                services.deposit_refund_complete(notification_id=notification.pk, operator=request.user)  # type: ignore[arg-type]
             except ApplicationError as exc:
                 self.message_user(request, f"{notification.notification_id}: {exc.message}", messages.ERROR)
                 continue

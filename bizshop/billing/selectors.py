@@ -116,6 +116,8 @@ def order_event_text(event: OrderEvent) -> str:
             "quantity": f"{data.get('quantity', 0):,}",
             "amount": f"{data['total_amount']:,}",
         }
+    if kind == OrderEvent.Kind.DEPOSIT_RECEIVED and data.get("confirmed_by_operator"):
+        return _("%(label)s: %(amount)s원 (운영자 확인)") % {"label": label, "amount": f"{data.get('amount', 0):,}"}
     if "amount" in data:
         return _("%(label)s: %(amount)s원") % {"label": label, "amount": f"{data['amount']:,}"}
     return str(label)

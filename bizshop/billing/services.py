@@ -22,6 +22,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from bizshop.accounts.models import User
 from bizshop.billing import errors
 from bizshop.billing.gateways import get_gateway
 from bizshop.billing.gateways.base import DepositNotice, InvalidNotification, PaymentDeclined
@@ -257,6 +258,44 @@ def _deposit_apply(notice: DepositNotice) -> DepositNotification:
     return notification
 
 
+def order_deposit_confirm(*, order_id: int, operator: User, note: str = "") -> Order:
+    """Operator: 입금 수동 확인 — the money of a virtual-account order is seen on the bank
+    statement although no notification applied it (the PG's was lost, or the partner paid by
+    plain transfer). The order becomes paid exactly as by a deposit, its account is closed at
+    the PG, and the confirmation is audited. A PG notification arriving later for the same
+    account finds the order paid and is flagged for an operator refund, like any second deposit,
+    so the operator reconciles it instead of the shop keeping money twice.
+    """
+    from bizshop.backoffice.models import OperatorAction
+    from bizshop.backoffice.services import operator_action_record, operator_require
+
+    operator_require(operator=operator, permission="backoffice.confirm_deposits")
+    with transaction.atomic():
+        order = _lock_order(order_id=order_id, partner=None)
+        payment = order.payments.select_for_update().filter(status=PaymentStatus.AWAITING_DEPOSIT).first()
+        if order.status != OrderStatus.AWAITING_DEPOSIT or payment is None:
+            _refuse(order, "deposit_confirm")
+            raise AssertionError  # unreachable: _refuse raises
+        now = timezone.now()
+        get_gateway().close_virtual_account(transaction_id=payment.gateway_transaction_id)
+        payment.status = PaymentStatus.APPROVED
+        payment.approved_at = now
+        payment.save(update_fields=["status", "approved_at"])
+        order.status = OrderStatus.PAID
+        order.paid_at = now
+        order.save(update_fields=["status", "paid_at"])
+        _event(
+            order, OrderEvent.Kind.DEPOSIT_RECEIVED, actor=operator, amount=payment.amount, confirmed_by_operator=True
+        )
+        operator_action_record(
+            operator=operator,
+            kind=OperatorAction.Kind.DEPOSIT_CONFIRMED,
+            target=order,
+            data={"partner_id": order.partner_id, "payment_id": payment.pk, "amount": payment.amount, "note": note},
+        )
+    return order
+
+
 def sandbox_deposit_send(*, order_id: int, partner: Partner) -> Order:
     """Sandbox only: make the sandbox PG send the deposit notification for this order."""
     gateway = get_gateway()
@@ -357,26 +396,40 @@ def order_refund(*, order_id: int, partner: Partner) -> Order:
     return order
 
 
-@transaction.atomic
-def order_refund_complete(*, order_id: int, operator: Any = None) -> Order:
-    """Operator: the bank transfer of a virtual-account refund (환불 계좌이체) is done."""
-    order = _lock_order(order_id=order_id, partner=None)
-    if order.status != OrderStatus.REFUND_PENDING:
-        _refuse(order, "refund_complete")
-    now = timezone.now()
-    payment = order.payments.select_for_update().get(status=PaymentStatus.APPROVED)
-    payment.status = PaymentStatus.CANCELLED
-    payment.cancelled_at = now
-    payment.save(update_fields=["status", "cancelled_at"])
-    order.status = OrderStatus.REFUNDED
-    order.refunded_at = now
-    order.save(update_fields=["status", "refunded_at"])
-    _event(order, OrderEvent.Kind.REFUND_COMPLETED, actor=operator, amount=payment.amount)
+def order_refund_complete(*, order_id: int, operator: User) -> Order:
+    """Operator: the bank transfer of a virtual-account refund (환불 계좌이체) is done; audited."""
+    from bizshop.backoffice.models import OperatorAction
+    from bizshop.backoffice.services import operator_action_record, operator_require
+
+    operator_require(operator=operator, permission="billing.change_order")
+    with transaction.atomic():
+        order = _lock_order(order_id=order_id, partner=None)
+        if order.status != OrderStatus.REFUND_PENDING:
+            _refuse(order, "refund_complete")
+        now = timezone.now()
+        payment = order.payments.select_for_update().get(status=PaymentStatus.APPROVED)
+        payment.status = PaymentStatus.CANCELLED
+        payment.cancelled_at = now
+        payment.save(update_fields=["status", "cancelled_at"])
+        order.status = OrderStatus.REFUNDED
+        order.refunded_at = now
+        order.save(update_fields=["status", "refunded_at"])
+        _event(order, OrderEvent.Kind.REFUND_COMPLETED, actor=operator, amount=payment.amount)
+        operator_action_record(
+            operator=operator,
+            kind=OperatorAction.Kind.REFUND_COMPLETED,
+            target=order,
+            data={"partner_id": order.partner_id, "payment_id": payment.pk, "amount": payment.amount},
+        )
     return order
 
 
-def deposit_refund_complete(*, notification_id: int, operator: Any) -> DepositNotification:
-    """Operator: money that could not pay its order was sent back (환불 처리 완료)."""
+def deposit_refund_complete(*, notification_id: int, operator: User) -> DepositNotification:
+    """Operator: money that could not pay its order was sent back (환불 처리 완료); audited."""
+    from bizshop.backoffice.models import OperatorAction
+    from bizshop.backoffice.services import operator_action_record, operator_require
+
+    operator_require(operator=operator, permission="billing.change_depositnotification")
     with transaction.atomic():
         order_id = (
             DepositNotification.objects.filter(pk=notification_id).values_list("payment__order_id", flat=True).first()
@@ -393,6 +446,12 @@ def deposit_refund_complete(*, notification_id: int, operator: Any) -> DepositNo
         notification.save(update_fields=["refund_status", "refund_completed_at", "refund_completed_by"])
         if order is not None:
             _event(order, OrderEvent.Kind.UNAPPLIED_DEPOSIT_REFUNDED, actor=operator, amount=notification.amount)
+        operator_action_record(
+            operator=operator,
+            kind=OperatorAction.Kind.DEPOSIT_REFUNDED,
+            target=notification,
+            data={"order_id": order_id, "amount": notification.amount, "outcome": notification.outcome},
+        )
     return notification
 
 

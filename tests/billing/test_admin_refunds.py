@@ -1,4 +1,4 @@
-"""The operator's two refund actions in the Django admin, done by a staff user and audited."""
+"""The operator's refund actions in the Django admin, done by a staff user and audited."""
 
 from __future__ import annotations
 
@@ -155,17 +155,19 @@ def test_a_deposit_refund_is_marked_done_once(
     assert order.events.filter(kind="unapplied_deposit_refunded").count() == 1
 
 
-def test_the_service_refuses_a_second_deposit_refund_with_its_code(api: Any, emoticon: Any, deposit: Any) -> None:
+def test_the_service_refuses_a_second_deposit_refund_with_its_code(
+    api: Any, emoticon: Any, deposit: Any, operator: Any
+) -> None:
     from bizshop.billing.services import deposit_refund_complete
     from bizshop.core.errors import ApplicationError
 
     order = order_in_state(api.partner, emoticon.pk, "cancelled")
     deposit(order)
     notice = DepositNotification.objects.get()
-    deposit_refund_complete(notification_id=notice.pk, operator=None)
+    deposit_refund_complete(notification_id=notice.pk, operator=operator)
 
     with pytest.raises(ApplicationError) as refused:
-        deposit_refund_complete(notification_id=notice.pk, operator=None)
+        deposit_refund_complete(notification_id=notice.pk, operator=operator)
 
     assert refused.value.code == "deposit_refund_not_required"
 

@@ -8,6 +8,7 @@ from django.db import transaction
 
 from bizshop.billing import services as billing
 from tests.billing.conftest import order_in_state
+from tests.factories import UserFactory
 
 
 def kinds(response: Any) -> list[str]:
@@ -34,7 +35,7 @@ def test_the_events_of_a_card_order_issued_in_a_tranche_in_order(api: Any, paid_
 
 def test_the_events_of_a_transfer_refund(api: Any, emoticon: Any) -> None:
     order = order_in_state(api.partner, emoticon.pk, "refund_pending")
-    billing.order_refund_complete(order_id=order.pk)
+    billing.order_refund_complete(order_id=order.pk, operator=UserFactory(is_staff=True, is_superuser=True))
 
     response = api.get(f"/api/v1/orders/{order.pk}/events/")
 

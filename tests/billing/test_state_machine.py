@@ -18,6 +18,7 @@ from bizshop.billing.gateways.sandbox import APPROVE_TOKEN
 from bizshop.billing.models import DepositNotification, Order
 from bizshop.core.errors import ApplicationError
 from tests.billing.conftest import order_in_state, post_notification, signed_deposit
+from tests.factories import UserFactory
 
 
 def _issue(order: Order) -> None:
@@ -31,6 +32,10 @@ def _deposit(order: Order) -> str:
     return "ok" if response.json()["outcome"] == "applied" else "flagged"
 
 
+def _operator() -> Any:
+    return UserFactory(is_staff=True, is_superuser=True)
+
+
 def _expire(order: Order) -> str:
     return "ok" if billing.order_expire_overdue(now=timezone.now() + timedelta(days=30)) else "unchanged"
 
@@ -42,7 +47,8 @@ ACTIONS: dict[str, Callable[[Order], Any]] = {
     "cancel": lambda o: billing.order_cancel(order_id=o.pk, partner=o.partner),
     "expire": _expire,
     "refund": lambda o: billing.order_refund(order_id=o.pk, partner=o.partner),
-    "refund_complete": lambda o: billing.order_refund_complete(order_id=o.pk),
+    "refund_complete": lambda o: billing.order_refund_complete(order_id=o.pk, operator=_operator()),
+    "deposit_confirm": lambda o: billing.order_deposit_confirm(order_id=o.pk, operator=_operator()),
     "issue": _issue,
 }
 
@@ -55,6 +61,7 @@ TRANSITIONS = [
     ("pending_payment", "expire", "unchanged", "pending_payment"),
     ("pending_payment", "refund", "invalid_state", "pending_payment"),
     ("pending_payment", "refund_complete", "invalid_state", "pending_payment"),
+    ("pending_payment", "deposit_confirm", "invalid_state", "pending_payment"),
     ("pending_payment", "issue", "invalid_state", "pending_payment"),
     ("awaiting_deposit", "pay_card", "invalid_state", "awaiting_deposit"),
     ("awaiting_deposit", "open_virtual_account", "invalid_state", "awaiting_deposit"),
@@ -63,6 +70,7 @@ TRANSITIONS = [
     ("awaiting_deposit", "expire", "ok", "expired"),
     ("awaiting_deposit", "refund", "invalid_state", "awaiting_deposit"),
     ("awaiting_deposit", "refund_complete", "invalid_state", "awaiting_deposit"),
+    ("awaiting_deposit", "deposit_confirm", "ok", "paid"),
     ("awaiting_deposit", "issue", "invalid_state", "awaiting_deposit"),
     ("paid_card", "pay_card", "invalid_state", "paid"),
     ("paid_card", "open_virtual_account", "invalid_state", "paid"),
@@ -70,6 +78,7 @@ TRANSITIONS = [
     ("paid_card", "expire", "unchanged", "paid"),
     ("paid_card", "refund", "ok", "refunded"),
     ("paid_card", "refund_complete", "invalid_state", "paid"),
+    ("paid_card", "deposit_confirm", "invalid_state", "paid"),
     ("paid_card", "issue", "ok", "partially_issued"),
     ("paid_va", "pay_card", "invalid_state", "paid"),
     ("paid_va", "open_virtual_account", "invalid_state", "paid"),
@@ -78,6 +87,7 @@ TRANSITIONS = [
     ("paid_va", "expire", "unchanged", "paid"),
     ("paid_va", "refund", "ok", "refund_pending"),
     ("paid_va", "refund_complete", "invalid_state", "paid"),
+    ("paid_va", "deposit_confirm", "invalid_state", "paid"),
     ("paid_va", "issue", "ok", "partially_issued"),
     ("partially_issued", "pay_card", "invalid_state", "partially_issued"),
     ("partially_issued", "open_virtual_account", "invalid_state", "partially_issued"),
@@ -85,6 +95,7 @@ TRANSITIONS = [
     ("partially_issued", "expire", "unchanged", "partially_issued"),
     ("partially_issued", "refund", "codes_already_issued", "partially_issued"),
     ("partially_issued", "refund_complete", "invalid_state", "partially_issued"),
+    ("partially_issued", "deposit_confirm", "invalid_state", "partially_issued"),
     ("partially_issued", "issue", "ok", "partially_issued"),
     ("issued", "pay_card", "invalid_state", "issued"),
     ("issued", "open_virtual_account", "invalid_state", "issued"),
@@ -92,6 +103,7 @@ TRANSITIONS = [
     ("issued", "expire", "unchanged", "issued"),
     ("issued", "refund", "codes_already_issued", "issued"),
     ("issued", "refund_complete", "invalid_state", "issued"),
+    ("issued", "deposit_confirm", "invalid_state", "issued"),
     ("issued", "issue", "quantity_exceeds_remaining", "issued"),
     ("cancelled", "pay_card", "invalid_state", "cancelled"),
     ("cancelled", "open_virtual_account", "invalid_state", "cancelled"),
@@ -100,6 +112,7 @@ TRANSITIONS = [
     ("cancelled", "expire", "unchanged", "cancelled"),
     ("cancelled", "refund", "invalid_state", "cancelled"),
     ("cancelled", "refund_complete", "invalid_state", "cancelled"),
+    ("cancelled", "deposit_confirm", "invalid_state", "cancelled"),
     ("cancelled", "issue", "invalid_state", "cancelled"),
     ("expired", "pay_card", "invalid_state", "expired"),
     ("expired", "open_virtual_account", "invalid_state", "expired"),
@@ -108,6 +121,7 @@ TRANSITIONS = [
     ("expired", "expire", "unchanged", "expired"),
     ("expired", "refund", "invalid_state", "expired"),
     ("expired", "refund_complete", "invalid_state", "expired"),
+    ("expired", "deposit_confirm", "invalid_state", "expired"),
     ("expired", "issue", "invalid_state", "expired"),
     ("refund_pending", "pay_card", "invalid_state", "refund_pending"),
     ("refund_pending", "open_virtual_account", "invalid_state", "refund_pending"),
@@ -116,6 +130,7 @@ TRANSITIONS = [
     ("refund_pending", "expire", "unchanged", "refund_pending"),
     ("refund_pending", "refund", "invalid_state", "refund_pending"),
     ("refund_pending", "refund_complete", "ok", "refunded"),
+    ("refund_pending", "deposit_confirm", "invalid_state", "refund_pending"),
     ("refund_pending", "issue", "invalid_state", "refund_pending"),
     ("refunded", "pay_card", "invalid_state", "refunded"),
     ("refunded", "open_virtual_account", "invalid_state", "refunded"),
@@ -123,6 +138,7 @@ TRANSITIONS = [
     ("refunded", "expire", "unchanged", "refunded"),
     ("refunded", "refund", "invalid_state", "refunded"),
     ("refunded", "refund_complete", "invalid_state", "refunded"),
+    ("refunded", "deposit_confirm", "invalid_state", "refunded"),
     ("refunded", "issue", "invalid_state", "refunded"),
 ]
 

@@ -28,6 +28,8 @@ GROUP_PERMISSIONS: dict[str, list[str]] = {
         "billing.change_order",
         "billing.view_payment",
         "billing.view_depositnotification",
+        "billing.change_depositnotification",
+        "backoffice.confirm_deposits",
         "billing.view_orderevent",
         "partners.view_partner",
         "partners.view_member",
