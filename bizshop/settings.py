@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "bizshop.webhooks",
     "bizshop.backoffice",
     "bizshop.invoices",
+    "bizshop.support",
 ]
 
 MIDDLEWARE = [

@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("bizshop.codes.urls")),
     path("mypage/invoices/", include("bizshop.invoices.urls")),
     path("mypage/", include("bizshop.billing.urls")),
+    path("support/", include("bizshop.support.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include(("bizshop.api_urls", "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -21,10 +21,13 @@ from bizshop.invoices.models import TaxInvoice
 from bizshop.invoices.services import invoice_month_run, month_of
 from bizshop.partners.models import ApiKey, Invitation, Member, Partner
 from bizshop.partners.services import member_invite
+from bizshop.support.models import Inquiry, InquiryAttachment
+from bizshop.support.services import inquiry_create
 from bizshop.webhooks.models import WebhookEndpoint, WebhookEvent
 from bizshop.webhooks.services import webhook_emit
 from tests.conftest import ApiClient
 from tests.factories import MemberFactory
+from tests.support.conftest import upload
 
 MISSING_ID = 2_000_000_000
 # Objects that belong to one partner, by the URL keyword that names them.
@@ -39,6 +42,8 @@ OBJECT_KWARGS = {
     "key_id",
     "invitation_id",
     "partner_id",
+    "inquiry_id",
+    "attachment_id",
 }
 # Keywords that pick an action or a format, not an object: a value that exists for every partner.
 OTHER_KWARGS = {"action": "refund"}
@@ -56,6 +61,7 @@ PUBLIC_ROUTES = {
     "catalog:emoticon-detail": "the public catalog: every emoticon is shown to everyone",
     "partners:invitation-accept": "the token in the invitation link is the credential, not a session",
     "accounts:password-reset-confirm": "Django's signed reset token is the credential, not a session",
+    "support:notice-detail": "고객센터 notices are public: every published notice is shown to everyone",
 }
 # Staff-only areas: a partner's session must not get in at all (checked below), whatever the object.
 OPERATOR_NAMESPACES = {"admin", "backoffice"}
@@ -120,6 +126,8 @@ def test_the_matrix_finds_the_routes_it_must_cover() -> None:
         "partners:api-key-revoke",
         "partners:invitation-revoke",
         "api:invoice-pdf",
+        "support:inquiry-detail",
+        "support:inquiry-attachment",
     } <= names
 
 
@@ -161,6 +169,14 @@ def world(
     [delivery_id] = webhook_emit(
         partner_id=a.partner.pk, event=WebhookEvent.ORDER_PAID, data={"company": a.partner.name}
     )
+    inquiry = inquiry_create(
+        partner=a.partner,
+        user=owner,
+        category="payment",
+        title="A사 1:1 문의 제목",
+        body="A사 1:1 문의 본문",
+        files=[upload("a-inquiry.txt", b"partner-a-attachment-bytes")],
+    )
     b: ApiClient = make_partner_api()
     b_session = Client()
     b_session.force_login(b.partner.members.get().user)
@@ -175,6 +191,8 @@ def world(
         "key_id": ApiKey.objects.get(partner=a.partner).pk,
         "invitation_id": invited.invitation.pk,
         "partner_id": a.partner.pk,
+        "inquiry_id": inquiry.pk,
+        "attachment_id": inquiry.attachments.get().pk,
     }
     markers = [
         a.partner.name,
@@ -186,6 +204,9 @@ def world(
         "hooks.partner-a.example",
         "241,120",  # A's order total: 1,600 × 137 + VAT
         "241120",
+        "A사 1:1 문의",
+        "a-inquiry.txt",
+        "partner-a-attachment-bytes",
         *codes,
     ]
     return {"a": a, "b": b, "b_session": b_session, "ids": ids, "markers": markers}
@@ -212,7 +233,7 @@ def call(world: dict[str, Any], route: Route, method: str, ids: dict[str, int]) 
 def partner_rows() -> dict[str, list[dict[str, Any]]]:
     rows = {
         model.__name__: list(model.objects.order_by("pk").values())
-        for model in (Partner, Member, ApiKey, Invitation, CodeExport)
+        for model in (Partner, Member, ApiKey, Invitation, CodeExport, Inquiry, InquiryAttachment)
     }
     for key in rows["ApiKey"]:
         key.pop("last_used_at")  # B's own key records its use

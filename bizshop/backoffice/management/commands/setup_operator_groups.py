@@ -51,6 +51,12 @@ GROUP_PERMISSIONS: dict[str, list[str]] = {
         "backoffice.void_codes",
         "backoffice.view_partner_orders",
         "backoffice.view_operatoraction",
+        # 고객센터: FAQ and notices edited as is; inquiries only read and answered (audited).
+        *(f"support.{action}_faq" for action in ("add", "change", "delete", "view")),
+        *(f"support.{action}_notice" for action in ("add", "change", "delete", "view")),
+        "support.view_inquiry",
+        "support.answer_inquiry",
+        "support.view_inquiryattachment",
     ],
 }
 

@@ -1,4 +1,4 @@
-"""manage.py seed_demo: idempotent demo catalog, demo partner and end user; prints logins and a new API key."""
+"""manage.py seed_demo: idempotent demo catalog, partner, end user and 고객센터 FAQ; prints logins and a new API key."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from bizshop.catalog.models import Emoticon
 from bizshop.catalog.services import emoticon_create, ranking_refresh
 from bizshop.partners.models import Partner
 from bizshop.partners.services import api_key_create, partner_create
+from bizshop.support.demo import support_demo_seed
 
 DEMO_CATALOG = [
     # title, creator, description, 30-day price, 60-day price
@@ -52,7 +53,7 @@ def remember_logins(lines: list[str]) -> Path:
 
 
 class Command(BaseCommand):
-    help = "Create the demo catalog, a demo partner and a demo end user (idempotent)."
+    help = "Create the demo catalog, a demo partner, a demo end user and the customer center FAQ (idempotent)."
 
     def handle(self, *args: Any, **options: Any) -> None:
         with transaction.atomic():
@@ -76,6 +77,7 @@ class Command(BaseCommand):
             if not User.objects.filter(email=DEMO_END_USER_EMAIL).exists():
                 end_user_password = demo_password()
                 user_create(email=DEMO_END_USER_EMAIL, password=end_user_password, name="이용자")
+            support_demo_seed()
             owner = User.objects.get(email=DEMO_PARTNER_EMAIL)
             api_key = api_key_create(user=owner, name="demo")
         ranking_refresh()

@@ -1,0 +1,188 @@
+"""Operators answer 1:1 inquiries in the admin: through inquiry_answer, audited, the member e-mailed after commit."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.core import mail
+from django.db import connection
+from django.test import Client
+
+from bizshop.backoffice.management.commands.setup_operator_groups import CATALOG_MANAGER, SUPPORT
+from bizshop.backoffice.models import OperatorAction
+from bizshop.core.errors import ApplicationError
+from bizshop.partners.models import Member
+from bizshop.support.models import Inquiry
+from bizshop.support.services import inquiry_answer, inquiry_create
+from tests.factories import MemberFactory
+from tests.support.conftest import png_bytes
+
+ANSWER = "주문 #12는 아직 일련번호를 발급하지 않아 환불할 수 있습니다.\n구매내역에서 [환불]을 눌러 주세요."
+
+
+@pytest.fixture
+def support(make_operator: Callable[..., Any]) -> Any:
+    return make_operator(SUPPORT)
+
+
+def change_url(inquiry: Inquiry) -> str:
+    return f"/admin/support/inquiry/{inquiry.pk}/change/"
+
+
+def test_a_support_operator_answers_from_the_admin_audited_and_the_member_is_emailed(
+    support: Any,
+    operator_client: Callable[[Any], Client],
+    inquiry: Inquiry,
+    member: Member,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    client = operator_client(support)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(change_url(inquiry), {"answer": ANSWER})
+
+    assert response.status_code == 302
+    inquiry.refresh_from_db()
+    assert (inquiry.status, inquiry.answer, inquiry.answered_by) == ("answered", ANSWER, support)
+    assert inquiry.answered_at is not None
+    action = OperatorAction.objects.get(kind=OperatorAction.Kind.INQUIRY_ANSWERED)
+    assert (action.operator, action.target_type, action.target_id) == (support, "support.inquiry", str(inquiry.pk))
+    assert action.data["partner_id"] == member.partner_id
+    [message] = mail.outbox
+    assert message.to == [member.user.email]
+    assert "답변이 등록되었습니다" in message.subject
+    assert f"/support/inquiries/{inquiry.pk}/" in message.body
+
+
+def test_the_member_then_sees_the_answer_on_the_inquiry_page(
+    support: Any, inquiry: Inquiry, member_client: Client
+) -> None:
+    inquiry_answer(inquiry_id=inquiry.pk, operator=support, answer=ANSWER)
+
+    page = member_client.get(f"/support/inquiries/{inquiry.pk}/").content.decode()
+
+    assert "답변완료" in page
+    assert "구매내역에서 [환불]을 눌러 주세요." in page
+    assert support.email not in page  # the operator stays the 고객센터, not a person's address
+
+
+def test_the_operator_sees_the_inquiry_and_downloads_its_file_in_the_admin(
+    support: Any, operator_client: Callable[[Any], Client], inquiry: Inquiry
+) -> None:
+    client = operator_client(support)
+    attachment = inquiry.attachments.get()
+
+    listing = client.get("/admin/support/inquiry/", {"status__exact": "waiting"})
+    page = client.get(change_url(inquiry))
+    download = client.get(f"/admin/support/inquiry/{inquiry.pk}/attachments/{attachment.pk}/")
+
+    assert listing.status_code == 200 and "A사의 환불 문의" in listing.content.decode()
+    assert "screen.png" in page.content.decode()
+    assert b"".join(download.streaming_content) == png_bytes()
+
+
+def test_an_answered_inquiry_cannot_be_answered_again(
+    support: Any, operator_client: Callable[[Any], Client], inquiry: Inquiry, django_capture_on_commit_callbacks: Any
+) -> None:
+    inquiry_answer(inquiry_id=inquiry.pk, operator=support, answer=ANSWER)
+
+    with pytest.raises(ApplicationError) as refused:
+        inquiry_answer(inquiry_id=inquiry.pk, operator=support, answer="덮어쓰기")
+    with django_capture_on_commit_callbacks(execute=True):
+        operator_client(support).post(change_url(inquiry), {"answer": "덮어쓰기"})
+
+    assert refused.value.code == "inquiry_already_answered"
+    inquiry.refresh_from_db()
+    assert inquiry.answer == ANSWER
+    assert OperatorAction.objects.filter(kind=OperatorAction.Kind.INQUIRY_ANSWERED).count() == 1
+    assert mail.outbox == []
+
+
+def test_an_empty_answer_is_refused(support: Any, operator_client: Callable[[Any], Client], inquiry: Inquiry) -> None:
+    with pytest.raises(ApplicationError) as refused:
+        inquiry_answer(inquiry_id=inquiry.pk, operator=support, answer="   ")
+    page = operator_client(support).post(change_url(inquiry), {"answer": ""})
+
+    assert refused.value.code == "answer_required"
+    assert page.status_code == 200 and "errorlist" in page.content.decode()
+    assert Inquiry.objects.get(pk=inquiry.pk).status == "waiting"
+
+
+def test_an_operator_outside_support_may_not_answer(
+    make_operator: Callable[..., Any], operator_client: Callable[[Any], Client], inquiry: Inquiry
+) -> None:
+    catalog_manager = make_operator(CATALOG_MANAGER)
+
+    with pytest.raises(ApplicationError) as refused:
+        inquiry_answer(inquiry_id=inquiry.pk, operator=catalog_manager, answer=ANSWER)
+    response = operator_client(catalog_manager).post(change_url(inquiry), {"answer": ANSWER})
+
+    assert refused.value.code == "permission_denied"
+    assert response.status_code == 403
+    assert Inquiry.objects.get(pk=inquiry.pk).status == "waiting"
+
+
+def test_a_partner_member_cannot_open_the_inquiry_admin(inquiry: Inquiry) -> None:
+    client = Client()
+    client.force_login(MemberFactory().user)
+
+    response = client.get("/admin/support/inquiry/")
+
+    assert response.status_code == 302 and "/admin/login/" in response.url
+
+
+def test_no_email_leaves_when_the_answer_is_rolled_back(support: Any, inquiry: Inquiry) -> None:
+    # The test's own transaction never commits: on_commit callbacks must not have run.
+    inquiry_answer(inquiry_id=inquiry.pk, operator=support, answer=ANSWER)
+
+    assert mail.outbox == []
+
+
+def test_the_support_group_edits_faq_and_notices_but_cannot_add_or_delete_inquiries(
+    support: Any, operator_client: Callable[[Any], Client], inquiry: Inquiry
+) -> None:
+    client = operator_client(support)
+
+    added = client.post(
+        "/admin/support/faq/add/", {"category": "service", "question": "새 질문", "answer": "답", "order": 0}
+    )
+    notice_form = client.get("/admin/support/notice/add/")
+    add_inquiry = client.get("/admin/support/inquiry/add/")
+    delete_inquiry = client.post(f"/admin/support/inquiry/{inquiry.pk}/delete/", {"post": "yes"})
+
+    assert added.status_code == 302 and notice_form.status_code == 200
+    assert add_inquiry.status_code == delete_inquiry.status_code == 403
+    assert Inquiry.objects.filter(pk=inquiry.pk).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_operators_answering_at_once_give_one_answer_and_one_email(
+    make_operator: Callable[..., Any], member: Member
+) -> None:
+    first, second = make_operator(SUPPORT), make_operator(SUPPORT)
+    target = inquiry_create(partner=member.partner, user=member.user, category="service", title="동시", body="내용")
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def answer(operator: Any) -> None:
+        barrier.wait()
+        try:
+            inquiry_answer(inquiry_id=target.pk, operator=operator, answer=f"{operator.email}의 답변")
+            outcomes.append("answered")
+        except ApplicationError as exc:
+            outcomes.append(exc.code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=answer, args=(operator,)) for operator in (first, second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(outcomes) == ["answered", "inquiry_already_answered"]
+    assert OperatorAction.objects.filter(kind=OperatorAction.Kind.INQUIRY_ANSWERED).count() == 1
+    assert len(mail.outbox) == 1
