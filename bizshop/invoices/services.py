@@ -32,6 +32,7 @@ from django.db import connection, models, transaction
 from django.db.models import Exists, F, OuterRef, QuerySet
 from django.utils import timezone
 
+from bizshop.accounts.models import User
 from bizshop.billing.models import OrderStatus, Payment, PaymentStatus
 from bizshop.invoices import errors
 from bizshop.invoices.models import (
@@ -583,7 +584,6 @@ def invoice_amend_for_refund(*, payment_id: int, cancelled_at: datetime) -> TaxI
 def invoice_deliver(*, invoice_id: int) -> None:
     """Send one invoice to the NTS (through the provider) and e-mail it with its PDF to the
     partner's invoice address. Each step happens once; a failed transmission is retried later."""
-    from bizshop.invoices.pdf import invoice_pdf
     from bizshop.invoices.transmitters import get_transmitter
     from bizshop.invoices.transmitters.base import TransmissionFailed
 
@@ -600,17 +600,59 @@ def invoice_deliver(*, invoice_id: int) -> None:
                 invoice.transmission_id = receipt.transmission_id
                 changed += ["transmitted_at", "transmission_id"]
         if invoice.emailed_at is None:
-            message = EmailMessage(
-                subject=f"[{invoice.supplier_name}] {_title(invoice)} {invoice.number} 발행 안내",
-                body=_email_body(invoice),
-                to=[invoice.recipient_email],
-            )
-            message.attach(f"tax-invoice-{invoice.number}.pdf", invoice_pdf(invoice=invoice), "application/pdf")
-            message.send()
+            _email_send(invoice, to=invoice.recipient_email)
             invoice.emailed_at = timezone.now()
             changed.append("emailed_at")
         if changed:
             invoice.save(update_fields=changed)
+
+
+def _email_send(invoice: TaxInvoice, *, to: str) -> None:
+    from bizshop.invoices.pdf import invoice_pdf
+
+    message = EmailMessage(
+        subject=f"[{invoice.supplier_name}] {_title(invoice)} {invoice.number} 발행 안내",
+        body=_email_body(invoice),
+        to=[to],
+    )
+    message.attach(f"tax-invoice-{invoice.number}.pdf", invoice_pdf(invoice=invoice), "application/pdf")
+    message.send()
+
+
+def invoice_email_resend(*, invoice_id: int, operator: User) -> str:
+    """Operator: e-mail an invoice with its PDF again (재발송), e.g. when the partner lost it.
+
+    It goes to the partner's invoice address as it is now (it may have changed since the
+    invoice was written), or, for a withdrawn partner, to the address on the invoice. Sent by a
+    task once the audit row is committed; returns the address.
+    """
+    from bizshop.backoffice.models import OperatorAction
+    from bizshop.backoffice.services import operator_action_record, operator_require
+    from bizshop.invoices.tasks import invoice_email_send_task
+
+    operator_require(operator=operator, permission="backoffice.resend_invoice_emails")
+    with transaction.atomic():
+        invoice = TaxInvoice.objects.select_related("partner").filter(pk=invoice_id).first()
+        if invoice is None:
+            raise errors.INVOICE_NOT_FOUND(invoice_id=invoice_id)
+        partner = invoice.partner
+        active = partner.status == Partner.Status.ACTIVE and partner.invoice_email
+        address = partner.invoice_email if active else invoice.recipient_email
+        operator_action_record(
+            operator=operator,
+            kind=OperatorAction.Kind.INVOICE_EMAIL_RESENT,
+            target=invoice,
+            data={"number": invoice.number, "partner_id": partner.pk, "to": address},
+        )
+        transaction.on_commit(lambda: invoice_email_send_task.delay(invoice_id=invoice_id, to=address))
+    return address
+
+
+def invoice_email_send(*, invoice_id: int, to: str) -> None:
+    """Send one invoice's e-mail with its PDF to ``to`` (the resend task's work)."""
+    invoice = TaxInvoice.objects.select_related("original").get(pk=invoice_id)
+    _email_send(invoice, to=to)
+    TaxInvoice.objects.filter(pk=invoice_id, emailed_at=None).update(emailed_at=timezone.now())
 
 
 def invoice_deliver_pending(*, older_than: timedelta = timedelta(minutes=10), limit: int = 500) -> int:

@@ -23,3 +23,9 @@ def invoice_deliver_task(*, invoice_ids: list[int]) -> None:
 @shared_task
 def invoice_deliver_pending_task() -> int:
     return services.invoice_deliver_pending()
+
+
+@shared_task
+def invoice_email_send_task(*, invoice_id: int, to: str) -> None:
+    """An operator's resend (재발송); sending twice only sends the same e-mail twice."""
+    services.invoice_email_send(invoice_id=invoice_id, to=to)
