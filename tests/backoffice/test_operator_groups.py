@@ -94,3 +94,17 @@ def test_the_audit_log_can_be_read_but_not_changed_in_the_admin(
 
     assert client.get("/admin/backoffice/operatoraction/").status_code == 200
     assert client.get("/admin/backoffice/operatoraction/add/").status_code == 403
+
+
+def test_billing_and_support_staff_read_the_partners_security_audit_log(
+    make_operator: Callable[..., Any], operator_client: Callable[[Any], Client]
+) -> None:
+    from bizshop.partners.models import AuditEvent
+    from bizshop.partners.services import audit_record
+
+    audit_record(action=AuditEvent.Action.LOGIN_FAILED, actor_email="who@example.kr", ip="10.8.8.8")
+
+    for group in (BILLING, SUPPORT):
+        page = operator_client(make_operator(group)).get("/admin/partners/auditevent/")
+        assert page.status_code == 200 and "who@example.kr" in page.content.decode()
+    assert operator_client(make_operator(CATALOG_MANAGER)).get("/admin/partners/auditevent/").status_code == 403
