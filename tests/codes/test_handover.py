@@ -47,6 +47,23 @@ def test_csv_has_a_bom_a_header_and_every_code_with_its_message(api: ApiClient, 
     assert first[0] in first[6] and first[3] in first[6] and "30일" in first[6]
 
 
+def test_csv_rows_equal_the_export_rows_even_for_a_title_that_needs_quoting(
+    api: ApiClient, issued_order: Order, end_user: Any
+) -> None:
+    from bizshop.codes.services import code_register
+
+    Order.objects.filter(pk=issued_order.pk).update(emoticon_title='춘식이, "특별판"\n2탄')
+    issued_order.refresh_from_db()
+    code_register(user=end_user, raw_code=api_codes(api, issued_order)[3])  # another status, another template
+
+    raw = b"".join(api.get(f"/api/v1/orders/{issued_order.pk}/codes/?format=csv").streaming_content)
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+
+    assert rows[1:] == list(export.export_rows(order=issued_order))
+    assert {row[5] for row in rows[1:]} == {"발급", "등록완료"}
+    assert all(row[1] == '춘식이, "특별판"\n2탄' for row in rows[1:])
+
+
 def test_xlsx_holds_the_same_codes_as_the_api(api: ApiClient, issued_order: Order) -> None:
     response = api.get(f"/api/v1/orders/{issued_order.pk}/codes/?format=xlsx")
 
