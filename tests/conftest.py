@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -36,6 +36,20 @@ def _tasks_in_process(settings: Any) -> None:
     settings.CELERY_TASK_ALWAYS_EAGER = True
     from bizshop.celery import app
 
+    app.conf.task_always_eager = True
+
+
+@pytest.fixture
+def broker(settings: Any) -> Iterator[None]:
+    """Tasks go to Redis for a real worker process (tests.worker.start_worker), not run in-process."""
+    from bizshop.celery import app
+
+    if not settings.REDIS_URL:
+        pytest.fail("the worker tests need REDIS_URL (run them through `make test`)")
+    redis.Redis.from_url(settings.REDIS_URL).flushdb()  # no stale messages from earlier runs
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    app.conf.task_always_eager = False
+    yield
     app.conf.task_always_eager = True
 
 

@@ -5,63 +5,18 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import sys
-import time
 from collections.abc import Iterator
-from pathlib import Path
-from typing import Any
 
 import pytest
-import redis
 from django.conf import settings
-from django.db import connection
 
 from bizshop.billing import services as billing
-from bizshop.celery import app as celery_app
 from bizshop.codes.models import Issuance, SerialCode
 from bizshop.codes.services import issuance_start
 from tests.factories import EmoticonFactory, MemberFactory
+from tests.worker import start_worker, stop, wait_for
 
-ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
-
-
-def start_worker(*, chunk_size: int = 500, visibility_timeout: int = 3600) -> subprocess.Popen[bytes]:
-    env = {
-        **os.environ,
-        # The worker must see the test database, where this test commits its rows.
-        "DATABASE_URL": f"postgres://{connection.settings_dict['USER']}@{connection.settings_dict['HOST']}:"
-        f"{connection.settings_dict['PORT'] or 5432}/{connection.settings_dict['NAME']}",
-        "REDIS_URL": settings.REDIS_URL,
-        "CODE_ISSUANCE_CHUNK_SIZE": str(chunk_size),
-        "CELERY_VISIBILITY_TIMEOUT": str(visibility_timeout),
-    }
-    return subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "bizshop", "worker", "--pool=solo", "--loglevel=WARNING"],
-        cwd=ROOT,
-        env=env,
-    )
-
-
-def stop(process: subprocess.Popen[bytes]) -> None:
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
-@pytest.fixture
-def broker(settings: Any) -> Iterator[None]:
-    if not settings.REDIS_URL:
-        pytest.fail("the worker tests need REDIS_URL (run them through `make test`)")
-    redis.Redis.from_url(settings.REDIS_URL).flushdb()  # no stale messages from earlier runs
-    settings.CELERY_TASK_ALWAYS_EAGER = False
-    celery_app.conf.task_always_eager = False
-    yield
-    celery_app.conf.task_always_eager = True
 
 
 @pytest.fixture
@@ -69,15 +24,6 @@ def worker(broker: None) -> Iterator[subprocess.Popen[bytes]]:
     process = start_worker()
     yield process
     stop(process)
-
-
-def wait_for(predicate: Any, *, timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.2)
-    raise AssertionError("timed out waiting for the worker")
 
 
 def test_a_real_worker_issues_every_code_of_a_tranche(worker: subprocess.Popen[bytes]) -> None:
