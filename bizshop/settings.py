@@ -196,7 +196,7 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "bizshop.core.api.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": ["bizshop.core.throttling.ApiKeyRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"api_key": os.environ.get("API_KEY_RATE", "1200/min")},
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "bizshop.core.schema.ApiSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "UNAUTHENTICATED_USER": None,
     # ?format=csv|xlsx on the codes list is ours (API.md), not DRF's renderer override.
@@ -207,6 +207,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "이모티콘 비즈샵 파트너 API. Authorization: Bearer <API key>.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The description (auth, error body and codes, idempotency, paging) is written by this hook.
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "bizshop.core.schema.describe_api"],
 }
 
 # Serial codes: AES-GCM keys as "id:base64,id:base64" (the last one encrypts new codes)

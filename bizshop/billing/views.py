@@ -134,6 +134,8 @@ def order_detail(request: HttpRequest, partner: Partner, order_id: int) -> HttpR
             selectors.order_virtual_account(order=order) if order.status == OrderStatus.AWAITING_DEPOSIT else None
         ),
         "issuances": issuances,
+        # The page follows the worker's progress live while a tranche is being created.
+        "issuing": any(not code_selectors.issuance_is_finished(issuance) for issuance in issuances),
         "codes": shown_codes,
         "codes_count": sum(issuance.issued_count for issuance in issuances),
         "registered_count": codes.filter(status=CodeStatus.REGISTERED).count(),

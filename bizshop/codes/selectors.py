@@ -27,6 +27,11 @@ def issuance_list_for_order(*, order: Order) -> QuerySet[Issuance]:
     return Issuance.objects.filter(order=order).order_by("id")
 
 
+def issuance_is_finished(issuance: Issuance) -> bool:
+    """Completed or failed: its progress will not move any more."""
+    return issuance.status in (Issuance.Status.COMPLETED, Issuance.Status.FAILED)
+
+
 def registration_list_for_user(*, user: User) -> QuerySet[Registration]:
     return Registration.objects.filter(user=user).select_related("emoticon").order_by("-registered_at")
 

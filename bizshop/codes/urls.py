@@ -11,6 +11,11 @@ urlpatterns = [
     path("mypage/orders/<int:order_id>/codes.csv", views.order_codes_csv, name="order-codes-csv"),
     path("mypage/orders/<int:order_id>/codes.xlsx", views.order_codes_xlsx, name="order-codes-xlsx"),
     path("mypage/orders/<int:order_id>/guide.pdf", views.order_guide_pdf, name="order-guide-pdf"),
+    path(
+        "mypage/orders/<int:order_id>/issuances/progress/",
+        views.order_issuance_progress,
+        name="order-issuance-progress",
+    ),
     path("mypage/orders/<int:order_id>/exports/", views.order_export_request, name="order-export-request"),
     path(
         "mypage/orders/<int:order_id>/exports/<int:export_id>/file/", views.order_export_file, name="order-export-file"

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -120,6 +120,26 @@ def order_export_file(request: HttpRequest, partner: Partner, order_id: int, exp
     if code_export is None or code_export.status != CodeExport.Status.READY:
         raise Http404(_("파일을 찾을 수 없습니다."))
     return FileResponse(code_export.file.open("rb"), as_attachment=True, filename=code_export.file.name.split("/")[-1])
+
+
+@partner_member_required
+def order_issuance_progress(request: HttpRequest, partner: Partner, order_id: int) -> JsonResponse:
+    """The order page polls this while a tranche is being created, to move its progress bars."""
+    order = _own_order(partner, order_id)
+    issuances = [
+        {
+            "id": issuance.pk,
+            "quantity": issuance.quantity,
+            "issued_count": issuance.issued_count,
+            "status": issuance.status,
+            "status_display": issuance.get_status_display(),
+            "finished": selectors.issuance_is_finished(issuance),
+        }
+        for issuance in selectors.issuance_list_for_order(order=order)
+    ]
+    response = JsonResponse({"issuances": issuances, "finished": all(row["finished"] for row in issuances)})
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @partner_member_required

@@ -90,6 +90,7 @@ def idempotent(view_method: Callable[..., Response]) -> Callable[..., Response]:
         record.save(update_fields=["status_code", "response_body"])
         return response
 
+    wrapper.honours_idempotency_key = True  # type: ignore[attr-defined]  # read by the OpenAPI schema
     return wrapper
 
 

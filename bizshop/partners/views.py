@@ -20,6 +20,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from bizshop.billing.selectors import order_list_for_partner
 from bizshop.core.errors import ApplicationError
 from bizshop.core.http import client_ip
 from bizshop.partners import errors, selectors, services
@@ -32,7 +33,7 @@ from bizshop.partners.forms import (
     RoleForm,
     WithdrawalForm,
 )
-from bizshop.partners.models import Member
+from bizshop.partners.models import Member, Partner
 
 PartnerView = Callable[..., HttpResponseBase]
 
@@ -309,9 +310,16 @@ def api_key_revoke(request: HttpRequest, membership: Member, key_id: int) -> Htt
 # --- 탈퇴 -----------------------------------------------------------------------------------
 
 
-def _reasons_shown(reasons: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _reasons_shown(partner: Partner, reasons: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each blocking reason in plain Korean, with the orders concerned (their quantities and amounts)."""
+    order_ids = {order_id for reason in reasons for order_id in reason["order_ids"]}
+    orders = order_list_for_partner(partner=partner).in_bulk(order_ids) if order_ids else {}
     return [
-        {"code": r["code"], "message": errors.WITHDRAWAL_BLOCKER_MESSAGES[r["code"]], "order_ids": r["order_ids"]}
+        {
+            "code": r["code"],
+            "message": errors.WITHDRAWAL_BLOCKER_MESSAGES[r["code"]],
+            "orders": [orders[order_id] for order_id in r["order_ids"] if order_id in orders],
+        }
         for r in reasons
     ]
 
@@ -336,5 +344,5 @@ def withdrawal(request: HttpRequest, membership: Member) -> HttpResponse:
             logout(request)
             messages.success(request, _("탈퇴가 완료되었습니다. 그동안 이용해 주셔서 감사합니다."))
             return redirect("catalog:home")
-    context = {"partner": partner, "form": form, "reasons": _reasons_shown(reasons)}
+    context = {"partner": partner, "form": form, "reasons": _reasons_shown(partner, reasons)}
     return render(request, "partners/withdrawal.html", context)

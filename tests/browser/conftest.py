@@ -51,9 +51,10 @@ def shoot(page: Any, request: Any) -> Any:
     """Save a screenshot as a test artefact: test-artifacts/screenshots/<test>-<step>.png."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
 
-    def take(step: str) -> Path:
+    def take(step: str, *, full_page: bool = True) -> Path:
+        """The whole page, or with ``full_page=False`` only what the phone's screen shows now."""
         path = ARTIFACTS / f"{request.node.name}-{step}.png"
-        page.screenshot(path=str(path), full_page=True)
+        page.screenshot(path=str(path), full_page=full_page)
         return path
 
     return take

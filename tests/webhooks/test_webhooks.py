@@ -193,3 +193,21 @@ def test_the_delivery_log_is_filtered_by_status_and_event(api: ApiClient, receiv
 
     assert [d["id"] for d in failed] == [refunded]
     assert [d["id"] for d in announced] == [paid]
+
+
+def test_a_replay_retried_with_the_same_idempotency_key_is_sent_once(
+    api: ApiClient, paid_order: Any, receiver: Receiver, django_capture_on_commit_callbacks: Any
+) -> None:
+    subscribe(api, receiver.url, ["issuance.completed"])
+    issue(api, paid_order, 5, django_capture_on_commit_callbacks)
+    delivery_id = WebhookDelivery.objects.get().pk
+    replay = f"/api/v1/webhooks/deliveries/{delivery_id}/replay/"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        first = api.post(replay, HTTP_IDEMPOTENCY_KEY="replay-1")
+    with django_capture_on_commit_callbacks(execute=True):
+        again = api.post(replay, HTTP_IDEMPOTENCY_KEY="replay-1")
+
+    assert (first.status_code, again.status_code) == (202, 202)
+    assert again.json() == first.json()
+    assert len(receiver.requests) == 2, "the event, then one replay"
