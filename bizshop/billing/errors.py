@@ -19,3 +19,6 @@ DEPOSIT_NOT_FOUND = ErrorCode("not_found", 404, _("입금 통지를 찾을 수 �
 DEPOSIT_REFUND_NOT_REQUIRED = ErrorCode(
     "deposit_refund_not_required", 409, _("환불이 필요한 입금이 아니거나 이미 환불 처리되었습니다.")
 )
+REFUND_FAILED = ErrorCode(
+    "refund_failed", 502, _("카드사(PG)에서 결제 취소를 처리하지 못했습니다. 잠시 후 다시 시도해 주세요.")
+)

@@ -25,7 +25,7 @@ from django.utils import timezone
 from bizshop.accounts.models import User
 from bizshop.billing import errors
 from bizshop.billing.gateways import get_gateway
-from bizshop.billing.gateways.base import DepositNotice, InvalidNotification, PaymentDeclined
+from bizshop.billing.gateways.base import CancelFailed, DepositNotice, InvalidNotification, PaymentDeclined
 from bizshop.billing.gateways.sandbox import SandboxGateway
 from bizshop.billing.models import (
     DepositNotification,
@@ -382,8 +382,12 @@ def order_refund(*, order_id: int, partner: Partner) -> Order:
     now = timezone.now()
     _event(order, OrderEvent.Kind.REFUND_REQUESTED, amount=payment.amount)
     if payment.method == PaymentMethod.CARD:
-        # Raises (and rolls everything back) when the PG does not cancel the approval.
-        get_gateway().cancel_card(transaction_id=payment.gateway_transaction_id, amount=payment.amount)
+        # The order stays paid (everything here rolls back) when the PG does not cancel the approval.
+        try:
+            get_gateway().cancel_card(transaction_id=payment.gateway_transaction_id, amount=payment.amount)
+        except CancelFailed as exc:
+            logger.warning("card cancel refused by the PG for order %s: %s", order.pk, exc.reason)
+            raise errors.REFUND_FAILED(reason=exc.reason) from exc
         payment.status = PaymentStatus.CANCELLED
         payment.cancelled_at = now
         payment.save(update_fields=["status", "cancelled_at"])

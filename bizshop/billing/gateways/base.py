@@ -25,6 +25,14 @@ class PaymentDeclined(Exception):
         self.reason = reason
 
 
+class CancelFailed(Exception):
+    """The PG did not cancel the card approval (환불 실패); ``reason`` is the PG's own text."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
 class InvalidNotification(Exception):
     """A deposit notification that must not be trusted (bad signature, unreadable body)."""
 
@@ -62,7 +70,7 @@ class PaymentGateway(Protocol):
         ...
 
     def cancel_card(self, *, transaction_id: str, amount: int) -> None:
-        """Cancel an approval in full (환불)."""
+        """Cancel an approval in full (환불); raise CancelFailed when the PG refuses or cannot be reached."""
         ...
 
     def open_virtual_account(self, *, amount: int, order_reference: str, due_at: datetime) -> VirtualAccount:
