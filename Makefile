@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/bizshop
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/1
 
-.PHONY: install demo serve test lint typecheck check services clean
+.PHONY: install demo serve test lint typecheck check services messages clean
 
 $(VENV)/.installed: pyproject.toml
 	bash scripts/system-deps.sh --best-effort
@@ -41,6 +41,13 @@ typecheck: install
 	$(VENV)/bin/mypy bizshop
 
 check: lint typecheck test
+
+# The English catalog: collect the Korean source strings into locale/en/LC_MESSAGES/django.po, then
+# compile django.mo. Both are committed, so only this target needs GNU gettext, not the shop.
+messages: install
+	$(PY) manage.py makemessages -l en --ignore=.venv --ignore=var --ignore=tests --ignore=bench \
+		--ignore=examples --ignore=test-artifacts --add-location=file --no-obsolete
+	$(PY) manage.py compilemessages --ignore=.venv
 
 clean:
 	rm -rf $(VENV) var

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from bizshop.catalog.models import Emoticon, UsagePeriod
 from bizshop.partners.models import Partner
@@ -79,7 +80,7 @@ class PaymentStatus(models.TextChoices):
     AWAITING_DEPOSIT = "awaiting_deposit", _("입금대기")
     APPROVED = "approved", _("승인")
     EXPIRED = "expired", _("기한만료")
-    CANCELLED = "cancelled", _("취소")
+    CANCELLED = "cancelled", pgettext_lazy("payment status", "취소")
 
 
 class Payment(models.Model):
@@ -183,17 +184,20 @@ class OrderEvent(models.Model):
     """What happened to an order, in order: shown to the partner and the operator."""
 
     class Kind(models.TextChoices):
-        CREATED = "created", _("주문 생성")
-        PAYMENT_APPROVED = "payment_approved", _("카드 결제 승인")
-        VIRTUAL_ACCOUNT_OPENED = "virtual_account_opened", _("가상계좌 발급")
-        DEPOSIT_RECEIVED = "deposit_received", _("입금 확인")
-        CANCELLED = "cancelled", _("주문 취소")
-        EXPIRED = "expired", _("입금기한 만료")
-        ISSUANCE_REQUESTED = "issuance_requested", _("일련번호 발급")
-        REFUND_REQUESTED = "refund_requested", _("환불 요청")
-        REFUND_COMPLETED = "refund_completed", _("환불 완료")
-        UNAPPLIED_DEPOSIT = "unapplied_deposit", _("반영되지 않은 입금 (환불 예정)")
-        UNAPPLIED_DEPOSIT_REFUNDED = "unapplied_deposit_refunded", _("반영되지 않은 입금 환불 완료")
+        CREATED = "created", pgettext_lazy("order event", "주문 생성")
+        PAYMENT_APPROVED = "payment_approved", pgettext_lazy("order event", "카드 결제 승인")
+        VIRTUAL_ACCOUNT_OPENED = "virtual_account_opened", pgettext_lazy("order event", "가상계좌 발급")
+        DEPOSIT_RECEIVED = "deposit_received", pgettext_lazy("order event", "입금 확인")
+        CANCELLED = "cancelled", pgettext_lazy("order event", "주문 취소")
+        EXPIRED = "expired", pgettext_lazy("order event", "입금기한 만료")
+        ISSUANCE_REQUESTED = "issuance_requested", pgettext_lazy("order event", "일련번호 발급")
+        REFUND_REQUESTED = "refund_requested", pgettext_lazy("order event", "환불 요청")
+        REFUND_COMPLETED = "refund_completed", pgettext_lazy("order event", "환불 완료")
+        UNAPPLIED_DEPOSIT = "unapplied_deposit", pgettext_lazy("order event", "반영되지 않은 입금 (환불 예정)")
+        UNAPPLIED_DEPOSIT_REFUNDED = (
+            "unapplied_deposit_refunded",
+            pgettext_lazy("order event", "반영되지 않은 입금 환불 완료"),
+        )
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=32, choices=Kind.choices)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from bizshop.billing.models import Order
 from bizshop.catalog.models import Emoticon
@@ -44,7 +45,7 @@ class Issuance(models.Model):
 
 
 class CodeStatus(models.TextChoices):
-    ISSUED = "issued", _("발급")
+    ISSUED = "issued", pgettext_lazy("code status", "발급")
     REGISTERED = "registered", _("등록완료")
     EXPIRED = "expired", _("등록기간 만료")
     VOIDED = "voided", _("사용중지")
@@ -101,8 +102,8 @@ class Registration(models.Model):
     usage_expired_marked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        verbose_name = _("등록")
-        verbose_name_plural = _("등록")
+        verbose_name = pgettext_lazy("model", "등록")
+        verbose_name_plural = pgettext_lazy("model", "등록")
         indexes = [
             models.Index(fields=["user", "-registered_at"], name="codes_registration_user"),
             models.Index(

@@ -5,12 +5,13 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Partner(models.Model):
     class Status(models.TextChoices):
-        ACTIVE = "active", _("이용중")
-        WITHDRAWN = "withdrawn", _("탈퇴")
+        ACTIVE = "active", pgettext_lazy("partner status", "이용중")
+        WITHDRAWN = "withdrawn", pgettext_lazy("partner status", "탈퇴")
 
     name = models.CharField(_("회사명"), max_length=100)
     business_registration_number = models.CharField(_("사업자등록번호"), max_length=10)
@@ -143,21 +144,21 @@ class AuditEvent(models.Model):
     """Security-relevant actions (감사 로그): who did what, for which partner, from where. Append-only."""
 
     class Action(models.TextChoices):
-        LOGIN = "login", _("로그인")
-        LOGIN_FAILED = "login_failed", _("로그인 실패")
-        LOGIN_THROTTLED = "login_throttled", _("로그인 시도 제한")
-        PASSWORD_RESET = "password_reset", _("비밀번호 재설정")
-        PARTNER_SIGNUP = "partner_signup", _("파트너 가입")
-        PARTNER_UPDATED = "partner_updated", _("파트너정보 변경")
-        API_KEY_CREATED = "api_key_created", _("API 키 생성")
-        API_KEY_REVOKED = "api_key_revoked", _("API 키 폐기")
-        MEMBER_INVITED = "member_invited", _("멤버 초대")
-        INVITATION_REVOKED = "invitation_revoked", _("초대 취소")
-        MEMBER_JOINED = "member_joined", _("멤버 가입")
-        MEMBER_ROLE_CHANGED = "member_role_changed", _("멤버 권한 변경")
-        MEMBER_REMOVED = "member_removed", _("멤버 삭제")
-        WITHDRAWAL_REFUSED = "withdrawal_refused", _("탈퇴 거절")
-        WITHDRAWN = "withdrawn", _("탈퇴")
+        LOGIN = "login", pgettext_lazy("audit action", "로그인")
+        LOGIN_FAILED = "login_failed", pgettext_lazy("audit action", "로그인 실패")
+        LOGIN_THROTTLED = "login_throttled", pgettext_lazy("audit action", "로그인 시도 제한")
+        PASSWORD_RESET = "password_reset", pgettext_lazy("audit action", "비밀번호 재설정")
+        PARTNER_SIGNUP = "partner_signup", pgettext_lazy("audit action", "파트너 가입")
+        PARTNER_UPDATED = "partner_updated", pgettext_lazy("audit action", "파트너정보 변경")
+        API_KEY_CREATED = "api_key_created", pgettext_lazy("audit action", "API 키 생성")
+        API_KEY_REVOKED = "api_key_revoked", pgettext_lazy("audit action", "API 키 폐기")
+        MEMBER_INVITED = "member_invited", pgettext_lazy("audit action", "멤버 초대")
+        INVITATION_REVOKED = "invitation_revoked", pgettext_lazy("audit action", "초대 취소")
+        MEMBER_JOINED = "member_joined", pgettext_lazy("audit action", "멤버 가입")
+        MEMBER_ROLE_CHANGED = "member_role_changed", pgettext_lazy("audit action", "멤버 권한 변경")
+        MEMBER_REMOVED = "member_removed", pgettext_lazy("audit action", "멤버 삭제")
+        WITHDRAWAL_REFUSED = "withdrawal_refused", pgettext_lazy("audit action", "탈퇴 거절")
+        WITHDRAWN = "withdrawn", pgettext_lazy("audit action", "탈퇴")
 
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     # The actor's e-mail as it was: withdrawal releases members' addresses, the log keeps them.
