@@ -1,5 +1,8 @@
 """Operator views of orders, payments and deposits, with the deposit and refund actions (audited)."""
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -49,46 +52,56 @@ class OrderAdmin(admin.ModelAdmin[Order]):
     def has_confirm_deposit_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("backoffice.confirm_deposits")
 
-    @admin.action(description=_("입금 수동 확인 (통장 입금 확인됨)"), permissions=["confirm_deposit"])
-    def confirm_deposit(self, request: HttpRequest, queryset: QuerySet[Order]) -> None:
-        done = 0
+    def _each_order(
+        self,
+        request: HttpRequest,
+        queryset: QuerySet[Order],
+        *,
+        status: OrderStatus,
+        wrong_status: str,
+        action: Callable[[Order], Any],
+        done: str,
+    ) -> None:
+        """Run one service per selected order in ``status``; every refusal becomes a message."""
+        count = 0
         for order in queryset.order_by("pk"):
-            if order.status != OrderStatus.AWAITING_DEPOSIT:
-                self.message_user(
-                    request, gettext("#%(id)s: 입금대기 중인 주문이 아닙니다.") % {"id": order.pk}, messages.WARNING
-                )
+            if order.status != status:
+                self.message_user(request, wrong_status % {"id": order.pk}, messages.WARNING)
                 continue
             try:
-                services.order_deposit_confirm(order_id=order.pk, operator=request.user)  # type: ignore[arg-type]
+                action(order)
             except ApplicationError as exc:
                 self.message_user(request, f"#{order.pk}: {exc.message}", messages.ERROR)
                 continue
-            done += 1
-        if done:
-            self.message_user(
-                request, gettext("%(count)s건의 입금을 확인 처리했습니다.") % {"count": done}, messages.SUCCESS
-            )
+            count += 1
+        if count:
+            self.message_user(request, done % {"count": count}, messages.SUCCESS)
+
+    @admin.action(description=_("입금 수동 확인 (통장 입금 확인됨)"), permissions=["confirm_deposit"])
+    def confirm_deposit(self, request: HttpRequest, queryset: QuerySet[Order]) -> None:
+        self._each_order(
+            request,
+            queryset,
+            status=OrderStatus.AWAITING_DEPOSIT,
+            wrong_status=gettext("#%(id)s: 입금대기 중인 주문이 아닙니다."),
+            action=lambda order: services.order_deposit_confirm(order_id=order.pk, operator=request.user),  # type: ignore[arg-type]
+            done=gettext("%(count)s건의 입금을 확인 처리했습니다."),
+        )
 
     @admin.action(description=_("환불 완료 처리 (계좌이체 완료)"), permissions=["change"])
     def complete_refund(self, request: HttpRequest, queryset: QuerySet[Order]) -> None:
-        done = 0
-        for order in queryset.order_by("pk"):
-            if order.status != OrderStatus.REFUND_PENDING:
-                self.message_user(
-                    request, gettext("#%(id)s: 환불처리중인 주문이 아닙니다.") % {"id": order.pk}, messages.WARNING
-                )
-                continue
-            try:
-                services.order_refund_complete(order_id=order.pk, operator=request.user)  # type: ignore[arg-type]
-            except ApplicationError as exc:
-                self.message_user(request, f"#{order.pk}: {exc.message}", messages.ERROR)
-                continue
+        def complete(order: Order) -> None:
+            services.order_refund_complete(order_id=order.pk, operator=request.user)  # type: ignore[arg-type]
             self.log_change(request, order, "환불 완료 처리 (계좌이체 완료)")
-            done += 1
-        if done:
-            self.message_user(
-                request, gettext("%(count)s건의 환불을 완료 처리했습니다.") % {"count": done}, messages.SUCCESS
-            )
+
+        self._each_order(
+            request,
+            queryset,
+            status=OrderStatus.REFUND_PENDING,
+            wrong_status=gettext("#%(id)s: 환불처리중인 주문이 아닙니다."),
+            action=complete,
+            done=gettext("%(count)s건의 환불을 완료 처리했습니다."),
+        )
 
 
 @admin.register(DepositNotification)
