@@ -172,6 +172,16 @@ def test_the_language_switch_turns_the_portal_english(member_client: Client) -> 
     assert "You have no orders yet." in orders
 
 
+def test_an_english_browser_still_gets_the_korean_portal_until_it_switches(member_client: Client) -> None:
+    english_browser = {"HTTP_ACCEPT_LANGUAGE": "en-US,en;q=0.9"}
+
+    first_visit = member_client.get(reverse("catalog:home"), **english_browser).content.decode()
+    assert '<html lang="ko">' in first_visit
+
+    member_client.post(reverse("set_language"), {"language": "en"}, **english_browser)
+    assert '<html lang="en">' in member_client.get(reverse("catalog:home"), **english_browser).content.decode()
+
+
 def test_switching_back_to_korean(member_client: Client) -> None:
     member_client.post(reverse("set_language"), {"language": "en"})
     member_client.post(reverse("set_language"), {"language": "ko"})
