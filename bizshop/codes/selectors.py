@@ -3,13 +3,31 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any, TypeVar
 
-from django.db.models import QuerySet
+from django.db import connection
+from django.db.models import Model, QuerySet
 from django.utils import timezone
 
 from bizshop.accounts.models import User
 from bizshop.billing.models import Order
+from bizshop.catalog.models import Emoticon
+from bizshop.codes import errors
+from bizshop.codes import format as code_format
+from bizshop.codes.crypto import get_keyring
 from bizshop.codes.models import CodeExport, CodeStatus, Issuance, Registration, SerialCode
+
+ModelT = TypeVar("ModelT", bound=Model)
+_CODE_FIELDS = ("id", "order_id", "issuance_id", "status", "registered_at", "key_id", "ciphertext")
+_FIND_CODE_SQL = f"""
+    SELECT {", ".join(f"c.{name}" for name in _CODE_FIELDS)},
+           i.registration_deadline, o.partner_id, o.period_days, o.emoticon_id, e.title
+      FROM {SerialCode._meta.db_table} c
+      JOIN {Issuance._meta.db_table} i ON i.id = c.issuance_id
+      JOIN {Order._meta.db_table} o ON o.id = c.order_id
+      JOIN {Emoticon._meta.db_table} e ON e.id = o.emoticon_id
+     WHERE c.blind_index = %s
+"""  # noqa: S608 -- table and column names come from the models, the value is a parameter
 
 
 def code_effective_status(code: SerialCode, *, now: datetime | None = None) -> str:
@@ -50,3 +68,41 @@ def order_ids_with_issuance_in_progress(*, partner_id: int) -> list[int]:
         .values_list("order_id", flat=True)
         .distinct()
     )
+
+
+def code_find(*, raw_code: str) -> SerialCode:
+    """The code an end user or partner typed, with what registering or looking it up reads.
+
+    Every registration attempt runs this, so it is one hand-written join on the blind index's
+    unique index instead of ``select_related`` over four tables, whose query building alone cost
+    about 2 ms of the ~10 ms a registration took (bench/register_load.py). The instances are
+    made with ``from_db``: fields not read here are deferred (loaded on access), never defaulted.
+    """
+    code = code_format.normalize(raw_code)
+    with connection.cursor() as cursor:
+        cursor.execute(_FIND_CODE_SQL, [get_keyring().blind_index(code)])
+        row = cursor.fetchone()
+    if row is None:
+        raise errors.CODE_NOT_FOUND()
+    *code_values, deadline, partner_id, period_days, emoticon_id, title = row
+    serial_code = _loaded(SerialCode, dict(zip(_CODE_FIELDS, code_values, strict=True)))
+    serial_code.registered_at, deadline = _aware(serial_code.registered_at), _aware(deadline)
+    serial_code.issuance = _loaded(Issuance, {"id": serial_code.issuance_id, "registration_deadline": deadline})
+    order_values = {"partner_id": partner_id, "period_days": period_days, "emoticon_id": emoticon_id}
+    order = _loaded(Order, {"id": serial_code.order_id, **order_values})
+    order.emoticon = _loaded(Emoticon, {"id": emoticon_id, "title": title})
+    serial_code.order = order
+    return serial_code
+
+
+def _loaded(model: type[ModelT], values: dict[str, Any]) -> ModelT:
+    """An instance as if read from the database with only these fields; the others are deferred."""
+    names = [field.attname for field in model._meta.concrete_fields if field.attname in values]
+    return model.from_db(connection.alias, names, [values[name] for name in names])
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    """SQLite hands raw queries naive UTC datetimes (PostgreSQL aware ones), as the ORM's converter knows."""
+    if value is None or timezone.is_aware(value):
+        return value
+    return timezone.make_aware(value, connection.timezone)

@@ -15,7 +15,7 @@ from bizshop.accounts.models import User
 from bizshop.billing.models import Order
 from bizshop.billing.selectors import order_get_for_partner
 from bizshop.billing.services import order_reserve_issuance
-from bizshop.codes import errors, export, throttle
+from bizshop.codes import errors, export, selectors, throttle
 from bizshop.codes import format as code_format
 from bizshop.codes.crypto import get_keyring
 from bizshop.codes.models import CodeExport, CodeStatus, Issuance, Registration, SerialCode
@@ -82,16 +82,6 @@ def issuance_run(*, issuance_id: int, chunk_size: int | None = None) -> Issuance
     return Issuance.objects.get(pk=issuance_id)
 
 
-def _find_code(*, raw_code: str) -> SerialCode:
-    code = code_format.normalize(raw_code)
-    try:  # get(), not first(): a unique-index lookup needs no ORDER BY
-        return SerialCode.objects.select_related("issuance", "order__emoticon").get(
-            blind_index=get_keyring().blind_index(code)
-        )
-    except SerialCode.DoesNotExist as exc:
-        raise errors.CODE_NOT_FOUND() from exc
-
-
 def code_register(*, user: User, raw_code: str, client_ip: str | None = None) -> Registration:
     """An end user registers a code: exactly once, whatever the concurrency.
 
@@ -110,7 +100,7 @@ def code_register(*, user: User, raw_code: str, client_ip: str | None = None) ->
 
 def _register(*, user: User, raw_code: str) -> Registration:
     raw = code_format.normalize(raw_code)
-    code = _find_code(raw_code=raw)
+    code = selectors.code_find(raw_code=raw)
     now = timezone.now()
     if code.status == CodeStatus.VOIDED:
         raise errors.CODE_VOIDED()
@@ -148,7 +138,7 @@ def _register(*, user: User, raw_code: str) -> Registration:
 
 def code_lookup(*, partner: Partner, raw_code: str) -> SerialCode:
     """A partner checks one of its own codes; another partner's code is 'not found'."""
-    code = _find_code(raw_code=raw_code)
+    code = selectors.code_find(raw_code=raw_code)
     if code.order.partner_id != partner.pk:
         raise errors.CODE_NOT_FOUND()
     return code

@@ -77,23 +77,26 @@ def webhook_emit(*, partner_id: int, event: WebhookEvent, data: dict[str, Any]) 
     """Record a delivery per subscribed endpoint, sent once the caller's transaction commits."""
     from bizshop.webhooks.tasks import webhook_deliver_task
 
-    endpoints = [
-        e
-        for e in WebhookEndpoint.objects.filter(partner_id=partner_id, disabled_at__isnull=True)
-        if event.value in e.events
+    # Only ids and events: every registration of a code passes through here.
+    endpoint_ids = [
+        endpoint_id
+        for endpoint_id, events in WebhookEndpoint.objects.filter(
+            partner_id=partner_id, disabled_at__isnull=True
+        ).values_list("id", "events")
+        if event.value in events
     ]
-    if not endpoints:
+    if not endpoint_ids:
         return []
     now = timezone.now()
     deliveries = WebhookDelivery.objects.bulk_create(
         WebhookDelivery(
-            endpoint=endpoint,
+            endpoint_id=endpoint_id,
             event=event.value,
             payload=json.loads(json.dumps(data, cls=DjangoJSONEncoder)),
             next_attempt_at=now,
             retry_until=now + RETRY_FOR,
         )
-        for endpoint in endpoints
+        for endpoint_id in endpoint_ids
     )
     ids = [d.pk for d in deliveries]
     transaction.on_commit(lambda: [webhook_deliver_task.delay(i) for i in ids])
