@@ -82,8 +82,8 @@ def forbidden(request: HttpRequest, exc: ApplicationError) -> HttpResponse:
     return render(request, "partners/forbidden.html", {"error": exc}, status=403)
 
 
-def _run(request: HttpRequest, action: Callable[[], Any], done: str) -> bool:
-    """Call one service: its refusal becomes the page's message (404s stay 404s)."""
+def run_action(request: HttpRequest, action: Callable[[], Any], done: str) -> bool:
+    """Call one service of a portal button: its refusal becomes the page's message (404s stay 404s)."""
     try:
         action()
     except ApplicationError as exc:
@@ -201,7 +201,7 @@ def members(request: HttpRequest, membership: Member) -> HttpResponse:
 def member_role(request: HttpRequest, membership: Member, member_id: int) -> HttpResponse:
     form = RoleForm(request.POST)
     role = form.cleaned_data["role"] if form.is_valid() else ""
-    _run(
+    run_action(
         request,
         lambda: services.member_set_role(
             partner=membership.partner, user=membership.user, member_id=member_id, role=role, ip=client_ip(request)
@@ -214,7 +214,7 @@ def member_role(request: HttpRequest, membership: Member, member_id: int) -> Htt
 @require_POST
 @owner_required
 def member_remove(request: HttpRequest, membership: Member, member_id: int) -> HttpResponse:
-    _run(
+    run_action(
         request,
         lambda: services.member_remove(
             partner=membership.partner, user=membership.user, member_id=member_id, ip=client_ip(request)
@@ -230,7 +230,7 @@ def member_remove(request: HttpRequest, membership: Member, member_id: int) -> H
 @require_POST
 @owner_required
 def invitation_revoke(request: HttpRequest, membership: Member, invitation_id: int) -> HttpResponse:
-    _run(
+    run_action(
         request,
         lambda: services.invitation_revoke(
             partner=membership.partner, user=membership.user, invitation_id=invitation_id, ip=client_ip(request)
@@ -297,7 +297,7 @@ def api_keys(request: HttpRequest, membership: Member) -> HttpResponse:
 @require_POST
 @owner_required
 def api_key_revoke(request: HttpRequest, membership: Member, key_id: int) -> HttpResponse:
-    _run(
+    run_action(
         request,
         lambda: services.api_key_revoke_for_partner(
             partner=membership.partner, user=membership.user, key_id=key_id, ip=client_ip(request)

@@ -3,35 +3,19 @@ delivery log and send a delivery again. Owners only, like API keys; the same ser
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
-from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from bizshop.core.errors import ApplicationError
 from bizshop.partners.models import Member
-from bizshop.partners.views import owner_required
+from bizshop.partners.views import owner_required, run_action
 from bizshop.webhooks import selectors, services
 from bizshop.webhooks.forms import WebhookEndpointForm
 
 DELIVERIES_PER_PAGE = 50
-
-
-def _run(request: HttpRequest, action: Callable[[], Any], done: str) -> None:
-    """Call one service; another partner's object is a 404, any other refusal the page's message."""
-    try:
-        action()
-    except ApplicationError as exc:
-        if exc.status == 404:
-            raise Http404(str(exc.message)) from exc
-        messages.error(request, str(exc.message))
-    else:
-        messages.success(request, done)
 
 
 @owner_required
@@ -58,7 +42,7 @@ def endpoints(request: HttpRequest, membership: Member) -> HttpResponse:
 @require_POST
 @owner_required
 def endpoint_disable(request: HttpRequest, membership: Member, endpoint_id: int) -> HttpResponse:
-    _run(
+    run_action(
         request,
         lambda: services.endpoint_disable(partner=membership.partner, endpoint_id=endpoint_id),
         _("웹훅 엔드포인트를 사용 중지했습니다. 이제 이 주소로는 이벤트를 보내지 않습니다."),
@@ -84,7 +68,7 @@ def deliveries(request: HttpRequest, membership: Member) -> HttpResponse:
 @require_POST
 @owner_required
 def delivery_replay(request: HttpRequest, membership: Member, delivery_id: int) -> HttpResponse:
-    _run(
+    run_action(
         request,
         lambda: services.delivery_replay(partner=membership.partner, delivery_id=delivery_id),
         _("웹훅을 다시 보냅니다. 결과는 잠시 뒤 이 목록에 표시됩니다."),
