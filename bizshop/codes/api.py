@@ -267,8 +267,10 @@ class RegistrationCreateApi(EndUserApi):
         return Response(RegistrationSerializer(registration).data, status=status.HTTP_201_CREATED)
 
 
-class MyEmoticonListApi(EndUserApi):
-    @extend_schema(responses=list_envelope("RegistrationList", RegistrationSerializer()))
-    def get(self, request: Request) -> Response:
-        registrations = selectors.registration_list_for_user(user=request.user)  # type: ignore[arg-type]
-        return Response({"results": RegistrationSerializer(registrations, many=True).data, "next": None})
+class MyEmoticonListApi(EndUserApi, generics.ListAPIView[Registration]):
+    """The end user's emoticons, newest first, paged like every list of the API."""
+
+    serializer_class = RegistrationSerializer
+
+    def get_queryset(self) -> Any:
+        return selectors.registration_list_for_user(user=self.request.user)  # type: ignore[arg-type]

@@ -13,6 +13,7 @@ from django.utils import timezone
 from bizshop.billing.models import Order
 from bizshop.codes import format as code_format
 from bizshop.codes.models import CodeStatus, Issuance, Registration, SerialCode
+from bizshop.codes.services import code_register
 from tests.factories import PASSWORD
 
 PATH = "/api/v1/registrations/"
@@ -224,3 +225,17 @@ def test_the_partner_sees_an_unregistered_code_past_its_deadline_as_expired(
     listed = api.get(f"/api/v1/orders/{paid_order.pk}/codes/").json()["results"]
 
     assert {c["status"] for c in listed} == {"expired"}
+
+
+def test_my_emoticons_are_paged_newest_first(
+    end_user: Any, end_user_client: Client, paid_order: Order, issue_codes: Any
+) -> None:
+    for raw in issue_codes(paid_order, quantity=3):
+        code_register(user=end_user, raw_code=raw)
+
+    first = end_user_client.get("/api/v1/me/emoticons/?page_size=2").json()
+    second = end_user_client.get(first["next"]).json()
+
+    assert len(first["results"]) == 2 and len(second["results"]) == 1 and second["next"] is None
+    times = [row["registered_at"] for row in first["results"] + second["results"]]
+    assert times == sorted(times, reverse=True)
