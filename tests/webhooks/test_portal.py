@@ -143,3 +143,16 @@ def test_the_attempt_logged_by_a_replay_is_the_one_shown(owner: Member, owner_cl
     page = owner_client.get(reverse("webhooks:deliveries")).content.decode()
 
     assert WebhookDelivery.objects.get().last_error in page
+
+
+@pytest.mark.parametrize("endpoint", ["²", "٣", "1" * 30, "abc"])
+def test_a_delivery_log_filter_that_is_no_endpoint_id_shows_every_delivery(
+    owner: Member, owner_client: Client, endpoint: str
+) -> None:
+    register(owner_client, "http://127.0.0.1:9/hooks", ["order.paid"])
+    webhook_emit(partner_id=owner.partner.pk, event=WebhookEvent.ORDER_PAID, data={})
+
+    response = owner_client.get(reverse("webhooks:deliveries"), {"endpoint": endpoint})
+
+    assert response.status_code == 200
+    assert "order.paid</span>" in response.content.decode()
