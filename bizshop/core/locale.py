@@ -20,7 +20,19 @@ class KoreanFirstLocaleMiddleware(LocaleMiddleware):
         if request.path_info.startswith("/api/"):
             super().process_request(request)
             return
-        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
-        language = chosen if chosen and translation.check_for_language(chosen) else settings.LANGUAGE_CODE
-        translation.activate(language)
+        translation.activate(_chosen_language(request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)))
         request.LANGUAGE_CODE = translation.get_language()
+
+
+def _chosen_language(cookie: str | None) -> str:
+    """The cookie's language if the shop offers it (settings.LANGUAGES, "en-us" read as "en"), else Korean.
+
+    ``check_for_language`` alone is not enough: it accepts any language Django itself ships a
+    catalog for, so a "fr" cookie would have turned the admin French and the page ``lang="fr"``.
+    """
+    if not cookie:
+        return settings.LANGUAGE_CODE
+    try:
+        return translation.get_supported_language_variant(cookie)
+    except LookupError:
+        return settings.LANGUAGE_CODE

@@ -189,6 +189,25 @@ def test_switching_back_to_korean(member_client: Client) -> None:
     assert "구매내역" in member_client.get(reverse("catalog:home")).content.decode()
 
 
+@pytest.mark.parametrize("cookie", ["fr", "de", "xx"])
+def test_a_language_cookie_the_shop_does_not_offer_gets_the_korean_portal(member_client: Client, cookie: str) -> None:
+    member_client.cookies[settings.LANGUAGE_COOKIE_NAME] = cookie
+
+    response = member_client.get(reverse("catalog:home"))
+
+    assert response.headers["Content-Language"] == "ko"
+    assert '<html lang="ko">' in response.content.decode()
+
+
+def test_a_regional_english_cookie_gets_the_english_portal(member_client: Client) -> None:
+    member_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en-us"
+
+    response = member_client.get(reverse("catalog:home"))
+
+    assert response.headers["Content-Language"] == "en"
+    assert "Purchase history" in response.content.decode()
+
+
 # --- the API -------------------------------------------------------------------------------
 
 
