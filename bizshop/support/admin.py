@@ -15,7 +15,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from bizshop.core.errors import ApplicationError
-from bizshop.support import services, views
+from bizshop.support import errors, services, views
 from bizshop.support.models import Faq, Inquiry, InquiryAttachment, Notice
 
 
@@ -135,6 +135,12 @@ class InquiryAdmin(admin.ModelAdmin[Inquiry]):
     def save_model(self, request: HttpRequest, obj: Inquiry, form: forms.ModelForm[Inquiry], change: bool) -> None:
         """Never a plain save: the answer goes through the service, which audits it and e-mails the member."""
         if "answer" not in form.cleaned_data:
+            # The answer field is read-only once answered. An answer posted anyway was typed on a form
+            # opened while the inquiry waited, and another operator answered first: say so instead of
+            # dropping it under the admin's "changed successfully".
+            if request.POST.get("answer", "").strip():
+                obj._answer_refused = True  # type: ignore[attr-defined]
+                self.message_user(request, str(errors.INQUIRY_ALREADY_ANSWERED.message), messages.ERROR)
             return
         try:
             services.inquiry_answer(

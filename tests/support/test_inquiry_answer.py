@@ -15,6 +15,7 @@ from bizshop.backoffice.management.commands.setup_operator_groups import CATALOG
 from bizshop.backoffice.models import OperatorAction
 from bizshop.core.errors import ApplicationError
 from bizshop.partners.models import Member
+from bizshop.support import errors
 from bizshop.support.models import Inquiry
 from bizshop.support.services import inquiry_answer, inquiry_create
 from tests.factories import MemberFactory
@@ -99,6 +100,20 @@ def test_an_answered_inquiry_cannot_be_answered_again(
     assert inquiry.answer == ANSWER
     assert OperatorAction.objects.filter(kind=OperatorAction.Kind.INQUIRY_ANSWERED).count() == 1
     assert mail.outbox == []
+
+
+def test_an_answer_posted_after_another_operator_answered_is_reported_not_dropped_silently(
+    support: Any, operator_client: Callable[[Any], Client], inquiry: Inquiry
+) -> None:
+    # Operator B opened the change form while the inquiry waited; operator A answers first.
+    inquiry_answer(inquiry_id=inquiry.pk, operator=support, answer=ANSWER)
+
+    response = operator_client(support).post(change_url(inquiry), {"answer": "B의 답변"}, follow=True)
+
+    shown = [(message.level_tag, str(message)) for message in response.context["messages"]]
+    assert shown == [("error", str(errors.INQUIRY_ALREADY_ANSWERED.message))]
+    inquiry.refresh_from_db()
+    assert inquiry.answer == ANSWER
 
 
 def test_an_empty_answer_is_refused(support: Any, operator_client: Callable[[Any], Client], inquiry: Inquiry) -> None:
