@@ -61,7 +61,9 @@ def _size_of(upload: IO[bytes] | Any) -> int:
 def _is_image(upload: IO[bytes] | Any, expected_format: str) -> bool:
     try:
         with Image.open(upload) as image:
-            if image.format != expected_format:
+            # Many phone cameras write MPO: a JPEG with further frames after the first.
+            actual_format = "JPEG" if image.format == "MPO" else image.format
+            if actual_format != expected_format:
                 return False
             width, height = image.size
             if width * height > MAX_IMAGE_PIXELS:

@@ -38,6 +38,14 @@ def image_bytes(image_format: str) -> bytes:
     return buffer.getvalue()
 
 
+def phone_photo_bytes() -> bytes:
+    """A multi-picture JPEG (MPO), as many phone cameras write."""
+    buffer = io.BytesIO()
+    first, second = Image.new("RGB", (4, 4), (60, 30, 30)), Image.new("RGB", (4, 4), (9, 9, 9))
+    first.save(buffer, format="MPO", save_all=True, append_images=[second])
+    return buffer.getvalue()
+
+
 def xlsx_bytes() -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:

@@ -6,7 +6,7 @@ import pytest
 
 from bizshop.core.errors import ApplicationError
 from bizshop.support.attachments import MAX_BYTES, attachment_check, attachments_check
-from tests.support.conftest import image_bytes, png_bytes, upload, xlsx_bytes
+from tests.support.conftest import image_bytes, phone_photo_bytes, png_bytes, upload, xlsx_bytes
 
 
 @pytest.mark.parametrize(
@@ -15,6 +15,7 @@ from tests.support.conftest import image_bytes, png_bytes, upload, xlsx_bytes
         ("screen.png", png_bytes(), "image/png"),
         ("photo.JPG", image_bytes("JPEG"), "image/jpeg"),
         ("photo.jpeg", image_bytes("JPEG"), "image/jpeg"),
+        ("phone.jpg", phone_photo_bytes(), "image/jpeg"),
         ("anim.gif", image_bytes("GIF"), "image/gif"),
         ("견적서.pdf", b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n%%EOF\n", "application/pdf"),
         ("log.txt", "결제 오류 로그\nline 2\n".encode(), "text/plain; charset=utf-8"),
