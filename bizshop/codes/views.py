@@ -22,7 +22,7 @@ from bizshop.codes import export, guide, selectors, services
 from bizshop.codes.forms import RegisterForm
 from bizshop.codes.models import CodeExport, Registration
 from bizshop.core.errors import ApplicationError
-from bizshop.core.http import client_ip
+from bizshop.core.http import client_ip, query_id
 from bizshop.partners.models import Partner
 
 SECONDS_PER_DAY = 24 * 60 * 60
@@ -48,8 +48,8 @@ def register(request: HttpRequest) -> HttpResponse:
     else:
         form = RegisterForm()
     registered = None
-    if registered_id := request.GET.get("registered", ""):
-        registered = registrations.filter(pk=registered_id).first() if registered_id.isdigit() else None
+    if (registered_id := query_id(request.GET.get("registered"))) is not None:
+        registered = registrations.filter(pk=registered_id).first()
     return render(request, "codes/register.html", {"form": form, "registered": registered})
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.http import HttpRequest
 
@@ -18,3 +20,12 @@ def client_ip(request: HttpRequest) -> str:
         if len(forwarded) >= proxies:
             return str(forwarded[-proxies])
     return str(request.META.get("REMOTE_ADDR", ""))
+
+
+def query_id(value: str | None) -> int | None:
+    """A database id from a query parameter, or None for anything else.
+
+    ASCII digits only: ``str.isdigit()`` also accepts "²" or "٣", which ``int()`` then refuses
+    or reads as another number; 18 digits keep it inside a bigint.
+    """
+    return int(value) if value and re.fullmatch(r"[0-9]{1,18}", value) else None

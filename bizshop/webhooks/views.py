@@ -3,8 +3,6 @@ delivery log and send a delivery again. Owners only, like API keys; the same ser
 
 from __future__ import annotations
 
-import re
-
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -12,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from bizshop.core.errors import ApplicationError
+from bizshop.core.http import query_id
 from bizshop.partners.models import Member
 from bizshop.partners.views import owner_required, run_action
 from bizshop.webhooks import selectors, services
@@ -55,9 +54,7 @@ def endpoint_disable(request: HttpRequest, membership: Member, endpoint_id: int)
 @owner_required
 def deliveries(request: HttpRequest, membership: Member) -> HttpResponse:
     partner = membership.partner
-    endpoint_id = request.GET.get("endpoint", "")
-    # ASCII digits only: str.isdigit() also accepts "²" or "٣", which int() then refuses or reads.
-    chosen = int(endpoint_id) if re.fullmatch(r"[0-9]{1,18}", endpoint_id) else None
+    chosen = query_id(request.GET.get("endpoint"))
     listed = selectors.delivery_list_for_partner(partner=partner, endpoint_id=chosen)
     page = Paginator(listed, DELIVERIES_PER_PAGE).get_page(request.GET.get("page"))
     context = {

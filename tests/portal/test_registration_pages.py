@@ -141,3 +141,11 @@ def test_my_emoticons_requires_login() -> None:
     url = reverse("codes:my-emoticons")
 
     assertRedirects(Client().get(url), f"{reverse('accounts:login')}?next={url}")
+
+
+@pytest.mark.parametrize("value", ["²", "٣", "1" * 30, "-1", "abc"])
+def test_a_registered_parameter_that_is_no_id_shows_the_empty_form(end_user_client: Client, value: str) -> None:
+    response = end_user_client.get(reverse("codes:register"), {"registered": value})
+
+    assert response.status_code == 200
+    assert response.context["registered"] is None
