@@ -7,7 +7,9 @@ from typing import Any
 
 import pytest
 import redis
+from django.conf import settings as django_settings
 from django.test import Client
+from django.utils import translation
 
 from bizshop.billing import services as billing
 from bizshop.billing.models import Order, OrderEvent, Payment
@@ -57,6 +59,14 @@ def broker(settings: Any) -> Iterator[None]:
 def _fast_password_hashing(settings: Any) -> None:
     # Most tests create users; PBKDF2's production cost (~0.3 s each) would dominate the run.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _korean_after_each_test() -> Iterator[None]:
+    # A request in English leaves English active in this thread (as Django's own LocaleMiddleware
+    # does); tests that call validators or services directly must not inherit it.
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
 
 
 class ApiClient:
