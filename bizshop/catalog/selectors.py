@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Max, Prefetch, Q, QuerySet, Sum
+from typing import Any
+
+from django.db.models import Count, F, Max, Min, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 
 from bizshop.catalog import errors
 from bizshop.catalog.models import Emoticon, EmoticonPrice, RankingEntry, UsagePeriod
@@ -14,13 +16,30 @@ def emoticon_list_on_sale() -> QuerySet[Emoticon]:
     )
 
 
-def emoticon_search_on_sale(*, query: str) -> QuerySet[Emoticon]:
-    """Emoticons on sale whose title or creator contains ``query`` (any case); all of them when blank."""
-    emoticons = emoticon_list_on_sale()
+CATALOG_SORTS: dict[str, tuple[Any, ...]] = {
+    "popular": (F("sales_rank").asc(nulls_last=True), "title"),  # the TOP10 first, in rank order
+    "newest": ("-created_at", "-id"),
+    "price": ("lowest_unit_price", "title"),
+    "-price": ("-lowest_unit_price", "title"),
+    "title": ("title", "id"),
+}
+
+
+def emoticon_search_on_sale(
+    *, query: str, sort: str = "popular", max_unit_price: int | None = None
+) -> QuerySet[Emoticon]:
+    """Emoticons on sale whose title or creator contains ``query`` (any case; all when blank),
+    at most ``max_unit_price`` won for their cheaper period, in the ``sort`` order of CATALOG_SORTS."""
+    emoticons = emoticon_list_on_sale().annotate(
+        lowest_unit_price=Min("prices__unit_price"),
+        sales_rank=Subquery(RankingEntry.objects.filter(emoticon=OuterRef("pk")).values("rank")[:1]),
+    )
     query = query.strip()
     if query:
         emoticons = emoticons.filter(Q(title__icontains=query) | Q(creator__icontains=query))
-    return emoticons
+    if max_unit_price is not None:
+        emoticons = emoticons.filter(lowest_unit_price__lte=max_unit_price)
+    return emoticons.order_by(*CATALOG_SORTS.get(sort, CATALOG_SORTS["popular"]))
 
 
 def emoticon_price_for_sale(*, emoticon_id: int, period_days: int) -> EmoticonPrice:

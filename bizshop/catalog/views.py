@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -10,6 +11,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
 
 from bizshop.billing.forms import OrderForm
+from bizshop.catalog.forms import CatalogFilterForm
 from bizshop.catalog.models import Emoticon, EmoticonPrice
 from bizshop.catalog.selectors import (
     catalog_fingerprint,
@@ -34,8 +36,15 @@ IMAGE_RULES = [
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "").strip()
-    page = Paginator(emoticon_search_on_sale(query=query), CATALOG_PAGE_SIZE).get_page(request.GET.get("page"))
+    # A filter value that makes no sense is left out (the whole catalog), never an error page.
+    filters = CatalogFilterForm(request.GET)
+    chosen = filters.cleaned_data if filters.is_valid() else {}
+    query = chosen.get("q") or ""
+    sort = chosen.get("sort") or "popular"
+    max_unit_price = chosen.get("max_unit_price")
+    emoticons = emoticon_search_on_sale(query=query, sort=sort, max_unit_price=max_unit_price)
+    page = Paginator(emoticons, CATALOG_PAGE_SIZE).get_page(request.GET.get("page"))
+    kept = {key: value for key, value in (("q", query), ("sort", sort), ("max_unit_price", max_unit_price)) if value}
     return render(
         request,
         "catalog/home.html",
@@ -43,6 +52,9 @@ def home(request: HttpRequest) -> HttpResponse:
             "ranking": ranking_list(),
             "page": page,
             "query": query,
+            "filters": filters,
+            "filtered": bool(query or max_unit_price is not None),
+            "filter_query": urlencode(kept),
             "catalog_fingerprint": catalog_fingerprint(),
             "catalog_cache_seconds": CATALOG_CACHE_SECONDS,
         },

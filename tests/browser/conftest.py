@@ -58,3 +58,9 @@ def shoot(page: Any, request: Any) -> Any:
         return path
 
     return take
+
+
+def fits_phone_width(page: Any) -> None:
+    """Nothing on the page scrolls sideways at phone width."""
+    widths = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+    assert widths[0] <= widths[1], f"{page.url} overflows horizontally: {widths[0]}px > {widths[1]}px"

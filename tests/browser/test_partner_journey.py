@@ -25,6 +25,7 @@ from bizshop.celery import app as celery_app
 from bizshop.codes import format as code_format
 from bizshop.codes.models import Issuance
 from bizshop.partners.models import Partner
+from tests.browser.conftest import fits_phone_width
 from tests.factories import VALID_BRNS, EmoticonFactory
 from tests.worker import start_worker, stop
 
@@ -54,12 +55,6 @@ def worker_later(broker: None) -> Iterator[Any]:
     yield start
     for process in started:
         stop(process)
-
-
-def fits_phone_width(page: Any) -> None:
-    """Nothing on the page scrolls sideways at phone width."""
-    widths = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
-    assert widths[0] <= widths[1], f"{page.url} overflows horizontally: {widths[0]}px > {widths[1]}px"
 
 
 def on_screen(page: Any, selector: str) -> None:

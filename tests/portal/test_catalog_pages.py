@@ -68,6 +68,47 @@ def test_home_search_filters_the_catalog_by_title_or_creator() -> None:
     assertNotContains(by_creator, "고양이 냥냥")
 
 
+def _catalog_titles(response: Any, titles: list[str]) -> list[str]:
+    catalog = _section(response.content.decode(), 'id="catalog-title"', "</section>")
+    return sorted((title for title in titles if title in catalog), key=catalog.index)
+
+
+def test_home_sorts_the_catalog_by_ranking_price_or_newest() -> None:
+    cheap = EmoticonFactory(title="무지와 콘", prices={30: 900, 60: 1_500})
+    best = EmoticonFactory(title="춘식이의 하루", prices={30: 1_600, 60: 2_500})
+    dear = EmoticonFactory(title="라이언 오피스", prices={30: 2_000, 60: 3_000})
+    titles = [cheap.title, best.title, dear.title]
+    _sell(best, 1)
+    ranking_refresh()
+    home = reverse("catalog:home")
+
+    assert _catalog_titles(Client().get(home), titles)[0] == best.title  # the TOP10 first by default
+    assert _catalog_titles(Client().get(home, {"sort": "price"}), titles) == [cheap.title, best.title, dear.title]
+    assert _catalog_titles(Client().get(home, {"sort": "-price"}), titles) == [dear.title, best.title, cheap.title]
+    assert _catalog_titles(Client().get(home, {"sort": "newest"}), titles) == [dear.title, best.title, cheap.title]
+
+
+def test_home_filters_the_catalog_by_the_highest_unit_price_a_buyer_will_pay() -> None:
+    EmoticonFactory(title="무지와 콘", prices={30: 900, 60: 1_500})
+    EmoticonFactory(title="라이언 오피스", prices={30: 2_000, 60: 3_000})
+
+    response = Client().get(reverse("catalog:home"), {"max_unit_price": "1000"})
+
+    assertContains(response, "무지와 콘")
+    assertNotContains(response, "라이언 오피스")
+    assertContains(response, "조건에 맞는 이모티콘 1개")
+
+
+@pytest.mark.parametrize("params", [{"sort": "price; DROP"}, {"max_unit_price": "²"}, {"max_unit_price": "-5"}])
+def test_home_ignores_a_filter_value_that_makes_no_sense(params: dict[str, str]) -> None:
+    EmoticonFactory(title="무지와 콘")
+
+    response = Client().get(reverse("catalog:home"), params)
+
+    assert response.status_code == 200
+    assertContains(response, "무지와 콘")
+
+
 def test_home_leaves_emoticons_that_are_not_on_sale_out_of_the_catalog() -> None:
     EmoticonFactory(title="판매종료 이모티콘", on_sale=False)
 
