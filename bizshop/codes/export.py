@@ -55,7 +55,7 @@ def _deadline_text(value: datetime) -> str:
     return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
 
 
-def _cells(*, code: str, title: str, period_days: int, deadline_text: str, url: str, label: str) -> list[str]:
+def _cells(code: str, *, title: str, period_days: int, deadline_text: str, url: str, label: str) -> list[str]:
     return [
         code,
         title,
@@ -85,7 +85,7 @@ def _coded_rows(*, order: Order) -> Iterator[tuple[str, Callable[[str], list[str
         if status == CodeStatus.ISSUED and deadline <= now:
             status = CodeStatus.EXPIRED
         return functools.partial(
-            _cells_for,
+            _cells,
             title=order.emoticon_title,
             period_days=order.period_days,
             deadline_text=_deadline_text(deadline),
@@ -104,10 +104,6 @@ def _coded_rows(*, order: Order) -> Iterator[tuple[str, Callable[[str], list[str
         if make is None:
             make = makers[(issuance_id, status)] = maker(issuance_id, status)
         yield code_format.display(keyring.decrypt(key_id, blob)), make
-
-
-def _cells_for(code: str, **shared: Any) -> list[str]:
-    return _cells(code=code, **shared)
 
 
 def export_rows(*, order: Order) -> Iterator[list[str]]:
