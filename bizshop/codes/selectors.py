@@ -16,12 +16,15 @@ from bizshop.codes import errors
 from bizshop.codes import format as code_format
 from bizshop.codes.crypto import get_keyring
 from bizshop.codes.models import CodeExport, CodeStatus, Issuance, Registration, SerialCode
+from bizshop.webhooks.models import WebhookEndpoint
 
 ModelT = TypeVar("ModelT", bound=Model)
 _CODE_FIELDS = ("id", "order_id", "issuance_id", "status", "registered_at", "key_id", "ciphertext")
 _FIND_CODE_SQL = f"""
     SELECT {", ".join(f"c.{name}" for name in _CODE_FIELDS)},
-           i.registration_deadline, o.partner_id, o.period_days, o.emoticon_id, e.title
+           i.registration_deadline, o.partner_id, o.period_days, o.emoticon_id, e.title,
+           EXISTS (SELECT 1 FROM {WebhookEndpoint._meta.db_table} w
+                    WHERE w.partner_id = o.partner_id AND w.disabled_at IS NULL) AS has_webhook_endpoints
       FROM {SerialCode._meta.db_table} c
       JOIN {Issuance._meta.db_table} i ON i.id = c.issuance_id
       JOIN {Order._meta.db_table} o ON o.id = c.order_id
@@ -77,6 +80,8 @@ def code_find(*, raw_code: str) -> SerialCode:
     unique index instead of ``select_related`` over four tables, whose query building alone cost
     about 2 ms of the ~10 ms a registration took (bench/register_load.py). The instances are
     made with ``from_db``: fields not read here are deferred (loaded on access), never defaulted.
+    The order carries ``has_webhook_endpoints`` (as ``annotate`` would): whether its partner has
+    an endpoint that may want the event, so a registration without any skips the webhook step.
     """
     code = code_format.normalize(raw_code)
     with connection.cursor() as cursor:
@@ -84,13 +89,14 @@ def code_find(*, raw_code: str) -> SerialCode:
         row = cursor.fetchone()
     if row is None:
         raise errors.CODE_NOT_FOUND()
-    *code_values, deadline, partner_id, period_days, emoticon_id, title = row
+    *code_values, deadline, partner_id, period_days, emoticon_id, title, has_webhook_endpoints = row
     serial_code = _loaded(SerialCode, dict(zip(_CODE_FIELDS, code_values, strict=True)))
     serial_code.registered_at, deadline = _aware(serial_code.registered_at), _aware(deadline)
     serial_code.issuance = _loaded(Issuance, {"id": serial_code.issuance_id, "registration_deadline": deadline})
     order_values = {"partner_id": partner_id, "period_days": period_days, "emoticon_id": emoticon_id}
     order = _loaded(Order, {"id": serial_code.order_id, **order_values})
     order.emoticon = _loaded(Emoticon, {"id": emoticon_id, "title": title})
+    order.has_webhook_endpoints = bool(has_webhook_endpoints)  # type: ignore[attr-defined]
     serial_code.order = order
     return serial_code
 

@@ -11,6 +11,7 @@ from bizshop.billing.selectors import order_get_for_partner
 from bizshop.codes.crypto import get_keyring
 from bizshop.codes.models import Registration, SerialCode
 from bizshop.codes.services import issuance_run, issuance_start
+from bizshop.webhooks.models import WebhookDelivery, WebhookEndpoint
 from tests.conftest import ApiClient
 from tests.factories import UserFactory
 from tests.flows.test_races import run_together
@@ -45,8 +46,15 @@ def registering(code: str, customer: int) -> Any:
     return post
 
 
-def test_fifty_threads_registering_one_code_give_one_success(api: ApiClient, make_order: Any) -> None:
+# Without an endpoint the gate and the registration are one statement; with one, a transaction
+# that also records the delivery. Both must let exactly one of the racers through.
+@pytest.mark.parametrize("webhook", [False, True], ids=["no-webhook", "webhook"])
+def test_fifty_threads_registering_one_code_give_one_success(
+    api: ApiClient, make_order: Any, webhook: bool, broker: None
+) -> None:
     _, (code,) = issued_codes(api, make_order, 1)
+    if webhook:
+        WebhookEndpoint.objects.create(partner=api.partner, url="https://hooks.example.kr/", events=["code.registered"])
     calls = [registering(code, i) for i in range(THREADS)]
 
     results = run_together(*calls)
@@ -54,6 +62,8 @@ def test_fifty_threads_registering_one_code_give_one_success(api: ApiClient, mak
     assert results.count((201, "ok")) == 1
     assert results.count((409, "code_already_registered")) == THREADS - 1
     assert Registration.objects.count() == 1
+    assert SerialCode.objects.get().status == "registered"
+    assert WebhookDelivery.objects.filter(event="code.registered").count() == (1 if webhook else 0)
 
 
 def test_fifty_threads_registering_fifty_codes_of_an_order_all_succeed(api: ApiClient, make_order: Any) -> None:
