@@ -77,7 +77,7 @@ def prepare(codes: int, clients: int) -> tuple[list[str], list[tuple[str, str]]]
         # Signing in through the login form would measure password hashing; a session is what it yields.
         store = SessionStore()
         store[SESSION_KEY] = str(user.pk)
-        store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
         store[HASH_SESSION_KEY] = user.get_session_auth_hash()
         store.create()
         sessions.append((store.session_key or "", _mask_cipher_secret(_get_new_csrf_string())))
@@ -164,11 +164,10 @@ def main() -> None:
         [
             str(Path(sys.executable).parent / "gunicorn"),
             "bizshop.wsgi",
+            "--config=gunicorn.conf.py",  # the production settings; workers, threads and address from here
             f"--bind=127.0.0.1:{PORT}",
             f"--workers={args.workers}",
-            "--worker-class=gthread",
             f"--threads={args.threads}",
-            "--keep-alive=30",
             "--log-level=warning",
         ],
         cwd=ROOT,

@@ -15,8 +15,7 @@ $PY/python manage.py migrate --noinput
 $PY/python manage.py collectstatic --noinput -v0
 pids=()
 trap 'kill "${pids[@]}" 2>/dev/null; wait' EXIT INT TERM
-$PY/gunicorn bizshop.wsgi --bind "${BIND:-0.0.0.0:8000}" --workers "${WEB_WORKERS:-3}" --worker-class gthread \
-  --threads "${WEB_THREADS:-4}" --keep-alive 30 --access-logfile - & pids+=($!)
+$PY/gunicorn bizshop.wsgi --config gunicorn.conf.py --access-logfile - & pids+=($!)  # BIND, WEB_WORKERS, WEB_THREADS
 $PY/celery -A bizshop worker --loglevel INFO --concurrency "${WORKER_CONCURRENCY:-2}" & pids+=($!)
 $PY/celery -A bizshop beat --loglevel INFO --schedule var/celerybeat-schedule & pids+=($!)
 wait -n

@@ -56,13 +56,15 @@ class CodeInputSerializer(serializers.Serializer[Any]):
     code = serializers.CharField(trim_whitespace=False, max_length=64)
 
 
-class RegistrationSerializer(serializers.ModelSerializer[Registration]):
-    title = serializers.CharField(source="emoticon.title")
+class RegistrationSerializer(serializers.Serializer[Registration]):
+    # Declared rather than a ModelSerializer: it answers every registration, and deriving a
+    # ModelSerializer's fields from the model on each use was most of its cost.
+    emoticon_id = serializers.IntegerField(read_only=True)
+    title = serializers.CharField(source="emoticon.title", read_only=True)
+    period_days = serializers.IntegerField(read_only=True)
+    registered_at = serializers.DateTimeField(read_only=True)
+    usage_expires_at = serializers.DateTimeField(read_only=True)
     usage_expired = serializers.SerializerMethodField()
-
-    class Meta:
-        model = Registration
-        fields = ["emoticon_id", "title", "period_days", "registered_at", "usage_expires_at", "usage_expired"]
 
     def get_usage_expired(self, registration: Registration) -> bool:
         return registration.usage_expires_at <= timezone.now()
