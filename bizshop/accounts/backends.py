@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.backends import ModelBackend
-from django.core.exceptions import ValidationError
 from django.db import connection
 
 from bizshop.accounts.models import User
@@ -26,9 +25,6 @@ class UserBackend(ModelBackend):
     """
 
     def get_user(self, user_id: Any) -> User | None:
-        try:
-            pk = User._meta.pk.to_python(user_id)  # type: ignore[union-attr]
-        except ValidationError:  # a session holding something that is no id: not signed in
-            return None
-        user = next(iter(User.objects.raw(_USER_SQL, [pk])), None)
+        # user_id comes from django.contrib.auth, already made an id by the primary key's to_python.
+        user = next(iter(User.objects.raw(_USER_SQL, [user_id])), None)
         return user if user is not None and self.user_can_authenticate(user) else None
