@@ -144,6 +144,22 @@ async def load(
     return results
 
 
+def cpu_seconds() -> dict[str, float]:
+    """CPU time (user + system) used so far by the processes of each tier, read from /proc."""
+    tick = os.sysconf("SC_CLK_TCK")
+    used = {"gunicorn": 0.0, "postgres": 0.0, "redis-server": 0.0}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)
+        except OSError:  # the process ended meanwhile
+            continue
+        name = fields[0].split("(", 1)[1]
+        if name in used:
+            utime, stime = fields[1].split()[11:13]
+            used[name] += (int(utime) + int(stime)) / tick
+    return used
+
+
 def percentile(values: list[float], p: float) -> float:
     return statistics.quantiles(values, n=100)[int(p) - 1] if len(values) > 1 else (values[0] if values else 0.0)
 
@@ -175,9 +191,12 @@ def main() -> None:
     )
     try:
         time.sleep(4)
+        cpu_before, own_before = cpu_seconds(), time.process_time()
         started = time.perf_counter()
         results = asyncio.run(load(codes, sessions, args.connections, args.seconds))
         wall = time.perf_counter() - started
+        cpu = {name: used - cpu_before[name] for name, used in cpu_seconds().items()}
+        cpu["load generator"] = time.process_time() - own_before
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
@@ -203,6 +222,11 @@ def main() -> None:
     print(
         f"  all                p50 {percentile(every, 50):6.1f} ms   p99 {percentile(every, 99):6.1f} ms"
         "   (target p99 <= 100 ms)"
+    )
+    print(
+        "CPU per request: "
+        + ", ".join(f"{name} {1000 * used / len(results):.2f} ms" for name, used in cpu.items())
+        + f"; {sum(cpu.values()) / wall:.2f} of {os.cpu_count()} cores busy"
     )
     print(f"unexpected answers: {len(unexpected)} {sorted({r[1] for r in unexpected})} {UNEXPECTED[:2]}")
     print(
