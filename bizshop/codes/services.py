@@ -22,7 +22,7 @@ from bizshop.codes.models import CodeExport, CodeStatus, Issuance, Registration,
 from bizshop.codes.writer import write_codes
 from bizshop.core.errors import ApplicationError
 from bizshop.partners.models import Partner
-from bizshop.webhooks.models import WebhookEvent
+from bizshop.webhooks.models import WebhookEndpoint, WebhookEvent
 from bizshop.webhooks.services import webhook_emit
 
 logger = logging.getLogger(__name__)
@@ -117,14 +117,28 @@ def _register(*, user: User, raw_code: str) -> Registration:
         usage_expires_at=now + timedelta(days=code.order.period_days),
     )
     if connection.vendor == "postgresql" and not code.order.has_webhook_endpoints:  # type: ignore[attr-defined]
-        won = _register_in_one_statement(registration)
-    else:
-        with transaction.atomic():
-            won = _register_in_transaction(registration, display_code=code_format.display(raw))
-    if not won:
-        current = SerialCode.objects.values_list("status", flat=True).get(pk=code.pk)
-        raise errors.CODE_VOIDED() if current == CodeStatus.VOIDED else errors.CODE_ALREADY_REGISTERED()
-    return registration
+        if _register_in_one_statement(registration):
+            return registration
+        # Taken by a racer or voided, or else the partner added a webhook endpoint since code_find.
+        refusal = _refusal(code)
+        if refusal is not None:
+            raise refusal
+    with transaction.atomic():
+        if _register_in_transaction(registration, display_code=code_format.display(raw)):
+            return registration
+    raise _refusal(code) or errors.CODE_ALREADY_REGISTERED()
+
+
+def _refusal(code: SerialCode) -> ApplicationError | None:
+    """After a lost gate, the error the code's committed status calls for; None if still issued."""
+    current = SerialCode.objects.values_list("status", flat=True).get(pk=code.pk)
+    if current == CodeStatus.ISSUED:
+        return None
+    if current == CodeStatus.VOIDED:
+        return errors.CODE_VOIDED()
+    if current == CodeStatus.EXPIRED:
+        return errors.REGISTRATION_PERIOD_OVER()
+    return errors.CODE_ALREADY_REGISTERED()
 
 
 def _register_in_transaction(registration: Registration, *, display_code: str) -> bool:
@@ -154,6 +168,8 @@ _REGISTER_SQL = f"""
     WITH won AS (
         UPDATE {SerialCode._meta.db_table} SET status = %s, registered_at = %s
          WHERE id = %s AND status = %s
+           AND NOT EXISTS (SELECT 1 FROM {WebhookEndpoint._meta.db_table}
+                            WHERE partner_id = %s AND disabled_at IS NULL)
      RETURNING id
     )
     INSERT INTO {Registration._meta.db_table}
@@ -170,7 +186,9 @@ def _register_in_one_statement(registration: Registration) -> bool:
     ``_register_in_transaction`` (a concurrent loser re-checks the row once the winner commits
     and matches nothing, so it inserts nothing), in one round trip instead of five (begin,
     update, endpoints, insert, commit) and without building the ORM's queries, which together
-    were a third of a registration's time (bench/register_load.py).
+    were a third of a registration's time (bench/register_load.py). The update also requires
+    that the partner still has no endpoint: one added since ``code_find`` leaves the code
+    issued, and the caller goes the transaction's way, so the partner hears of it.
     """
     r = registration
     with connection.cursor() as cursor:
@@ -178,6 +196,7 @@ def _register_in_one_statement(registration: Registration) -> bool:
             _REGISTER_SQL,
             [
                 *(CodeStatus.REGISTERED.value, r.registered_at, r.code.pk, CodeStatus.ISSUED.value),
+                r.code.order.partner_id,
                 *(r.user.pk, r.emoticon.pk, r.period_days, r.registered_at, r.usage_expires_at),
             ],
         )

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from bizshop.codes import selectors
 from bizshop.codes.crypto import get_keyring
 from bizshop.codes.models import SerialCode
 from bizshop.codes.services import code_register, issuance_start
@@ -147,6 +148,34 @@ def test_a_registered_code_is_announced_to_its_partner(
     data = json.loads(receiver.requests[0]["body"])["data"]
     assert data["code"].replace("-", "") == code
     assert data["order_id"] == paid_order.pk
+
+
+def test_an_endpoint_added_while_a_code_is_being_registered_still_hears_of_it(
+    api: ApiClient,
+    paid_order: Any,
+    end_user: Any,
+    receiver: Receiver,
+    django_capture_on_commit_callbacks: Any,
+    monkeypatch: Any,
+) -> None:
+    issue(api, paid_order, 1, django_capture_on_commit_callbacks)
+    stored = SerialCode.objects.get(order=paid_order)
+    code = get_keyring().decrypt(stored.key_id, stored.ciphertext)
+    real_find = selectors.code_find
+
+    def find_then_subscribe(*, raw_code: str) -> SerialCode:
+        found = real_find(raw_code=raw_code)  # read before the partner's endpoint exists
+        subscribe(api, receiver.url, ["code.registered"])
+        return found
+
+    monkeypatch.setattr(selectors, "code_find", find_then_subscribe)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        registration = code_register(user=end_user, raw_code=code)
+
+    assert registration.pk is not None
+    assert SerialCode.objects.get(pk=stored.pk).status == "registered"
+    assert [json.loads(r["body"])["type"] for r in receiver.requests] == ["code.registered"]
 
 
 def test_payment_and_refund_are_announced_as_order_paid_and_refund_completed(
