@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth import SESSION_KEY
+from django.contrib.auth import BACKEND_SESSION_KEY, SESSION_KEY
 from django.test import Client
 
 from bizshop.accounts.backends import UserBackend
@@ -37,3 +37,14 @@ def test_a_session_naming_a_user_that_is_gone_is_not_signed_in(end_user_client: 
     session.save()
 
     assert end_user_client.get("/api/v1/me/emoticons/").status_code in (401, 403)
+
+
+def test_a_session_signed_in_through_the_former_backend_stays_signed_in(end_user_client: Client) -> None:
+    session = end_user_client.session
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session.save()
+
+    response = end_user_client.get("/api/v1/me/emoticons/")
+
+    assert response.status_code == 200
+    assert end_user_client.session[BACKEND_SESSION_KEY] == "bizshop.accounts.backends.UserBackend"
