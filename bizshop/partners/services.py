@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import secrets
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -463,6 +464,14 @@ def api_key_revoke_for_partner(*, partner: Partner, user: User, key_id: int, ip:
 
 # --- withdrawal (탈퇴) ----------------------------------------------------------------------
 
+# Order ids per statement: PostgreSQL's server-side binding takes at most 65,535 parameters.
+WITHDRAWAL_BATCH = 10_000
+
+
+def _batches(ids: list[int]) -> Iterator[list[int]]:
+    for start in range(0, len(ids), WITHDRAWAL_BATCH):
+        yield ids[start : start + WITHDRAWAL_BATCH]
+
 
 @transaction.atomic
 def _withdraw_locked(*, partner: Partner, user: User, ip: str) -> list[dict[str, Any]]:
@@ -493,23 +502,34 @@ def _withdraw_locked(*, partner: Partner, user: User, ip: str) -> list[dict[str,
     # with every amount zeroed; the partner row, now withdrawn, is never active again, so no
     # one can sign in to see it, and a re-sign-up of the same number is a new partner.
     # Every other order goes entirely (its payments, events and exports cascade).
-    kept = set(Issuance.objects.filter(order_id__in=order_ids).values_list("order_id", flat=True))
+    kept = {
+        order_id
+        for ids in _batches(order_ids)
+        for order_id in Issuance.objects.filter(order_id__in=ids).values_list("order_id", flat=True)
+    }
     gone = [pk for pk in order_ids if pk not in kept]
-    exports = CodeExport.objects.filter(order_id__in=order_ids)
-    files = [export.file.name for export in exports if export.file]
+    files = [
+        export.file.name
+        for ids in _batches(order_ids)
+        for export in CodeExport.objects.filter(order_id__in=ids)
+        if export.file
+    ]
     storage = CodeExport._meta.get_field("file").storage  # type: ignore[union-attr]
     # TAX RECORDS HOOK. Tax invoices (세금계산서) are kept 5 years (국세기본법 §85-3). Issued ones
     # survive this deletion: they hold their own copy of every figure and of both parties, the
     # partner row is kept (withdrawn, PROTECTed by them), payments are referenced by id only.
     # A payment approved but not yet invoiced (the monthly run issues by the 10th of the next
     # month) must be invoiced — or its figures snapshotted — right here, before its row goes.
-    exports.delete()
-    Payment.objects.filter(order_id__in=order_ids).delete()
-    OrderEvent.objects.filter(order_id__in=order_ids).delete()
-    Order.objects.filter(pk__in=gone).delete()
-    Order.objects.filter(pk__in=kept).update(
-        unit_price=0, supply_amount=0, vat_amount=0, total_amount=0, refunded_at=None
-    )
+    for ids in _batches(order_ids):
+        CodeExport.objects.filter(order_id__in=ids).delete()
+        Payment.objects.filter(order_id__in=ids).delete()
+        OrderEvent.objects.filter(order_id__in=ids).delete()
+    for ids in _batches(gone):
+        Order.objects.filter(pk__in=ids).delete()
+    for ids in _batches(sorted(kept)):
+        Order.objects.filter(pk__in=ids).update(
+            unit_price=0, supply_amount=0, vat_amount=0, total_amount=0, refunded_at=None
+        )
 
     def delete_files() -> None:
         for name in files:

@@ -17,6 +17,7 @@ from bizshop.billing import services as billing
 from bizshop.billing.models import Order, OrderEvent, OrderStatus, Payment
 from bizshop.codes.models import CodeStatus, Issuance, Registration, SerialCode
 from bizshop.core.errors import ApplicationError
+from bizshop.partners import services as partner_services
 from bizshop.partners.models import ApiKey, AuditEvent, Member, Partner
 from bizshop.partners.services import partner_create, partner_withdraw
 from tests.conftest import ApiClient
@@ -170,9 +171,13 @@ def test_after_withdrawal_members_cannot_sign_in(api: ApiClient) -> None:
     assert session.get(reverse("partners:info")).status_code == 302  # the open session is gone too
 
 
+# The orders go in batches of ids (a statement takes at most 65,535 parameters); a batch of one
+# order makes every step run over several batches.
+@pytest.mark.parametrize("batch", [10_000, 1])
 def test_withdrawal_deletes_the_purchase_history_for_good(
-    api: ApiClient, make_order: Callable[..., Order], issue_codes: Any
+    api: ApiClient, make_order: Callable[..., Order], issue_codes: Any, batch: int, monkeypatch: Any
 ) -> None:
+    monkeypatch.setattr(partner_services, "WITHDRAWAL_BATCH", batch)
     cancelled = make_order(api.partner)
     billing.order_cancel(order_id=cancelled.pk, partner=api.partner)
     refunded = billing.order_refund(order_id=make_order(api.partner, paid=True).pk, partner=api.partner)
