@@ -102,11 +102,10 @@ def _register(*, user: User, raw_code: str) -> Registration:
     raw = code_format.normalize(raw_code)
     code = selectors.code_find(raw_code=raw)
     now = timezone.now()
-    if code.status == CodeStatus.VOIDED:
-        raise errors.CODE_VOIDED()
-    if code.status == CodeStatus.REGISTERED:
-        raise errors.CODE_ALREADY_REGISTERED()
-    if code.status == CodeStatus.EXPIRED or code.issuance.registration_deadline <= now:
+    refusal = _status_refusal(code.status)
+    if refusal is not None:
+        raise refusal
+    if code.issuance.registration_deadline <= now:
         raise errors.REGISTRATION_PERIOD_OVER()
     registration = Registration(
         code=code,
@@ -129,16 +128,20 @@ def _register(*, user: User, raw_code: str) -> Registration:
     raise _refusal(code) or errors.CODE_ALREADY_REGISTERED()
 
 
+def _status_refusal(status: str) -> ApplicationError | None:
+    """The error a code in this status answers to a registration; None for an issued code."""
+    if status == CodeStatus.VOIDED:
+        return errors.CODE_VOIDED()
+    if status == CodeStatus.REGISTERED:
+        return errors.CODE_ALREADY_REGISTERED()
+    if status == CodeStatus.EXPIRED:
+        return errors.REGISTRATION_PERIOD_OVER()
+    return None
+
+
 def _refusal(code: SerialCode) -> ApplicationError | None:
     """After a lost gate, the error the code's committed status calls for; None if still issued."""
-    current = SerialCode.objects.values_list("status", flat=True).get(pk=code.pk)
-    if current == CodeStatus.ISSUED:
-        return None
-    if current == CodeStatus.VOIDED:
-        return errors.CODE_VOIDED()
-    if current == CodeStatus.EXPIRED:
-        return errors.REGISTRATION_PERIOD_OVER()
-    return errors.CODE_ALREADY_REGISTERED()
+    return _status_refusal(SerialCode.objects.values_list("status", flat=True).get(pk=code.pk))
 
 
 def _register_in_transaction(registration: Registration, *, display_code: str) -> bool:
