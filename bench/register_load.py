@@ -181,7 +181,7 @@ def main() -> None:
         [
             str(Path(sys.executable).parent / "gunicorn"),
             "bizshop.wsgi",
-            "--config=gunicorn.conf.py",  # the production settings; workers, threads and address from here
+            "--config=gunicorn.conf.py",  # preload, GC freeze, keep-alive; the flags below override the rest
             f"--bind=127.0.0.1:{PORT}",
             f"--workers={args.workers}",
             f"--threads={args.threads}",
