@@ -1,0 +1,66 @@
+"""The registration deadline's boundary, against values worked out by hand rather than by the shop's own code."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from bizshop.billing.models import Order
+from bizshop.codes.models import Issuance
+
+KST = ZoneInfo("Asia/Seoul")
+# Requested at 2026-03-02 09:30 KST with the default 90-day window: 2026-03-02 + 90 days is
+# 2026-05-31 (29 days left of March, 30 of April, 31 of May), Korea has no daylight saving.
+REQUESTED_AT = datetime(2026, 3, 2, 9, 30, tzinfo=KST)
+DEADLINE = datetime(2026, 5, 31, 9, 30, tzinfo=KST)
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> Any:
+    """Sets what ``timezone.now()`` answers, everywhere in the shop."""
+
+    class Clock:
+        def set(self, instant: datetime) -> None:
+            monkeypatch.setattr(timezone, "now", lambda: instant)
+
+    return Clock()
+
+
+@pytest.fixture
+def code_requested_at_a_known_time(paid_order: Order, issue_codes: Any, clock: Any, settings: Any) -> str:
+    settings.CODE_REGISTRATION_WINDOW_DAYS = 90
+    clock.set(REQUESTED_AT)
+    [code] = issue_codes(paid_order, quantity=1)
+    assert Issuance.objects.get(order=paid_order).registration_deadline == DEADLINE
+    return code
+
+
+def register(client: Client, code: str) -> Any:
+    return client.post("/api/v1/registrations/", {"code": code}, content_type="application/json")
+
+
+def test_registering_at_exactly_the_deadline_is_registration_period_over(
+    end_user_client: Client, code_requested_at_a_known_time: str, clock: Any
+) -> None:
+    clock.set(DEADLINE)
+
+    response = register(end_user_client, code_requested_at_a_known_time)
+
+    assert response.status_code == 410
+    assert response.json()["error"]["code"] == "registration_period_over"
+
+
+def test_registering_a_microsecond_before_the_deadline_registers(
+    end_user_client: Client, code_requested_at_a_known_time: str, clock: Any
+) -> None:
+    clock.set(DEADLINE - timedelta(microseconds=1))
+
+    response = register(end_user_client, code_requested_at_a_known_time)
+
+    assert response.status_code == 201
+    assert datetime.fromisoformat(response.json()["registered_at"]) == DEADLINE - timedelta(microseconds=1)
