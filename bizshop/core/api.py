@@ -56,30 +56,47 @@ class ApiKeyAuthenticationScheme(OpenApiAuthenticationExtension):  # type: ignor
         return {"type": "http", "scheme": "bearer", "description": "파트너 API 키"}
 
 
-# API key scopes (issue 7): a key limited to some scopes may call only the endpoints of those
-# scopes, anything else is 403 ``insufficient_scope``; a key with no scopes may call every
-# endpoint (keys made before scopes existed keep working). A view names its scope with
-# ``required_scope`` (an empty string: none needed); otherwise its route name decides, first
-# matching prefix wins. tests/partners/test_scopes.py checks every partner route resolves here.
-SCOPE_BY_ROUTE_PREFIX = (
-    ("issuance-", "codes"),
-    ("order-codes", "codes"),
-    ("order-guide", "codes"),
-    ("code-", "codes"),
-    ("order-", "orders"),
-    ("sandbox-", "orders"),
-    ("quote", "orders"),
-    ("invoice", "invoices"),
-)
+# API key scopes: a key limited to some scopes may call only the routes of those scopes,
+# anything else is 403 ``scope_required``; a key with no scopes may call every route (keys made
+# before scopes existed keep working). Every partner route is declared here by its URL name;
+# tests/partners/test_scopes.py reads the URLconf and fails on a partner route missing from it,
+# and at run time an undeclared route is open to unscoped keys only.
+SCOPE_BY_ROUTE: dict[str, str] = {
+    "order-list": "orders",
+    "order-detail": "orders",
+    "order-payment": "orders",
+    "order-cancel": "orders",
+    "order-refund": "orders",
+    "order-events": "orders",
+    "order-statement": "orders",
+    "order-receipt": "orders",
+    "quote-pdf": "orders",
+    "sandbox-deposit": "orders",
+    "issuance-list": "codes",
+    "issuance-detail": "codes",
+    "order-codes": "codes",
+    "code-export-list": "codes",
+    "code-export-detail": "codes",
+    "code-export-file": "codes",
+    "order-guide": "codes",
+    "code-lookup": "codes",
+    "invoice-list": "invoices",
+    "invoice-detail": "invoices",
+    "invoice-pdf": "invoices",
+    "invoice-merge-request-create": "invoices",
+    "webhook-endpoint-list": "webhooks",
+    "webhook-endpoint-detail": "webhooks",
+    "webhook-delivery-list": "webhooks",
+    "webhook-delivery-replay": "webhooks",
+    "partner-profile": "partner",
+    "partner-withdrawal": "partner",
+}
 
 
-def required_scope(request: Request, view: Any) -> str | None:
-    explicit = getattr(view, "required_scope", None)
-    if explicit is not None:
-        return str(explicit) or None
+def required_scope(request: Request) -> str | None:
+    """The scope of the route called; None for a route not declared in ``SCOPE_BY_ROUTE``."""
     match = getattr(request, "resolver_match", None)
-    route = (match.url_name or "") if match else ""
-    return next((scope for prefix, scope in SCOPE_BY_ROUTE_PREFIX if route.startswith(prefix)), None)
+    return SCOPE_BY_ROUTE.get((match.url_name or "") if match else "")
 
 
 class IsPartner(permissions.BasePermission):
@@ -91,11 +108,16 @@ class IsPartner(permissions.BasePermission):
         api_key = request.auth
         if not isinstance(api_key, ApiKey):
             return False
-        scope = required_scope(request, view)
-        if scope and api_key.scopes and scope not in api_key.scopes:
+        scope = required_scope(request)
+        if api_key.scopes and scope not in api_key.scopes:
+            message = (
+                _("이 API 키에는 '%(scope)s' 권한이 없습니다.") % {"scope": scope}
+                if scope
+                else _("권한 범위가 제한되지 않은 API 키만 쓸 수 있습니다.")
+            )
             raise ApplicationError(
-                "insufficient_scope",
-                _("이 API 키에는 '%(scope)s' 권한이 없습니다.") % {"scope": scope},
+                "scope_required",
+                message,
                 status=403,
                 details={"required_scope": scope, "key_scopes": list(api_key.scopes)},
             )

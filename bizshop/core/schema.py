@@ -105,8 +105,8 @@ DESCRIPTION = """이모티콘 비즈샵 파트너 API (partner API of the emotic
 ## Authentication
 Send `Authorization: Bearer <API key>` (issued in the portal under 마이페이지 › API 키, or by
 `manage.py create_api_key`). A missing, malformed or revoked key is **401** `not_authenticated`;
-a key whose scopes (`orders`, `codes`, `invoices`) do not cover the endpoint is **403**
-`insufficient_scope`. Another partner's object is always **404** `not_found`, exactly as if it did not
+a key whose scopes (`orders`, `codes`, `invoices`, `webhooks`, `partner`) do not cover the endpoint
+is **403** `scope_required`. Another partner's object is always **404** `not_found`, exactly as if it did not
 exist. End-user endpoints (`/registrations/`, `/me/…`) take the end user's session or HTTP Basic
 with the end user's e-mail and password. Keys are throttled: **429** `too_many_requests` with `Retry-After`.
 

@@ -87,7 +87,13 @@ class InvitationAcceptForm(_NewPasswordMixin):
     field_order = ["name", "password1", "password2"]
 
 
-SCOPE_LABELS = {"orders": _("주문·결제"), "codes": _("일련번호 발급·조회"), "invoices": _("세금계산서")}
+SCOPE_LABELS = {
+    "orders": _("주문·결제"),
+    "codes": _("일련번호 발급·조회"),
+    "invoices": _("세금계산서"),
+    "webhooks": _("웹훅"),
+    "partner": _("파트너정보·탈퇴"),
+}
 
 
 class ApiKeyForm(forms.Form):

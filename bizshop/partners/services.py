@@ -40,7 +40,7 @@ API_KEY_PREFIX = "bzs_"
 # Writing last_used_at on every request would make each API call a write: once a minute is enough.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
 # What a key may be limited to; a key with no scopes may do everything (keys made before scopes).
-API_KEY_SCOPES = ("orders", "codes", "invoices")
+API_KEY_SCOPES = ("orders", "codes", "invoices", "webhooks", "partner")
 # The terms of service (이용약관) a new partner agrees to; bump when the text changes.
 TERMS_VERSION = "2026-01"
 INVITATION_VALID_FOR = timedelta(days=7)

@@ -74,3 +74,20 @@ def test_create_api_key_prints_a_key_that_works(db: None) -> None:
 def test_create_api_key_for_an_unknown_email_fails(db: None) -> None:
     with pytest.raises(CommandError):
         run("create_api_key", "--email", "nobody@acme.kr")
+
+
+def test_create_api_key_limits_the_key_to_the_scopes_given(db: None) -> None:
+    create_partner()
+
+    key = run("create_api_key", "--email", "owner@acme.kr", "--scopes", "invoices,webhooks")
+
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {key}")
+    assert client.get("/api/v1/webhooks/endpoints/").status_code == 200
+    assert client.get("/api/v1/orders/").json()["error"]["code"] == "scope_required"
+
+
+def test_create_api_key_refuses_an_unknown_scope(db: None) -> None:
+    create_partner()
+
+    with pytest.raises(CommandError, match="invalid_scope"):
+        run("create_api_key", "--email", "owner@acme.kr", "--scopes", "orders,everything")

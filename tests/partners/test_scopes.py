@@ -1,4 +1,4 @@
-"""API key scopes (orders, codes, invoices), enforced by the API; no scopes = every endpoint."""
+"""API key scopes (orders, codes, invoices, webhooks, partner), enforced by the API; no scopes = every endpoint."""
 
 from __future__ import annotations
 
@@ -9,19 +9,10 @@ from django.test import Client
 from django.urls import URLPattern, get_resolver
 
 from bizshop.billing.models import Order
-from bizshop.core.api import SCOPE_BY_ROUTE_PREFIX, IsPartner
+from bizshop.core.api import SCOPE_BY_ROUTE, IsPartner
 from bizshop.partners.models import Member
-from bizshop.partners.services import api_key_create
-
-# Partner routes that need no scope: the key's own partner and its integration settings.
-SCOPE_FREE = {
-    "partner-profile",
-    "partner-withdrawal",
-    "webhook-endpoint-list",
-    "webhook-endpoint-detail",
-    "webhook-delivery-list",
-    "webhook-delivery-replay",
-}
+from bizshop.partners.services import API_KEY_SCOPES, api_key_create
+from bizshop.webhooks.models import WebhookDelivery, WebhookEndpoint
 
 
 def key_client(api: Any, scopes: list[str]) -> Client:
@@ -35,7 +26,7 @@ def test_a_key_without_the_codes_scope_gets_403_on_code_endpoints(api: Any, paid
 
     response = client.get(f"/api/v1/orders/{paid_order.pk}/codes/")
 
-    assert (response.status_code, response.json()["error"]["code"]) == (403, "insufficient_scope")
+    assert (response.status_code, response.json()["error"]["code"]) == (403, "scope_required")
     assert response.json()["error"]["details"]["required_scope"] == "codes"
 
 
@@ -44,7 +35,7 @@ def test_a_key_without_the_codes_scope_cannot_issue(api: Any, paid_order: Order)
         f"/api/v1/orders/{paid_order.pk}/issuances/", {"quantity": 1}, content_type="application/json"
     )
 
-    assert (response.status_code, response.json()["error"]["code"]) == (403, "insufficient_scope")
+    assert (response.status_code, response.json()["error"]["code"]) == (403, "scope_required")
     assert Order.objects.get(pk=paid_order.pk).issued_quantity == 0
 
 
@@ -55,7 +46,7 @@ def test_a_key_without_the_orders_scope_cannot_order(api: Any, emoticon: Any) ->
         content_type="application/json",
     )
 
-    assert (response.status_code, response.json()["error"]["code"]) == (403, "insufficient_scope")
+    assert (response.status_code, response.json()["error"]["code"]) == (403, "scope_required")
     assert not Order.objects.exists()
 
 
@@ -72,15 +63,53 @@ def test_a_key_without_scopes_may_call_everything(api: Any, paid_order: Order) -
     assert client.get(f"/api/v1/orders/{paid_order.pk}/codes/").status_code == 200
 
 
-def test_a_scoped_key_still_reads_its_partner_profile(api: Any) -> None:
-    assert key_client(api, ["invoices"]).get("/api/v1/partner/").status_code == 200
+def test_the_partner_profile_needs_the_partner_scope(api: Any) -> None:
+    refused = key_client(api, ["invoices"]).get("/api/v1/partner/")
+
+    assert (refused.status_code, refused.json()["error"]["code"]) == (403, "scope_required")
+    assert key_client(api, ["partner"]).get("/api/v1/partner/").status_code == 200
+
+
+def test_an_invoices_only_key_can_neither_subscribe_to_webhooks_nor_read_their_log(api: Any) -> None:
+    client = key_client(api, ["invoices"])
+
+    created = client.post(
+        "/api/v1/webhooks/endpoints/",
+        {"url": "https://erp.partner.example/hooks", "events": ["order.paid"]},
+        content_type="application/json",
+    )
+    log = client.get("/api/v1/webhooks/deliveries/")
+    listed = client.get("/api/v1/webhooks/endpoints/")
+
+    for response in (created, log, listed):
+        assert (response.status_code, response.json()["error"]["code"]) == (403, "scope_required")
+        assert response.json()["error"]["details"]["required_scope"] == "webhooks"
+    assert not WebhookEndpoint.objects.exists()
+
+
+def test_a_key_with_the_webhooks_scope_manages_webhooks(api: Any) -> None:
+    client = key_client(api, ["webhooks"])
+
+    created = client.post(
+        "/api/v1/webhooks/endpoints/",
+        {"url": "http://127.0.0.1:9/hooks", "events": ["order.paid"]},
+        content_type="application/json",
+    )
+    listed = client.get("/api/v1/webhooks/endpoints/")
+    deleted = client.delete(f"/api/v1/webhooks/endpoints/{created.json()['id']}/")
+
+    assert (created.status_code, listed.status_code, deleted.status_code) == (201, 200, 204)
+    assert client.get("/api/v1/webhooks/deliveries/").status_code == 200
+    assert not WebhookDelivery.objects.exists()
 
 
 def _partner_api_routes() -> list[str]:
+    """Every route of the API namespace whose view lets partner keys in, read from the URLconf."""
     api_resolver = next(r for r in get_resolver().url_patterns if getattr(r, "namespace", None) == "api")
     names = []
     for entry in api_resolver.url_patterns:
-        assert isinstance(entry, URLPattern)
+        if not isinstance(entry, URLPattern):
+            continue
         view = getattr(entry.callback, "view_class", None)
         permissions = getattr(view, "permission_classes", [])
         if IsPartner in permissions:
@@ -88,21 +117,31 @@ def _partner_api_routes() -> list[str]:
     return names
 
 
-def test_every_partner_api_route_belongs_to_a_scope_or_is_listed_scope_free() -> None:
+def test_every_partner_api_route_declares_a_known_scope() -> None:
     routes = _partner_api_routes()
-    unscoped = [
-        name
-        for name in routes
-        if name not in SCOPE_FREE and not any(name.startswith(prefix) for prefix, _ in SCOPE_BY_ROUTE_PREFIX)
-    ]
 
-    assert "order-codes" in routes and "partner-withdrawal" in routes
-    assert unscoped == []
+    undeclared = [name for name in routes if name not in SCOPE_BY_ROUTE]
+    unknown = {name: SCOPE_BY_ROUTE[name] for name in routes if SCOPE_BY_ROUTE.get(name) not in API_KEY_SCOPES}
+
+    assert {"order-codes", "partner-withdrawal", "webhook-delivery-list", "invoice-list"} <= set(routes)
+    assert undeclared == []
+    assert unknown == {}
+    assert set(SCOPE_BY_ROUTE) <= set(routes), "a declared route that no longer exists"
 
 
 @pytest.mark.parametrize(
     ("route", "scope"),
-    [("order-codes", "codes"), ("order-guide", "codes"), ("code-lookup", "codes"), ("order-detail", "orders")],
+    [
+        ("order-codes", "codes"),
+        ("order-guide", "codes"),
+        ("code-lookup", "codes"),
+        ("order-detail", "orders"),
+        ("invoice-list", "invoices"),
+        ("webhook-endpoint-list", "webhooks"),
+        ("webhook-delivery-replay", "webhooks"),
+        ("partner-profile", "partner"),
+        ("partner-withdrawal", "partner"),
+    ],
 )
 def test_routes_map_to_their_scope(route: str, scope: str) -> None:
-    assert next(s for prefix, s in SCOPE_BY_ROUTE_PREFIX if route.startswith(prefix)) == scope
+    assert SCOPE_BY_ROUTE[route] == scope
