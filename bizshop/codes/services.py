@@ -86,16 +86,22 @@ def code_register(*, user: User, raw_code: str, client_ip: str | None = None) ->
     """An end user registers a code: exactly once, whatever the concurrency.
 
     Failed attempts count against the account and the IP (``throttle``); past the limit
-    every attempt is refused with ``too_many_attempts`` before the code is even read.
+    every attempt is refused with ``too_many_attempts`` before the code is even read. Each
+    attempt is counted before it is tried (one atomic step with the check) and taken back
+    when it succeeds, so parallel guesses cannot slip past the limit.
     """
-    wait = throttle.retry_after(user_id=user.pk, client_ip=client_ip)
-    if wait is not None:
-        raise errors.TOO_MANY_ATTEMPTS(retry_after=wait)
+    attempt = throttle.attempt_reserve(user_id=user.pk, client_ip=client_ip)
+    if attempt.retry_after is not None:
+        raise errors.TOO_MANY_ATTEMPTS(retry_after=attempt.retry_after)
     try:
-        return _register(user=user, raw_code=raw_code)
+        registration = _register(user=user, raw_code=raw_code)
     except ApplicationError:
-        throttle.record_failure(user_id=user.pk, client_ip=client_ip)
+        raise  # a refused code stays counted
+    except BaseException:
+        attempt.release()  # the shop failed, not the guess
         raise
+    attempt.release()
+    return registration
 
 
 def _register(*, user: User, raw_code: str) -> Registration:

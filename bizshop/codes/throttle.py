@@ -45,12 +45,39 @@ end
 return longest
 """
 
+# The check and the count as one step (issue 15: 48 parallel guesses got 11-16 answers when they
+# were two). Same windows and waits as RETRY_AFTER_LUA; when none is full the attempt is
+# counted in every window at once (ARGV[2] is its member), before it is tried, so that racers
+# see each other. A successful attempt is taken back afterwards (``Attempt.release``).
+RESERVE_LUA = """
+local now = tonumber(ARGV[1])
+local longest = 0
+for i, key in ipairs(KEYS) do
+  local seconds = tonumber(ARGV[2 * i + 1])
+  local limit = tonumber(ARGV[2 * i + 2])
+  redis.call('ZREMRANGEBYSCORE', key, '-inf', now - seconds)
+  if redis.call('ZCARD', key) >= limit then
+    local oldest = tonumber(redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')[2])
+    longest = math.max(longest, math.max(1, math.ceil(oldest + seconds - now)))
+  end
+end
+if longest > 0 then
+  return longest
+end
+for i, key in ipairs(KEYS) do
+  redis.call('ZADD', key, now, ARGV[2])
+  redis.call('EXPIRE', key, tonumber(ARGV[2 * i + 1]))
+end
+return 0
+"""
+
 
 class _MemoryStore:
     """Fallback for the embedded default (one process): the same sliding windows in memory."""
 
     def __init__(self) -> None:
         self._events: dict[str, list[float]] = defaultdict(list)
+        self._members: dict[tuple[str, str], float] = {}
         self._lock = threading.Lock()
 
     def add(self, keys: list[tuple[str, int]], now: float) -> None:
@@ -60,13 +87,32 @@ class _MemoryStore:
 
     def retry_after(self, windows: list[tuple[str, Window]], now: float) -> int | None:
         with self._lock:
-            waits = []
-            for key, window in windows:
-                events = [t for t in self._events[key] if t > now - window.seconds]
-                self._events[key] = events
-                if len(events) >= window.limit:
-                    waits.append(_wait(oldest=events[0], window=window, now=now))
-            return max(waits) if waits else None
+            return self._retry_after(windows, now)
+
+    def _retry_after(self, windows: list[tuple[str, Window]], now: float) -> int | None:
+        waits = []
+        for key, window in windows:
+            events = [t for t in self._events[key] if t > now - window.seconds]
+            self._events[key] = events
+            if len(events) >= window.limit:
+                waits.append(_wait(oldest=events[0], window=window, now=now))
+        return max(waits) if waits else None
+
+    def reserve(self, windows: list[tuple[str, Window]], now: float, member: str) -> int | None:
+        with self._lock:
+            wait = self._retry_after(windows, now)
+            if wait is None:
+                for key, _ in windows:
+                    self._events[key].append(now)
+                    self._members[(key, member)] = now
+            return wait
+
+    def release(self, keys: list[str], member: str) -> None:
+        with self._lock:
+            for key in keys:
+                at = self._members.pop((key, member), None)
+                if at is not None and at in self._events[key]:
+                    self._events[key].remove(at)
 
     def clear(self, keys: list[str]) -> None:
         with self._lock:
@@ -80,6 +126,7 @@ class _RedisStore:
     def __init__(self, url: str) -> None:
         self._redis = redis.Redis.from_url(url)
         self._retry_after_script = self._redis.register_script(RETRY_AFTER_LUA)
+        self._reserve_script = self._redis.register_script(RESERVE_LUA)
 
     def add(self, keys: list[tuple[str, int]], now: float) -> None:
         member = f"{now:.6f}:{secrets.token_hex(4)}"
@@ -95,6 +142,18 @@ class _RedisStore:
         limits = [number for _, window in windows for number in (window.seconds, window.limit)]
         wait = int(self._retry_after_script(keys=[key for key, _ in windows], args=[repr(now), *limits]))
         return wait or None
+
+    def reserve(self, windows: list[tuple[str, Window]], now: float, member: str) -> int | None:
+        limits = [number for _, window in windows for number in (window.seconds, window.limit)]
+        keys = [key for key, _ in windows]
+        wait = int(self._reserve_script(keys=keys, args=[repr(now), member, *limits]))
+        return wait or None
+
+    def release(self, keys: list[str], member: str) -> None:
+        pipe = self._redis.pipeline(transaction=False)
+        for key in keys:
+            pipe.zrem(key, member)
+        pipe.execute()
 
     def clear(self, keys: list[str]) -> None:
         self._redis.delete(*keys)
@@ -112,6 +171,32 @@ def _windows(user_id: int, client_ip: str | None) -> list[tuple[str, Window]]:
     return [
         (f"bizshop:registration-failures:{subject}:{w.seconds}", w) for subject, windows in subjects for w in windows
     ]
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """An attempt counted as a failure before it is tried; ``release`` takes it back if it succeeds."""
+
+    retry_after: int | None
+    keys: list[str]
+    member: str
+
+    def release(self) -> None:
+        if self.retry_after is None:
+            _store(settings.REDIS_URL).release(self.keys, self.member)
+
+
+def attempt_reserve(*, user_id: int, client_ip: str | None) -> Attempt:
+    """Check every window and, if none is full, count this attempt in all of them: one atomic step.
+
+    A refused attempt (``retry_after`` set) is not counted. Attempts in flight count against
+    the limit, so N concurrent guesses never get more than the limit's worth of answers.
+    """
+    windows = _windows(user_id, client_ip)
+    now = time.time()
+    member = f"{now:.6f}:{secrets.token_hex(8)}"
+    wait = _store(settings.REDIS_URL).reserve(windows, now, member)
+    return Attempt(retry_after=wait, keys=[key for key, _ in windows], member=member)
 
 
 def retry_after(*, user_id: int, client_ip: str | None) -> int | None:

@@ -8,6 +8,8 @@ import pytest
 from django.test import Client
 
 from bizshop.billing.selectors import order_get_for_partner
+from bizshop.codes import format as code_format
+from bizshop.codes import throttle
 from bizshop.codes.crypto import get_keyring
 from bizshop.codes.models import Registration, SerialCode
 from bizshop.codes.services import issuance_run, issuance_start
@@ -77,3 +79,28 @@ def test_fifty_threads_registering_fifty_codes_of_an_order_all_succeed(api: ApiC
     order = order_get_for_partner(partner=api.partner, order_id=order_id)
     assert order.registered_quantity == THREADS  # type: ignore[attr-defined]
     assert api.get(f"/api/v1/orders/{order_id}/").json()["registered_quantity"] == THREADS
+
+
+def test_48_parallel_wrong_registrations_of_one_account_get_exactly_the_limit_of_answers(db: None) -> None:
+    user = UserFactory()
+    limit = throttle.ACCOUNT_WINDOWS[0].limit
+
+    def guessing() -> Any:
+        client = Client()
+        client.force_login(user)
+
+        def post() -> tuple[int, str]:
+            response = client.post(
+                "/api/v1/registrations/",
+                {"code": code_format.generate()},  # well-formed, never issued
+                content_type="application/json",
+                REMOTE_ADDR="203.0.113.77",
+            )
+            return response.status_code, response.json()["error"]["code"]
+
+        return post
+
+    results = run_together(*[guessing() for _ in range(48)])
+
+    assert results.count((404, "code_not_found")) == limit
+    assert results.count((429, "too_many_attempts")) == 48 - limit
