@@ -43,6 +43,11 @@ def api_key_list(*, partner: Partner) -> QuerySet[ApiKey]:
     return ApiKey.objects.filter(partner=partner).select_related("created_by").order_by("revoked_at", "-pk")
 
 
+def api_key_live_list_made_by(*, partner: Partner, user: User) -> QuerySet[ApiKey]:
+    """The partner's keys this member made that still work: removing the member revokes them."""
+    return ApiKey.objects.filter(partner=partner, created_by=user, revoked_at__isnull=True).order_by("-pk")
+
+
 def partner_change_list(*, partner: Partner) -> QuerySet[PartnerChange]:
     return PartnerChange.objects.filter(partner=partner).select_related("changed_by").order_by("-pk")
 

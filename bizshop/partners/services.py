@@ -356,7 +356,9 @@ def member_set_role(*, partner: Partner, user: User, member_id: int, role: str, 
 
 @transaction.atomic
 def member_remove(*, partner: Partner, user: User, member_id: int, ip: str = "") -> None:
-    """Remove a member: the membership goes and the account, which existed for it, is deactivated."""
+    """Remove a member: the membership goes, the account, which existed for it, is deactivated,
+    and the API keys they made are revoked (the keys belong to the partner, but whoever leaves
+    must not keep a working credential of it)."""
     target = _lock_members(partner=partner, user=user, member_id=member_id)
     if _is_last_owner(target):
         raise errors.LAST_OWNER()
@@ -365,6 +367,10 @@ def member_remove(*, partner: Partner, user: User, member_id: int, ip: str = "")
     removed.is_active = False
     removed.save(update_fields=["is_active"])
     audit_record(action=AuditEvent.Action.MEMBER_REMOVED, actor=user, partner=partner, ip=ip, member=removed.email)
+    for api_key in ApiKey.objects.select_related("partner").filter(
+        partner=partner, created_by=removed, revoked_at__isnull=True
+    ):
+        api_key_revoke(api_key=api_key, user=user, ip=ip)
 
 
 @dataclass(frozen=True)

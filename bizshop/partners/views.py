@@ -211,9 +211,18 @@ def member_role(request: HttpRequest, membership: Member, member_id: int) -> Htt
     return redirect("partners:members")
 
 
-@require_POST
 @owner_required
 def member_remove(request: HttpRequest, membership: Member, member_id: int) -> HttpResponse:
+    """GET: the confirm step, naming the API keys the member made (removal revokes them); POST: remove."""
+    if request.method != "POST":
+        target = Member.objects.select_related("user").filter(pk=member_id, partner=membership.partner).first()
+        if target is None:
+            raise Http404(str(errors.MEMBER_NOT_FOUND().message))
+        context = {
+            "target": target,
+            "keys": selectors.api_key_live_list_made_by(partner=membership.partner, user=target.user),
+        }
+        return render(request, "partners/member_remove.html", context)
     run_action(
         request,
         lambda: services.member_remove(

@@ -103,3 +103,13 @@ def test_key_creation_and_revocation_are_audited(owner_client: Client, owner: Me
         ("api_key_revoked", {"key": key.prefix, "name": "erp"}, owner.user.pk),
     ]
     assert AuditEvent.objects.get(action="api_key_created").ip == "10.4.4.4"
+
+
+def test_the_key_list_names_the_member_who_made_each_key(owner: Member, owner_client: Client) -> None:
+    colleague = MemberFactory(partner=owner.partner)
+    api_key_create(user=colleague.user, name="colleague-erp")
+
+    page = owner_client.get(reverse("partners:api-keys")).content.decode()
+
+    row = page[page.index("colleague-erp") :].split("</tr>", 1)[0]
+    assert colleague.user.email in row

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import re
 from typing import Any
 
@@ -12,8 +13,14 @@ from django.urls import reverse
 
 from bizshop.accounts.models import User
 from bizshop.core.errors import ApplicationError
-from bizshop.partners.models import AuditEvent, Invitation, Member
-from bizshop.partners.services import invitation_accept, member_invite, member_remove, member_set_role
+from bizshop.partners.models import ApiKey, AuditEvent, Invitation, Member
+from bizshop.partners.services import (
+    api_key_create,
+    invitation_accept,
+    member_invite,
+    member_remove,
+    member_set_role,
+)
 from tests.factories import PASSWORD, MemberFactory
 
 pytestmark = pytest.mark.django_db
@@ -197,3 +204,58 @@ def test_a_member_cannot_remove_anyone(owner: Member) -> None:
 
     assert response.status_code == 403
     assert Member.objects.filter(pk=owner.pk).exists()
+
+
+def test_removing_an_owner_revokes_the_api_keys_they_made(owner: Member) -> None:
+    leaving = MemberFactory(partner=owner.partner, role=Member.Role.OWNER)
+    theirs = api_key_create(user=leaving.user, name="leaving-erp")
+    ours = api_key_create(user=owner.user, name="our-erp")
+
+    client_of(owner).post(reverse("partners:member-remove", args=[leaving.pk]))
+
+    assert Client(HTTP_AUTHORIZATION=f"Bearer {theirs.raw_key}").get("/api/v1/partner/").status_code == 401
+    assert Client(HTTP_AUTHORIZATION=f"Bearer {ours.raw_key}").get("/api/v1/partner/").status_code == 200
+    assert ApiKey.objects.get(pk=theirs.api_key.pk).created_by == leaving.user
+    revoked = AuditEvent.objects.get(action=AuditEvent.Action.API_KEY_REVOKED)
+    assert (revoked.actor, revoked.data["key"]) == (owner.user, theirs.api_key.prefix)
+
+
+def test_the_confirm_step_says_which_keys_removing_a_member_revokes(owner: Member) -> None:
+    leaving = MemberFactory(partner=owner.partner, role=Member.Role.OWNER)
+    api_key_create(user=leaving.user, name="leaving-erp")
+    api_key_create(user=owner.user, name="our-erp")
+    confirm_url = reverse("partners:member-remove", args=[leaving.pk])
+
+    listed = client_of(owner).get(reverse("partners:members")).content.decode()
+    page = client_of(owner).get(confirm_url)
+
+    assert f'href="{confirm_url}"' in listed
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert leaving.user.email in text and "leaving-erp" in text and "our-erp" not in text
+    assert "API 키 1개도 함께 폐기됩니다" in text
+    assert Member.objects.filter(pk=leaving.pk).exists(), "showing the confirm step removes no one"
+
+
+def test_the_confirm_step_of_another_partners_member_is_not_found(owner: Member) -> None:
+    stranger = MemberFactory(role=Member.Role.MEMBER)
+
+    response = client_of(owner).get(reverse("partners:member-remove", args=[stranger.pk]))
+
+    assert response.status_code == 404
+
+
+def test_the_migration_revokes_keys_of_members_removed_before_removal_revoked_them(owner: Member) -> None:
+    from django.apps import apps
+
+    migration = importlib.import_module("bizshop.partners.migrations.0003_revoke_keys_of_removed_members")
+    gone = MemberFactory(partner=owner.partner, role=Member.Role.OWNER)
+    orphaned = api_key_create(user=gone.user, name="left-behind")
+    kept = api_key_create(user=owner.user, name="ours")
+    gone.delete()  # removed the old way: the membership went, the key stayed
+
+    migration.revoke_keys_of_removed_members(apps, None)
+
+    assert ApiKey.objects.get(pk=orphaned.api_key.pk).revoked_at is not None
+    assert ApiKey.objects.get(pk=kept.api_key.pk).revoked_at is None
+    assert Client(HTTP_AUTHORIZATION=f"Bearer {orphaned.raw_key}").get("/api/v1/partner/").status_code == 401
