@@ -221,6 +221,15 @@ SPECTACULAR_SETTINGS = {
 
 # Serial codes: AES-GCM keys as "id:base64,id:base64" (the last one encrypts new codes)
 # and the HMAC key of the blind index used for lookups.
+# In production they come from the environment only: generated keys in var/secrets.json are
+# one lost file away from codes that no longer decrypt (issue 15).
+_missing_code_keys = [name for name in ("CODE_ENCRYPTION_KEYS", "CODE_LOOKUP_KEY") if not os.environ.get(name)]
+if env_bool("PRODUCTION", False) and _missing_code_keys:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(
+        f"PRODUCTION=1 needs {' and '.join(_missing_code_keys)} in the environment (see README, Code keys)"
+    )
 CODE_ENCRYPTION_KEYS = secret("CODE_ENCRYPTION_KEYS")
 CODE_LOOKUP_KEY = secret("CODE_LOOKUP_KEY")
 CODE_REGISTRATION_WINDOW_DAYS = int(os.environ.get("CODE_REGISTRATION_WINDOW_DAYS", "90"))

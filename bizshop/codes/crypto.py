@@ -20,6 +20,8 @@ from django.core.exceptions import ImproperlyConfigured
 NONCE_BYTES = 12
 # Binds each ciphertext to its purpose: a blob copied to another kind of record will not decrypt.
 ASSOCIATED_DATA = b"bizshop:serial-code:v1"
+KEY_ID_CONTEXT = b"bizshop:code-key-id:v1:"
+KEY_ID_LENGTH = 16
 
 
 @dataclass(frozen=True)
@@ -52,16 +54,33 @@ def _decode_key(text: str, what: str) -> bytes:
     return key
 
 
+def key_fingerprint(key: bytes) -> str:
+    """A key's id: derived from the key itself, so two different keys never share one (64 bits)."""
+    return hashlib.sha256(KEY_ID_CONTEXT + key).hexdigest()[:KEY_ID_LENGTH]
+
+
 def parse_keyring(encryption_keys: str, lookup_key: str) -> Keyring:
-    """``encryption_keys`` is ``"id:base64,id:base64"``; the last one encrypts new codes."""
+    """``encryption_keys`` is ``"base64,base64"``; the last one encrypts new codes.
+
+    Each key is known by its fingerprint (``key_fingerprint``), which new codes store. An
+    entry may carry a label, ``"k1:base64"``: the codes stored under that label before key ids
+    were fingerprints decrypt with it too (until a rotation moves them to the fingerprint).
+    """
     keys: dict[str, AESGCM] = {}
     current = ""
     for item in filter(None, (part.strip() for part in encryption_keys.split(","))):
-        key_id, _, encoded = item.partition(":")
-        if not key_id or len(key_id) > 8 or not encoded:
-            raise ImproperlyConfigured("CODE_ENCRYPTION_KEYS entries look like id:base64key (id up to 8 chars)")
-        keys[key_id] = AESGCM(_decode_key(encoded, f"CODE_ENCRYPTION_KEYS[{key_id}]"))
-        current = key_id
+        label, _, encoded = item.rpartition(":")  # base64 has no ':'
+        if ":" in item and (not label or len(label) > 8):
+            raise ImproperlyConfigured(
+                "CODE_ENCRYPTION_KEYS entries look like base64key or label:base64key (label up to 8 chars)"
+            )
+        key = _decode_key(encoded, f"CODE_ENCRYPTION_KEYS[{label or len(keys)}]")
+        aead = AESGCM(key)
+        current = key_fingerprint(key)
+        for key_id in filter(None, (current, label)):
+            if key_id in keys:
+                raise ImproperlyConfigured(f"CODE_ENCRYPTION_KEYS names {key_id!r} twice")
+            keys[key_id] = aead
     if not keys:
         raise ImproperlyConfigured("CODE_ENCRYPTION_KEYS is empty")
     return Keyring(keys=keys, current_key_id=current, lookup_key=_decode_key(lookup_key, "CODE_LOOKUP_KEY"))

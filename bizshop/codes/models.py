@@ -63,7 +63,8 @@ class SerialCode(models.Model):
     issuance = models.ForeignKey(Issuance, on_delete=models.CASCADE, related_name="codes")
     blind_index = models.BinaryField(max_length=32, unique=True)
     ciphertext = models.BinaryField(max_length=64)
-    key_id = models.CharField(max_length=8)
+    # The fingerprint of the key (crypto.key_fingerprint); codes older than fingerprints carry its label.
+    key_id = models.CharField(max_length=16)
     status = models.CharField(max_length=16, choices=CodeStatus.choices, default=CodeStatus.ISSUED)
     registered_at = models.DateTimeField(null=True, blank=True)
 

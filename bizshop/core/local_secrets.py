@@ -35,7 +35,7 @@ def load_or_create(var_dir: Path, *, database_file: Path | None) -> dict[str, st
     var_dir.mkdir(parents=True, exist_ok=True)
     data = {
         "SECRET_KEY": secrets.token_urlsafe(50),
-        "CODE_ENCRYPTION_KEYS": f"k1:{_new_key()}",
+        "CODE_ENCRYPTION_KEYS": _new_key(),  # known by its fingerprint, never by a reusable label
         "CODE_LOOKUP_KEY": _new_key(),
     }
     tmp = path.with_suffix(".tmp")

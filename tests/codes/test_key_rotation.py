@@ -10,7 +10,7 @@ from typing import Any
 from django.core.management import call_command
 
 from bizshop.billing.models import Order
-from bizshop.codes.crypto import get_keyring
+from bizshop.codes.crypto import get_keyring, key_fingerprint
 from bizshop.codes.models import SerialCode
 from bizshop.codes.services import code_register, issuance_start
 from tests.conftest import ApiClient
@@ -37,7 +37,7 @@ def test_rotation_reencrypts_every_code_under_the_newest_key(
 
     assert "25 codes re-encrypted; 0 under older keys" in out.getvalue()
     codes = list(SerialCode.objects.filter(order=paid_order))
-    assert {c.key_id for c in codes} == {"k9"} != {old_key_id}
+    assert {c.key_id for c in codes} == {key_fingerprint(base64.b64decode(new_key))} != {old_key_id}
     assert all(bytes(c.ciphertext) != blobs_before[c.pk] for c in codes)
     assert plaintexts(paid_order) == before
     registration = code_register(user=end_user, raw_code=next(iter(before.values())))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import logging
 import os
@@ -93,6 +94,9 @@ def test_check_deploy_is_clean_under_production_settings(tmp_path: Path) -> None
         "ALLOWED_HOSTS": "shop.example.kr",
         "SECRET_KEY": "x" * 20 + "production-secret-key-not-used-anywhere-else-0123456789",
         "BIZSHOP_VAR_DIR": str(tmp_path),
+        # Production takes the code keys from the environment only.
+        "CODE_ENCRYPTION_KEYS": base64.b64encode(b"e" * 32).decode(),
+        "CODE_LOOKUP_KEY": base64.b64encode(b"l" * 32).decode(),
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
