@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from bizshop.accounts import api as accounts_api
 from bizshop.billing import api as billing_api
 from bizshop.catalog import api as catalog_api
 from bizshop.codes import api as codes_api
@@ -43,6 +44,7 @@ urlpatterns = [
     path("codes/lookup/", codes_api.CodeLookupApi.as_view(), name="code-lookup"),
     path("sandbox/deposits/", billing_api.SandboxDepositApi.as_view(), name="sandbox-deposit"),
     path("payments/deposit-notifications/", billing_api.DepositNotificationApi.as_view(), name="deposit-notification"),
+    path("auth/token/", accounts_api.ApiTokenApi.as_view(), name="auth-token"),
     path("registrations/", codes_api.RegistrationCreateApi.as_view(), name="registration-create"),
     path("me/emoticons/", codes_api.MyEmoticonListApi.as_view(), name="my-emoticons"),
     path("webhooks/endpoints/", webhooks_api.EndpointListCreateApi.as_view(), name="webhook-endpoint-list"),

@@ -1,11 +1,15 @@
 """Operator views of users."""
 
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
 from bizshop.accounts.forms import AdminLoginForm
 from bizshop.accounts.models import User
+from bizshop.accounts.views import answer_429_when_throttled
 
 
 @admin.register(User)
@@ -23,3 +27,13 @@ class UserAdmin(BaseUserAdmin):  # type: ignore[type-arg]
 
 # Operators sign in to the admin through the same login throttle as the portal.
 admin.site.login_form = AdminLoginForm
+
+_admin_login = admin.site.login
+
+
+def _admin_login_answering_429(request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
+    """The admin's own login view, with the portal's 429 + Retry-After once the throttle refuses."""
+    return answer_429_when_throttled(_admin_login(request, extra_context))
+
+
+admin.site.login = _admin_login_answering_429  # type: ignore[method-assign]

@@ -12,3 +12,10 @@ TOO_MANY_LOGIN_ATTEMPTS = ErrorCode(
     429,
     _("로그인 시도가 너무 많습니다. 잠시 후(약 %(minutes)s분 뒤) 다시 시도하거나 비밀번호를 재설정해 주세요."),
 )
+TOO_MANY_PASSWORD_RESETS = ErrorCode(
+    "too_many_password_resets",
+    429,
+    _("비밀번호 재설정 요청이 너무 많습니다. 잠시 후(약 %(minutes)s분 뒤) 다시 시도해 주세요."),
+)
+# The code DRF gives a failed authentication, so clients meet one code whichever way they sign in.
+INVALID_CREDENTIALS = ErrorCode("authentication_failed", 401, _("이메일 또는 비밀번호가 올바르지 않습니다."))

@@ -51,6 +51,8 @@ class ThrottledLoginMixin:
 
     request: Any
     cleaned_data: dict[str, Any]
+    # Seconds to wait when the attempt was refused by the throttle: the view answers 429 with it.
+    retry_after: int | None = None
 
     def clean(self) -> dict[str, Any]:
         email = str(self.cleaned_data.get("username") or "")
@@ -58,13 +60,17 @@ class ThrottledLoginMixin:
         try:
             services.login_throttle_check(email=email, client_ip=ip)
         except ApplicationError as exc:
+            self.retry_after = exc.details["retry_after"]
             raise ValidationError(str(exc.message), code=exc.code) from exc
         try:
             cleaned: dict[str, Any] = super().clean()  # type: ignore[misc]
         except ValidationError:
             services.login_failure_record(email=email, client_ip=ip)
             raise
-        services.login_success_record(user=self.get_user(), client_ip=ip)  # type: ignore[attr-defined]
+        user = self.get_user()  # type: ignore[attr-defined]
+        if user is None:  # a field was empty or invalid: nothing was checked, its error is shown
+            return cleaned
+        services.login_success_record(user=user, client_ip=ip)
         return cleaned
 
 

@@ -50,3 +50,26 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self) -> str:
         return self.email
+
+
+class ApiToken(models.Model):
+    """An end user's API token (앱 토큰): issued by signing in with e-mail and password, short-lived,
+    revocable; the cheap alternative to HTTP Basic, which hashes the password on every request.
+
+    Only the token's SHA-256 is stored: tokens are 256 random bits, so a fast hash is enough and a
+    database dump gives nobody a usable token.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API 토큰")
+        verbose_name_plural = _("API 토큰")
+        indexes = [models.Index(fields=["user", "expires_at"], name="accounts_token_user_expiry")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.created_at:%Y-%m-%d %H:%M}"

@@ -2,13 +2,26 @@
 
 from __future__ import annotations
 
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from bizshop.accounts import errors
-from bizshop.accounts.models import User
+from bizshop.accounts.models import ApiToken, User
+from bizshop.accounts.selectors import user_is_end_user
+
+# End-user API tokens: short-lived, so a leaked one is of little use; clients sign in again.
+API_TOKEN_LIFETIME = timedelta(hours=1)
+API_TOKEN_PREFIX = "eut_"  # tells an end-user token from a partner API key in the same Bearer header
 
 
 def user_create(*, email: str, password: str, name: str = "") -> User:
@@ -31,24 +44,117 @@ def user_create(*, email: str, password: str, name: str = "") -> User:
         raise errors.EMAIL_TAKEN() from exc
 
 
-def login_throttle_check(*, email: str, client_ip: str) -> None:
+def login_throttle_check(*, email: str, client_ip: str, **audit_data: Any) -> None:
     """Refuse a login attempt while the account or the IP has failed too often (``throttle``)."""
     from bizshop.accounts import throttle
 
     wait = throttle.retry_after(email=email, client_ip=client_ip)
     if wait is not None:
-        _audit("login_throttled", email=email, client_ip=client_ip)
-        minutes = max(1, -(-wait // 60))
+        _audit("login_throttled", email=email, client_ip=client_ip, **audit_data)
         raise errors.TOO_MANY_LOGIN_ATTEMPTS(
-            errors.TOO_MANY_LOGIN_ATTEMPTS.message % {"minutes": minutes}, retry_after=wait
+            errors.TOO_MANY_LOGIN_ATTEMPTS.message % {"minutes": _minutes(wait)}, retry_after=wait
         )
 
 
-def login_failure_record(*, email: str, client_ip: str) -> None:
+def password_reset_throttle(*, email: str, client_ip: str) -> None:
+    """Count a request for a reset e-mail, or refuse it when the address or the IP asked too often.
+
+    Every request counts, for addresses with and without an account alike, so a refusal says
+    nothing about whether the address is registered."""
+    from bizshop.accounts import throttle
+
+    wait = throttle.password_reset_retry_after(email=email, client_ip=client_ip)
+    if wait is not None:
+        raise errors.TOO_MANY_PASSWORD_RESETS(
+            errors.TOO_MANY_PASSWORD_RESETS.message % {"minutes": _minutes(wait)}, retry_after=wait
+        )
+    throttle.record_password_reset(email=email, client_ip=client_ip)
+
+
+def _minutes(seconds: int) -> int:
+    return max(1, -(-seconds // 60))
+
+
+def login_failure_record(*, email: str, client_ip: str, **audit_data: Any) -> None:
     from bizshop.accounts import throttle
 
     throttle.record_failure(email=email, client_ip=client_ip)
-    _audit("login_failed", email=email, client_ip=client_ip)
+    _audit("login_failed", email=email, client_ip=client_ip, **audit_data)
+
+
+def end_user_sign_in(*, email: str, password: str, client_ip: str, channel: str) -> User:
+    """An end user's e-mail and password, checked in the portal login's throttle windows.
+
+    ``channel`` (``http_basic``, ``api_token``) is written to the audit log. Refused: while the
+    account or the IP is over its limit (429, before the password is looked at); for a wrong
+    password; and for accounts that are not end users (partner members, operators), answered
+    exactly like a wrong password and counted as a failure, so these channels reveal nothing
+    about such accounts and cannot be used to guess their passwords.
+    """
+    login_throttle_check(email=email, client_ip=client_ip, channel=channel)
+    user = authenticate(username=email, password=password)
+    if user is None or not isinstance(user, User) or not user_is_end_user(user=user):
+        reason = "wrong_credentials" if user is None else "not_an_end_user"
+        login_failure_record(email=email, client_ip=client_ip, channel=channel, reason=reason)
+        raise errors.INVALID_CREDENTIALS()
+    from bizshop.accounts import throttle
+
+    throttle.reset_account(email=user.email)
+    return user
+
+
+@dataclass(frozen=True)
+class IssuedApiToken:
+    token: ApiToken
+    raw_token: str  # shown once, to the client that signed in; only its hash is kept
+
+
+def _token_hash(raw_token: str) -> str:
+    return hashlib.sha256(raw_token.encode()).hexdigest()
+
+
+def api_token_issue(*, email: str, password: str, client_ip: str) -> IssuedApiToken:
+    """Sign an end user in and give the client a token for the end-user API (audited as a login)."""
+    user = end_user_sign_in(email=email, password=password, client_ip=client_ip, channel="api_token")
+    now = timezone.now()
+    raw_token = API_TOKEN_PREFIX + secrets.token_urlsafe(32)
+    with transaction.atomic():
+        # The user's tokens expired a day ago or more are of no use to anyone: dropped here.
+        ApiToken.objects.filter(user=user, expires_at__lt=now - timedelta(days=1)).delete()
+        token = ApiToken.objects.create(
+            user=user, token_hash=_token_hash(raw_token), created_at=now, expires_at=now + API_TOKEN_LIFETIME
+        )
+    _audit("login", email=user.email, client_ip=client_ip, user=user, channel="api_token")
+    return IssuedApiToken(token=token, raw_token=raw_token)
+
+
+def api_token_authenticate(*, raw_token: str) -> ApiToken | None:
+    """The live token (with its user) for ``raw_token``; None if unknown, expired, revoked, or its
+    user is inactive or no longer an end user. One indexed query, no password hash."""
+    return (
+        ApiToken.objects.select_related("user")
+        .filter(
+            token_hash=_token_hash(raw_token),
+            revoked_at__isnull=True,
+            expires_at__gt=timezone.now(),
+            user__is_active=True,
+            user__is_staff=False,
+            user__is_superuser=False,
+            user__membership__isnull=True,
+        )
+        .first()
+    )
+
+
+def api_token_revoke(*, token: ApiToken) -> None:
+    ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+
+
+def api_tokens_revoke_for_user(*, user: User) -> int:
+    """Every live token of the user stops working (a password reset does this)."""
+    return ApiToken.objects.filter(user=user, revoked_at__isnull=True, expires_at__gt=timezone.now()).update(
+        revoked_at=timezone.now()
+    )
 
 
 def login_success_record(*, user: User, client_ip: str) -> None:
@@ -63,14 +169,15 @@ def password_reset_record(*, user: User, client_ip: str) -> None:
     from bizshop.accounts import throttle
 
     throttle.reset_account(email=user.email)
+    api_tokens_revoke_for_user(user=user)
     _audit("password_reset", email=user.email, client_ip=client_ip, user=user)
 
 
-def _audit(action: str, *, email: str, client_ip: str, user: User | None = None) -> None:
+def _audit(action: str, *, email: str, client_ip: str, user: User | None = None, **data: Any) -> None:
     # The audit log lives with the partners (who mostly need it); imported here, not at module
     # level, because partners builds on accounts.
     from bizshop.partners.services import audit_record
 
     if user is None:
         user = User.objects.filter(email__iexact=email.strip()).first()
-    audit_record(action=action, actor=user, ip=client_ip, actor_email=email.strip().lower()[:254])
+    audit_record(action=action, actor=user, ip=client_ip, actor_email=email.strip().lower()[:254], **data)

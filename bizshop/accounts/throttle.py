@@ -1,4 +1,5 @@
-"""Login throttling: failed logins counted per account (the e-mail typed) and per IP.
+"""Login throttling: failed logins counted per account (the e-mail typed) and per IP; and the
+password-reset e-mails, counted per address typed and per IP.
 
 Counts live in the cache — Redis when REDIS_URL is set, so every web process shares them and
 a restart forgets nothing; local memory in the embedded default. Fixed windows: the first
@@ -17,39 +18,71 @@ WINDOW_SECONDS = 15 * 60
 ACCOUNT_LIMIT = 5  # failed logins per e-mail per window
 IP_LIMIT = 20  # failed logins per IP per window (many accounts from one address)
 
+# Password-reset e-mails: every request counts, whether the address has an account or not, so
+# being refused tells nothing about the address.
+RESET_WINDOW_SECONDS = 60 * 60
+RESET_ACCOUNT_LIMIT = 3  # reset requests per address typed per window
+RESET_IP_LIMIT = 10  # reset requests per IP per window
 
-def _subjects(email: str, client_ip: str) -> list[tuple[str, int]]:
+Subjects = list[tuple[str, int]]
+
+
+def _subjects(email: str, client_ip: str) -> Subjects:
     subjects = [(f"bizshop:login-failures:account:{email.strip().lower()}", ACCOUNT_LIMIT)]
     if client_ip:
         subjects.append((f"bizshop:login-failures:ip:{client_ip}", IP_LIMIT))
     return subjects
 
 
-def retry_after(*, email: str, client_ip: str) -> int | None:
-    """Seconds until a login may be tried again, or None when it may be tried now."""
+def _reset_subjects(email: str, client_ip: str) -> Subjects:
+    subjects = [(f"bizshop:password-resets:account:{email.strip().lower()}", RESET_ACCOUNT_LIMIT)]
+    if client_ip:
+        subjects.append((f"bizshop:password-resets:ip:{client_ip}", RESET_IP_LIMIT))
+    return subjects
+
+
+def _wait(subjects: Subjects, window_seconds: int) -> int | None:
     waits: list[int] = []
     now = time.time()
-    for key, limit in _subjects(email, client_ip):
+    for key, limit in subjects:
         values = cache.get_many([f"{key}:count", f"{key}:start"])
         count, start = int(values.get(f"{key}:count", 0)), values.get(f"{key}:start")
-        if count >= limit and start is not None and float(start) + WINDOW_SECONDS > now:
-            waits.append(max(1, math.ceil(float(start) + WINDOW_SECONDS - now)))
+        if count >= limit and start is not None and float(start) + window_seconds > now:
+            waits.append(max(1, math.ceil(float(start) + window_seconds - now)))
     return max(waits) if waits else None
 
 
-def record_failure(*, email: str, client_ip: str) -> None:
+def _count(subjects: Subjects, window_seconds: int) -> None:
     now = time.time()
-    for key, _ in _subjects(email, client_ip):
-        # add() only sets what is missing, so the window starts at the first failure.
-        cache.add(f"{key}:start", now, WINDOW_SECONDS)
-        cache.add(f"{key}:count", 0, WINDOW_SECONDS)
+    for key, _ in subjects:
+        # add() only sets what is missing, so the window starts at the first event.
+        cache.add(f"{key}:start", now, window_seconds)
+        cache.add(f"{key}:count", 0, window_seconds)
         try:
             cache.incr(f"{key}:count")
         except ValueError:  # expired between add() and incr()
-            cache.set(f"{key}:count", 1, WINDOW_SECONDS)
+            cache.set(f"{key}:count", 1, window_seconds)
+
+
+def retry_after(*, email: str, client_ip: str) -> int | None:
+    """Seconds until a login may be tried again, or None when it may be tried now."""
+    return _wait(_subjects(email, client_ip), WINDOW_SECONDS)
+
+
+def record_failure(*, email: str, client_ip: str) -> None:
+    _count(_subjects(email, client_ip), WINDOW_SECONDS)
 
 
 def reset_account(*, email: str) -> None:
     """A successful login or a password reset clears the account's count (not the IP's)."""
     key, _ = _subjects(email, "")[0]
     cache.delete_many([f"{key}:count", f"{key}:start"])
+
+
+def password_reset_retry_after(*, email: str, client_ip: str) -> int | None:
+    """Seconds until another reset e-mail may be asked for, or None when one may be now."""
+    return _wait(_reset_subjects(email, client_ip), RESET_WINDOW_SECONDS)
+
+
+def record_password_reset(*, email: str, client_ip: str) -> None:
+    _count(_reset_subjects(email, client_ip), RESET_WINDOW_SECONDS)

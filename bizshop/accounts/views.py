@@ -50,9 +50,27 @@ def signup(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/signup.html", {"form": form, "next": _next_url(request)})
 
 
+def answer_429_when_throttled(response: HttpResponse) -> HttpResponse:
+    """A sign-in refused by the throttle is a 429 page with Retry-After (the form says how long)."""
+    form = (getattr(response, "context_data", None) or {}).get("form")
+    retry_after = getattr(form, "retry_after", None)
+    if retry_after:
+        _too_many_requests(response, retry_after)
+    return response
+
+
+def _too_many_requests(response: HttpResponse, retry_after: int) -> HttpResponse:
+    response.status_code = 429
+    response["Retry-After"] = str(retry_after)
+    return response
+
+
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = LoginForm
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        return answer_429_when_throttled(super().post(request, *args, **kwargs))
 
 
 class PasswordResetView(auth_views.PasswordResetView):
@@ -64,6 +82,14 @@ class PasswordResetView(auth_views.PasswordResetView):
     success_url = reverse_lazy("accounts:password-reset-done")
     # Links point at the configured site, never at whatever Host header the request carried.
     extra_email_context = {"site_url": settings.SITE_URL}
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        try:
+            services.password_reset_throttle(email=form.cleaned_data["email"], client_ip=client_ip(self.request))
+        except ApplicationError as exc:
+            form.add_error("email", str(exc.message))
+            return _too_many_requests(self.form_invalid(form), exc.details["retry_after"])
+        return super().form_valid(form)
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):

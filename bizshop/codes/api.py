@@ -9,12 +9,13 @@ from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import generics, serializers, status
-from rest_framework.authentication import BasicAuthentication, SessionAuthentication
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from bizshop.accounts.authentication import EndUserBasicAuthentication, EndUserTokenAuthentication
 from bizshop.billing.selectors import order_get_for_partner
 from bizshop.codes import errors, export, guide, selectors, services
 from bizshop.codes import format as code_format
@@ -234,11 +235,12 @@ class CodeLookupApi(APIView):
 
 
 class EndUserApi(APIView):
-    """End-user endpoints: a signed-in session, or HTTP Basic with e-mail and password."""
+    """End-user endpoints: an API token, a signed-in session, or HTTP Basic with e-mail and
+    password (compatibility only: slow, throttled, end users only; accounts.authentication)."""
 
     # Basic first: DRF takes the challenge from the first class, so missing or wrong
     # credentials answer 401 with WWW-Authenticate (Session has no challenge and gave 403).
-    authentication_classes = [BasicAuthentication, SessionAuthentication]
+    authentication_classes = [EndUserBasicAuthentication, EndUserTokenAuthentication, SessionAuthentication]
     permission_classes = [IsAuthenticated]
 
 

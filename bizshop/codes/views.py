@@ -31,6 +31,7 @@ SECONDS_PER_DAY = 24 * 60 * 60
 @login_required
 def register(request: HttpRequest) -> HttpResponse:
     registrations = selectors.registration_list_for_user(user=request.user)  # type: ignore[arg-type]
+    retry_after = None
     if request.method == "POST":
         form = RegisterForm(request.POST)
         if form.is_valid():
@@ -42,6 +43,7 @@ def register(request: HttpRequest) -> HttpResponse:
                 )
             except ApplicationError as exc:
                 form.add_error("code", str(exc.message))
+                retry_after = exc.details.get("retry_after") if exc.status == 429 else None
             else:
                 # Post/redirect/get: reloading the result page must not submit the code a second time.
                 return redirect(f"{reverse('codes:register')}?registered={registration.pk}")
@@ -50,7 +52,11 @@ def register(request: HttpRequest) -> HttpResponse:
     registered = None
     if (registered_id := query_id(request.GET.get("registered"))) is not None:
         registered = registrations.filter(pk=registered_id).first()
-    return render(request, "codes/register.html", {"form": form, "registered": registered})
+    response = render(request, "codes/register.html", {"form": form, "registered": registered})
+    if retry_after:  # throttled: the page says so, and the status and header say it to programs
+        response.status_code = 429
+        response["Retry-After"] = str(retry_after)
+    return response
 
 
 def _days_left(registration: Registration, now: datetime) -> int:
