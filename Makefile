@@ -22,7 +22,7 @@ demo: install
 	$(PY) manage.py seed_demo
 	$(PY) manage.py runserver 0.0.0.0:8000
 
-# The production process model: gunicorn + Celery worker + Celery beat on PostgreSQL and Redis.
+# Production (scripts/serve.sh sets PRODUCTION=1): gunicorn + Celery worker + Celery beat on PostgreSQL and Redis.
 serve: install services
 	bash scripts/serve.sh
 

@@ -14,6 +14,7 @@ import dj_database_url
 import django_stubs_ext
 from celery.schedules import crontab
 from csp.constants import NONCE
+from django.core.exceptions import ImproperlyConfigured
 
 from bizshop.core import local_secrets
 
@@ -80,6 +81,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "bizshop.core.observability.RequestIdMiddleware",
+    "bizshop.core.middleware.ApiErrorBodyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -206,6 +208,11 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {"api_key": os.environ.get("API_KEY_RATE", "1200/min")},
     "DEFAULT_SCHEMA_CLASS": "bizshop.core.schema.ApiSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "bizshop.core.api.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "UNAUTHENTICATED_USER": None,
     # ?format=csv|xlsx on the codes list is ours (API.md), not DRF's renderer override.
     "URL_FORMAT_OVERRIDE": None,
@@ -235,7 +242,11 @@ CODE_LOOKUP_KEY = secret("CODE_LOOKUP_KEY")
 CODE_REGISTRATION_WINDOW_DAYS = int(os.environ.get("CODE_REGISTRATION_WINDOW_DAYS", "90"))
 CODE_ISSUANCE_CHUNK_SIZE = int(os.environ.get("CODE_ISSUANCE_CHUNK_SIZE", "20000"))
 
-PAYMENT_GATEWAY = os.environ.get("PAYMENT_GATEWAY", "bizshop.billing.gateways.sandbox.SandboxGateway")
+SANDBOX_PAYMENT_GATEWAY = "bizshop.billing.gateways.sandbox.SandboxGateway"
+PAYMENT_GATEWAY = os.environ.get("PAYMENT_GATEWAY", SANDBOX_PAYMENT_GATEWAY)
+# The sandbox approves a well-known card token and pays on request: its routes (/api/v1/sandbox/…)
+# exist only while it is the gateway, and production refuses it unless told (below).
+SANDBOX_PAYMENTS = PAYMENT_GATEWAY == SANDBOX_PAYMENT_GATEWAY
 PAYMENT_SANDBOX_SECRET = secret("SECRET_KEY")
 VIRTUAL_ACCOUNT_DUE_DAYS = int(os.environ.get("VIRTUAL_ACCOUNT_DUE_DAYS", "3"))
 
@@ -280,8 +291,14 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# Production (PRODUCTION=1, as `make serve` sets): HTTPS only, secure cookies, HSTS, hashed static files.
+# Production: HTTPS only, secure cookies, HSTS, hashed static files, no webhooks into our own
+# network, no sandbox payments. Off unless PRODUCTION=1; scripts/serve.sh (`make serve`) sets it.
 PRODUCTION = env_bool("PRODUCTION", False)
+if PRODUCTION and SANDBOX_PAYMENTS and not env_bool("ALLOW_SANDBOX_PAYMENTS", False):
+    raise ImproperlyConfigured(
+        "PRODUCTION=1 with the sandbox payment gateway, which takes no money: set PAYMENT_GATEWAY to the "
+        "PG adapter, or ALLOW_SANDBOX_PAYMENTS=1 for a shop that is not meant to be paid (a staging one)"
+    )
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     # Behind a TLS-terminating proxy that sets X-Forwarded-Proto.

@@ -7,6 +7,9 @@ cd "$(dirname "$0")/.."
 export DATABASE_URL="${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/bizshop}"
 export REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379/0}"
 export DEBUG="${DEBUG:-0}"
+# This is production: HTTPS, secure cookies, HSTS, no sandbox payments unless ALLOW_SANDBOX_PAYMENTS=1
+# (bizshop/settings.py); SECURE_SSL_REDIRECT=0 when trying it over plain HTTP on this machine.
+export PRODUCTION=1
 PY=.venv/bin
 mkdir -p var
 psql "${DATABASE_URL%/*}/postgres" -tAc "SELECT 1 FROM pg_database WHERE datname='${DATABASE_URL##*/}'" | grep -q 1 \

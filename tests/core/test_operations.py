@@ -94,6 +94,7 @@ def test_check_deploy_is_clean_under_production_settings(tmp_path: Path) -> None
         "ALLOWED_HOSTS": "shop.example.kr",
         "SECRET_KEY": "x" * 20 + "production-secret-key-not-used-anywhere-else-0123456789",
         "BIZSHOP_VAR_DIR": str(tmp_path),
+        "ALLOW_SANDBOX_PAYMENTS": "1",  # the suite's shop takes sandbox payments
         # Production takes the code keys from the environment only.
         "CODE_ENCRYPTION_KEYS": base64.b64encode(b"e" * 32).decode(),
         "CODE_LOOKUP_KEY": base64.b64encode(b"l" * 32).decode(),
