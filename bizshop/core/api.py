@@ -9,12 +9,14 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
-from rest_framework import exceptions, pagination, permissions
+from rest_framework import exceptions, pagination, parsers, permissions
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from bizshop.core import errors
 from bizshop.core.errors import ApplicationError
+from bizshop.core.middleware import api_error_for_exception
 
 if TYPE_CHECKING:
     from bizshop.partners.models import ApiKey, Partner
@@ -142,14 +144,14 @@ _DRF_CODES: dict[type[exceptions.APIException], str] = {
     exceptions.NotAcceptable: "not_acceptable",
     exceptions.UnsupportedMediaType: "unsupported_media_type",
     exceptions.Throttled: "too_many_requests",
-    exceptions.ParseError: "malformed_request",
+    exceptions.ParseError: "malformed_json",
     exceptions.ValidationError: "invalid_request",
 }
 _DRF_MESSAGES: dict[str, Any] = {
     "not_authenticated": _("인증이 필요합니다. Authorization: Bearer <API 키> 헤더를 보내 주세요."),
     "not_found": _("찾을 수 없습니다."),
     "invalid_request": _("요청 값이 올바르지 않습니다."),
-    "malformed_request": _("요청 본문을 읽을 수 없습니다."),
+    "malformed_json": errors.MALFORMED_JSON.message,
     "method_not_allowed": _("허용되지 않는 메서드입니다."),
     "permission_denied": _("권한이 없습니다."),
     "too_many_requests": _("요청이 너무 많습니다. 잠시 후 다시 시도해 주세요."),
@@ -158,6 +160,7 @@ _DRF_MESSAGES: dict[str, Any] = {
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """Render every error as ``{"error": {"code", "message", "details"}}``."""
+    exc = api_error_for_exception(exc) or exc
     if isinstance(exc, ApplicationError):
         response = Response(exc.as_dict(), status=exc.status)
         if "retry_after" in exc.details:
@@ -190,6 +193,17 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         status_code = 422
     body = {"error": {"code": code, "message": str(message), "details": details}}
     return Response(body, status=status_code, headers=headers)
+
+
+class JSONParser(parsers.JSONParser):
+    """DRF's JSON parser, refusing JSON nested deeper than the decoder's recursion limit as
+    ``malformed_json`` (DRF lets the RecursionError through: a 500)."""
+
+    def parse(self, stream: Any, media_type: str | None = None, parser_context: Any = None) -> Any:
+        try:
+            return super().parse(stream, media_type, parser_context)
+        except RecursionError as exc:
+            raise exceptions.ParseError(str(errors.MALFORMED_JSON.message)) from exc
 
 
 class CursorPagination(pagination.CursorPagination):

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 
 class ApplicationError(Exception):
@@ -35,3 +36,12 @@ class ErrorCode:
 
     def __call__(self, message: str | Promise | None = None, **details: Any) -> ApplicationError:
         return ApplicationError(self.code, message or self.message, status=self.status, details=details)
+
+
+# Answers of the API's plumbing rather than of a service (bizshop/core/middleware.py, api.py).
+NOT_FOUND = ErrorCode("not_found", 404, _("찾을 수 없습니다."))
+MALFORMED_JSON = ErrorCode("malformed_json", 400, _("요청 본문이 올바른 JSON 이 아니거나 너무 깊게 중첩되어 있습니다."))
+PAYLOAD_TOO_LARGE = ErrorCode("payload_too_large", 413, _("요청 본문이 너무 큽니다."))
+SERVICE_UNAVAILABLE = ErrorCode(
+    "service_unavailable", 503, _("일시적으로 서비스를 이용할 수 없습니다. 잠시 후 다시 시도해 주세요.")
+)

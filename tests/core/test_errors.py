@@ -28,12 +28,6 @@ def test_a_missing_field_is_invalid_request_naming_the_field(api: Any, emoticon:
     assert set(response.json()["error"]["details"]["fields"]) == {"quantity"}
 
 
-def test_a_body_that_is_not_json_is_malformed_request(api: Any) -> None:
-    response = api.client.post("/api/v1/orders/", data="{not json", content_type="application/json")
-
-    assert (response.status_code, response.json()["error"]["code"]) == (400, "malformed_request")
-
-
 def test_an_authentication_error_has_the_same_shape(db: None) -> None:
     body = Client().get("/api/v1/orders/").json()
 
