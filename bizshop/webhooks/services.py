@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-import ipaddress
 import json
 import logging
 import secrets
-import socket
 import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
@@ -21,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from bizshop.partners.models import Partner
-from bizshop.webhooks import errors, signing
+from bizshop.webhooks import errors, signing, transport
 from bizshop.webhooks.models import WebhookDelivery, WebhookEndpoint, WebhookEvent
 
 logger = logging.getLogger(__name__)
@@ -39,20 +34,12 @@ class CreatedEndpoint:
 
 
 def _check_url(url: str) -> None:
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise errors.INVALID_WEBHOOK_URL(url=url)
-    if settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES:
-        return
-    # Partners choose the URL: never let it make the shop call into its own network.
+    # Partners choose the URL: never let it make the shop call into its own network. Checked
+    # again, resolved afresh, at every delivery (transport.post): a name may change its address.
     try:
-        addresses = {info[4][0] for info in socket.getaddrinfo(parts.hostname, parts.port or 443)}
-    except OSError as exc:
+        transport.resolve_target(url, allow_private=settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES)
+    except transport.AddressRefused as exc:
         raise errors.INVALID_WEBHOOK_URL(url=url) from exc
-    for address in addresses:
-        ip = ipaddress.ip_address(address)
-        if ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_reserved or ip.is_multicast:
-            raise errors.INVALID_WEBHOOK_URL(url=url)
 
 
 def endpoint_create(*, partner: Partner, url: str, events: list[str]) -> CreatedEndpoint:
@@ -125,10 +112,10 @@ def delivery_attempt(*, delivery_id: int, now: datetime | None = None) -> Webhoo
         if delivery.status != WebhookDelivery.Status.PENDING:
             return delivery
         body = _body(delivery)
-        request = urllib.request.Request(  # noqa: S310 (the URL's scheme is checked at creation)
-            delivery.endpoint.url,
-            data=body,
-            method="POST",
+        started = time.perf_counter()
+        answer = transport.post(
+            url=delivery.endpoint.url,
+            body=body,
             headers={
                 "Content-Type": "application/json",
                 "User-Agent": "bizshop-webhooks/1",
@@ -136,16 +123,10 @@ def delivery_attempt(*, delivery_id: int, now: datetime | None = None) -> Webhoo
                 "Bizshop-Delivery": str(delivery.event_id),
                 signing.HEADER: signing.sign(secret=delivery.endpoint.secret, body=body),
             },
+            timeout=TIMEOUT_SECONDS,
+            allow_private=settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES,
         )
-        started = time.perf_counter()
-        status_code, error = None, ""
-        try:
-            with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310
-                status_code = response.status
-        except urllib.error.HTTPError as exc:
-            status_code, error = exc.code, f"HTTP {exc.code}"
-        except (urllib.error.URLError, OSError) as exc:
-            error = str(getattr(exc, "reason", exc))[:300]
+        status_code, error = answer.status, answer.error[:300]
         moment = now or timezone.now()
         delivery.attempts += 1
         delivery.last_status_code = status_code

@@ -1,0 +1,1 @@
+"""Helpers that tests import (fakes of outside systems, each tested itself)."""
