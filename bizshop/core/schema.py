@@ -107,8 +107,12 @@ Send `Authorization: Bearer <API key>` (issued in the portal under 마이페이�
 `manage.py create_api_key`). A missing, malformed or revoked key is **401** `not_authenticated`;
 a key whose scopes (`orders`, `codes`, `invoices`, `webhooks`, `partner`) do not cover the endpoint
 is **403** `scope_required`. Another partner's object is always **404** `not_found`, exactly as if it did not
-exist. End-user endpoints (`/registrations/`, `/me/…`) take the end user's session or HTTP Basic
-with the end user's e-mail and password. Keys are throttled: **429** `too_many_requests` with `Retry-After`.
+exist. End-user endpoints (`/registrations/`, `/me/…`) take an end-user API token
+(`POST /auth/token/` with e-mail and password → `Authorization: Bearer eut_…`, valid one hour,
+`DELETE /auth/token/` revokes it), the end user's session, or HTTP Basic with the end user's e-mail
+and password (compatibility only: slow, a password hash per request). Token sign-ins and Basic
+count in the portal login's windows: **429** `too_many_login_attempts` with `Retry-After` once over.
+Keys are throttled: **429** `too_many_requests` with `Retry-After`.
 
 ## Errors
 Every error has the same body, whatever the status:
