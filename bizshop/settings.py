@@ -185,6 +185,7 @@ CELERY_BEAT_SCHEDULE = {
     "catalog-ranking-refresh": {"task": "bizshop.catalog.tasks.ranking_refresh_task", "schedule": 600.0},
     "webhooks-deliver-due": {"task": "bizshop.webhooks.tasks.webhook_deliver_due_task", "schedule": 60.0},
     "codes-resume-stalled-issuances": {"task": "bizshop.codes.tasks.issuance_resume_stalled_task", "schedule": 300.0},
+    "codes-delete-expired-exports": {"task": "bizshop.codes.tasks.code_exports_delete_expired_task", "schedule": 3600.0},
     "codes-expire-used-up-registrations": {
         "task": "bizshop.codes.tasks.registration_expire_due_task",
         "schedule": 60.0,
@@ -247,6 +248,9 @@ CODE_ENCRYPTION_KEYS = secret("CODE_ENCRYPTION_KEYS")
 CODE_LOOKUP_KEY = secret("CODE_LOOKUP_KEY")
 CODE_REGISTRATION_WINDOW_DAYS = int(os.environ.get("CODE_REGISTRATION_WINDOW_DAYS", "90"))
 CODE_ISSUANCE_CHUNK_SIZE = int(os.environ.get("CODE_ISSUANCE_CHUNK_SIZE", "20000"))
+# Code export files (encrypted, 0600, deleted after 7 days): a directory of their own, never under
+# MEDIA_ROOT or STATIC_ROOT, so that no web server or DEBUG route serves them.
+CODE_EXPORT_DIR = Path(os.environ.get("CODE_EXPORT_DIR", VAR_DIR / "exports"))
 
 SANDBOX_PAYMENT_GATEWAY = "bizshop.billing.gateways.sandbox.SandboxGateway"
 PAYMENT_GATEWAY = os.environ.get("PAYMENT_GATEWAY", SANDBOX_PAYMENT_GATEWAY)

@@ -33,6 +33,12 @@ def _fresh_redis(settings: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _export_files_in_tmp(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Code export files go to a directory of the test run's, not the checkout's var/exports."""
+    settings.CODE_EXPORT_DIR = tmp_path_factory.mktemp("code-exports")
+
+
+@pytest.fixture(autouse=True)
 def _tasks_in_process(settings: Any) -> None:
     # Unit and API tests run Celery tasks in-process; tests/flows start a real worker.
     settings.CELERY_TASK_ALWAYS_EAGER = True

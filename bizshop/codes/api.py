@@ -205,13 +205,12 @@ class CodeExportDetailApi(APIView):
 
 class CodeExportFileApi(APIView):
     @extend_schema(responses={(200, "application/octet-stream"): bytes})
-    def get(self, request: Request, order_id: int, export_id: int) -> FileResponse:
+    def get(self, request: Request, order_id: int, export_id: int) -> StreamingHttpResponse:
         code_export = _own_export(request, order_id, export_id)
-        if code_export.status != CodeExport.Status.READY:
-            raise errors.EXPORT_NOT_READY(status=code_export.status)
-        return FileResponse(
-            code_export.file.open("rb"), as_attachment=True, filename=code_export.file.name.split("/")[-1]
+        content = services.code_export_download(
+            code_export=code_export, api_key_id=getattr(request.auth, "pk", None), ip=client_ip(request) or ""
         )
+        return export.file_response(code_export, content)
 
 
 class OrderGuidePdfApi(APIView):

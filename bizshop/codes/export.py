@@ -17,12 +17,13 @@ from typing import Any
 
 import xlsxwriter
 from django.conf import settings
+from django.http import StreamingHttpResponse
 from django.utils import timezone
 
 from bizshop.billing.models import Order
 from bizshop.codes import format as code_format
 from bizshop.codes.crypto import get_keyring
-from bizshop.codes.models import CodeStatus, Issuance, SerialCode
+from bizshop.codes.models import CodeExport, CodeStatus, Issuance, SerialCode
 
 BATCH = 5000
 EXCEL_MAX_ROWS = 1_048_576  # per sheet, header included
@@ -192,3 +193,18 @@ def _new_sheet(workbook: xlsxwriter.Workbook) -> Any:
     sheet.set_column(0, 0, 26)
     sheet.set_column(6, 6, 80)
     return sheet
+
+
+def file_response(code_export: CodeExport, content: Iterator[bytes]) -> StreamingHttpResponse:
+    """An export file as an attachment of its own type (both the portal and the API hand it out)."""
+    response = StreamingHttpResponse(content, content_type=EXPORT_CONTENT_TYPES[code_export.format])
+    response["Content-Disposition"] = f'attachment; filename="{code_export.download_name}"'
+    response["Content-Length"] = str(code_export.size)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+EXPORT_CONTENT_TYPES: dict[str, str] = {
+    CodeExport.Format.CSV: "text/csv; charset=utf-8",
+    CodeExport.Format.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}

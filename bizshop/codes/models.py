@@ -134,9 +134,12 @@ class CodeExport(models.Model):
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="code_exports")
     format = models.CharField(max_length=8, choices=Format.choices)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
-    file = models.FileField(upload_to="exports/%Y/%m/", blank=True)
+    # The file: encrypted under ``key_id`` in CODE_EXPORT_DIR (export_store), never under a served path.
+    stored_name = models.CharField(max_length=64, blank=True)
+    key_id = models.CharField(max_length=16, blank=True)
+    size = models.PositiveBigIntegerField(default=0)
     row_count = models.PositiveIntegerField(default=0)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -145,3 +148,26 @@ class CodeExport(models.Model):
 
     def __str__(self) -> str:
         return f"주문 #{self.order_id} {self.format} ({self.get_status_display()})"
+
+    @property
+    def download_name(self) -> str:
+        return f"bizshop-order-{self.order_id}-codes-{self.pk}.{self.format}"
+
+
+class CodeExportDownload(models.Model):
+    """Each time an export file is handed out (내려받기 기록): kept after the file is deleted."""
+
+    export = models.ForeignKey(CodeExport, on_delete=models.SET_NULL, null=True, related_name="downloads")
+    export_number = models.PositiveBigIntegerField()  # the export's id, kept once it is deleted
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    api_key_id = models.PositiveBigIntegerField(null=True, blank=True)
+    ip = models.CharField(max_length=45, blank=True)
+    downloaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("일련번호 파일 내려받기")
+        verbose_name_plural = _("일련번호 파일 내려받기")
+
+    def __str__(self) -> str:
+        return f"파일 #{self.export_number} · {self.downloaded_at:%Y-%m-%d %H:%M}"

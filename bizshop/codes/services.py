@@ -3,22 +3,22 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.files import File
 from django.db import connection, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from bizshop.accounts.models import User
 from bizshop.billing.models import Order
 from bizshop.billing.selectors import order_get_for_partner
 from bizshop.billing.services import order_reserve_issuance
-from bizshop.codes import errors, export, selectors, throttle
+from bizshop.codes import errors, export, export_store, selectors, throttle
 from bizshop.codes import format as code_format
 from bizshop.codes.crypto import get_keyring
-from bizshop.codes.models import CodeExport, CodeStatus, Issuance, Registration, SerialCode
+from bizshop.codes.models import CodeExport, CodeExportDownload, CodeStatus, Issuance, Registration, SerialCode
 from bizshop.codes.writer import write_codes
 from bizshop.core.errors import ApplicationError
 from bizshop.partners.models import Partner
@@ -271,7 +271,7 @@ def code_export_request(*, order_id: int, partner: Partner, file_format: str) ->
 
 
 def code_export_build(*, export_id: int) -> CodeExport:
-    """Write the export's file; running it again for a ready export does nothing."""
+    """Write the export's file, encrypted (``export_store``); running it again for a ready export does nothing."""
     with transaction.atomic():
         code_export = CodeExport.objects.select_for_update().select_related("order").get(pk=export_id)
         if code_export.status == CodeExport.Status.READY:
@@ -279,19 +279,76 @@ def code_export_build(*, export_id: int) -> CodeExport:
         code_export.status = CodeExport.Status.RUNNING
         code_export.save(update_fields=["status"])
     order = code_export.order
-    build = export.xlsx_file if code_export.format == CodeExport.Format.XLSX else export.csv_file
+    keyring = get_keyring()
+    stored_name = export_store.new_name()
     try:
-        with build(order=order) as handle:
-            name = f"bizshop-order-{order.pk}-codes-{code_export.pk}.{code_export.format}"
-            code_export.file.save(name, File(handle), save=False)
+        if code_export.format == CodeExport.Format.XLSX:
+            with export.xlsx_file(order=order) as handle:
+                parts: Iterator[bytes] = iter(lambda: handle.read(1024 * 1024), b"")
+                size = export_store.write(keyring=keyring, export_id=export_id, stored_name=stored_name, parts=parts)
+        else:
+            parts = export.csv_stream(order=order)
+            size = export_store.write(keyring=keyring, export_id=export_id, stored_name=stored_name, parts=parts)
     except Exception:
+        export_store.delete(stored_name)
         CodeExport.objects.filter(pk=export_id).update(status=CodeExport.Status.FAILED, finished_at=timezone.now())
         raise
+    code_export.stored_name, code_export.key_id, code_export.size = stored_name, keyring.current_key_id, size
     code_export.status = CodeExport.Status.READY
     code_export.row_count = SerialCode.objects.filter(order=order).count()
     code_export.finished_at = timezone.now()
-    code_export.save(update_fields=["file", "status", "row_count", "finished_at"])
+    code_export.save(update_fields=["stored_name", "key_id", "size", "status", "row_count", "finished_at"])
     return code_export
+
+
+def code_export_download(
+    *, code_export: CodeExport, user: User | None = None, api_key_id: int | None = None, ip: str = ""
+) -> Iterator[bytes]:
+    """The ready export's file, decrypted as it is read; who fetched it is recorded first (audit)."""
+    if code_export.status != CodeExport.Status.READY:
+        raise errors.EXPORT_NOT_READY(status=code_export.status)
+    CodeExportDownload.objects.create(
+        export=code_export,
+        export_number=code_export.pk,
+        order_id=code_export.order_id,
+        user=user,
+        api_key_id=api_key_id,
+        ip=(ip or "")[:45],
+    )
+    return export_store.read(
+        keyring=get_keyring(), key_id=code_export.key_id, export_id=code_export.pk, stored_name=code_export.stored_name
+    )
+
+
+EXPORT_KEPT_FOR = timedelta(days=7)
+
+
+def code_exports_delete_for_orders(*, order_ids: list[int]) -> int:
+    """Delete the orders' exports, and their files once the deletion commits (a partner's withdrawal).
+
+    Returns how many exports were deleted.
+    """
+    return _code_exports_delete(CodeExport.objects.filter(order_id__in=order_ids))
+
+
+def code_exports_delete_expired(*, now: datetime | None = None) -> int:
+    """Delete the exports made more than ``EXPORT_KEPT_FOR`` ago and their files; returns how many."""
+    return _code_exports_delete(CodeExport.objects.filter(created_at__lt=(now or timezone.now()) - EXPORT_KEPT_FOR))
+
+
+def _code_exports_delete(exports: QuerySet[CodeExport]) -> int:
+    with transaction.atomic():
+        rows = list(exports.select_for_update().values_list("id", "stored_name"))
+        CodeExport.objects.filter(id__in=[export_id for export_id, _ in rows]).delete()
+        names = [name for _, name in rows if name]
+        # A rolled-back deletion keeps its files; a committed one leaves none behind.
+        transaction.on_commit(lambda: _delete_files(names))
+    return len(rows)
+
+
+def _delete_files(names: list[str]) -> None:
+    for name in names:
+        export_store.delete(name)
 
 
 def registration_expire_due(*, now: datetime | None = None, batch_size: int = 10_000) -> int:

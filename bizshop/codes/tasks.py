@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from bizshop.codes.services import code_export_build, issuance_resume_stalled, issuance_run, registration_expire_due
+from bizshop.codes.services import (
+    code_export_build,
+    code_exports_delete_expired,
+    issuance_resume_stalled,
+    issuance_run,
+    registration_expire_due,
+)
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)
@@ -25,3 +31,8 @@ def registration_expire_due_task() -> int:
 @shared_task
 def issuance_resume_stalled_task() -> int:
     return len(issuance_resume_stalled())
+
+
+@shared_task
+def code_exports_delete_expired_task() -> int:
+    return code_exports_delete_expired()

@@ -125,7 +125,8 @@ def order_export_file(request: HttpRequest, partner: Partner, order_id: int, exp
     code_export = selectors.code_export_list_for_order(order=order).filter(pk=export_id).first()
     if code_export is None or code_export.status != CodeExport.Status.READY:
         raise Http404(_("파일을 찾을 수 없습니다."))
-    return FileResponse(code_export.file.open("rb"), as_attachment=True, filename=code_export.file.name.split("/")[-1])
+    content = services.code_export_download(code_export=code_export, user=request.user, ip=client_ip(request) or "")  # type: ignore[arg-type]
+    return export.file_response(code_export, content)
 
 
 @partner_member_required
