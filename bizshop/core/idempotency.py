@@ -1,15 +1,17 @@
 """``Idempotency-Key`` for API POSTs: the same key and body get the first response again.
 
-The first request claims the key by inserting its row (a unique constraint decides among
-concurrent ones); the others wait for its response and replay it. A request that crashed
-releases its key so that the client may retry.
+The key is claimed, the request's effect made and its response stored in one transaction, so a
+committed effect always has its answer: a connection that dies after the commit leaves an
+answered key, and one that dies before it leaves neither effect nor key, so a retry is always
+either replayed or run afresh (never told "in progress" for the 24 hours a key is kept).
+Concurrent requests with the same key queue on the key's unique index: the second one's INSERT
+waits for the first transaction and, once it commits, replays its answer.
 """
 
 from __future__ import annotations
 
 import functools
 import hashlib
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -22,8 +24,6 @@ from bizshop.core.errors import ApplicationError, ErrorCode
 from bizshop.core.models import IdempotencyRecord
 
 HEADER = "HTTP_IDEMPOTENCY_KEY"
-WAIT_SECONDS = 30.0
-POLL_SECONDS = 0.05
 
 IDEMPOTENCY_KEY_REUSED = ErrorCode(
     "idempotency_key_reused", 422, _("같은 Idempotency-Key 로 다른 요청을 보낼 수 없습니다.")
@@ -67,43 +67,59 @@ def idempotent(view_method: Callable[..., Response]) -> Callable[..., Response]:
         if not 1 <= len(key) <= 255:
             raise INVALID_IDEMPOTENCY_KEY()
         scope, fingerprint = _scope(request), _fingerprint(request)
-        try:
-            with transaction.atomic():
-                record = IdempotencyRecord.objects.create(scope=scope, key=key, request_fingerprint=fingerprint)
-        except IntegrityError:
-            return _wait_and_replay(scope, key, fingerprint)
-        try:
-            response = view_method(self, request, *args, **kwargs)
-        except ApplicationError as exc:
-            if exc.status == 429:  # a refusal to try now is not an answer to keep
+        for _attempt in range(3):
+            record = IdempotencyRecord.objects.filter(scope=scope, key=key).first()
+            if record is not None:
+                if record.status_code is not None:
+                    return _replay(record, fingerprint)
+                if record.request_fingerprint != fingerprint:
+                    raise IDEMPOTENCY_KEY_REUSED()
+                # Claimed and never answered: only a version that committed the answer apart from
+                # the effect left such a key behind. Its client was never told anything, so the
+                # request runs again rather than being refused for a day.
                 record.delete()
-                raise
-            response = Response(exc.as_dict(), status=exc.status)
-        except BaseException:
-            record.delete()
-            raise
-        if response.status_code >= 500:
-            record.delete()
-            return response
-        record.status_code = response.status_code
-        record.response_body = response.data
-        record.save(update_fields=["status_code", "response_body"])
-        return response
+            response = _run_claimed(view_method, self, request, args, kwargs, scope, key, fingerprint)
+            if response is not None:
+                return response
+            # Another request with this key committed first: its answer is there now.
+        raise IDEMPOTENCY_KEY_IN_PROGRESS()
 
     wrapper.honours_idempotency_key = True  # type: ignore[attr-defined]  # read by the OpenAPI schema
     return wrapper
 
 
-def _wait_and_replay(scope: str, key: str, fingerprint: str) -> Response:
-    deadline = time.monotonic() + WAIT_SECONDS
-    while True:
-        record = IdempotencyRecord.objects.filter(scope=scope, key=key).first()
-        if record is None:
-            raise IDEMPOTENCY_KEY_IN_PROGRESS()  # the first request failed; the client may retry
-        if record.request_fingerprint != fingerprint:
-            raise IDEMPOTENCY_KEY_REUSED()
-        if record.status_code is not None:
-            return _replay(record, fingerprint)
-        if time.monotonic() > deadline:
-            raise IDEMPOTENCY_KEY_IN_PROGRESS()
-        time.sleep(POLL_SECONDS)
+def _run_claimed(
+    view_method: Callable[..., Response],
+    view: Any,
+    request: Request,
+    args: tuple[Any, ...],
+    kwargs: dict[str, Any],
+    scope: str,
+    key: str,
+    fingerprint: str,
+) -> Response | None:
+    """Claim the key, run the view and store its answer in one transaction; None if the key was taken."""
+    refusal: ApplicationError | None = None
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                record = IdempotencyRecord.objects.create(scope=scope, key=key, request_fingerprint=fingerprint)
+        except IntegrityError:
+            return None
+        try:
+            response = view_method(view, request, *args, **kwargs)
+        except ApplicationError as exc:
+            if exc.status == 429:  # a refusal to try now is not an answer to keep
+                refusal = exc
+            else:
+                response = Response(exc.as_dict(), status=exc.status)
+        # Any other exception rolls the whole transaction back: the effect and the key together.
+        if refusal is not None or response.status_code >= 500:
+            record.delete()  # nothing to replay; what the view committed stays, as without a key
+        else:
+            record.status_code = response.status_code
+            record.response_body = response.data
+            record.save(update_fields=["status_code", "response_body"])
+    if refusal is not None:
+        raise refusal
+    return response
