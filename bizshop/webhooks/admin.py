@@ -8,7 +8,7 @@ from bizshop.webhooks.models import WebhookDelivery, WebhookEndpoint
 @admin.register(WebhookEndpoint)
 class WebhookEndpointAdmin(admin.ModelAdmin[WebhookEndpoint]):
     list_display = ("id", "partner", "url", "created_at", "disabled_at")
-    exclude = ("secret",)
+    exclude = ("secret_key_id", "secret_ciphertext")
 
 
 @admin.register(WebhookDelivery)
@@ -24,4 +24,8 @@ class WebhookDeliveryAdmin(admin.ModelAdmin[WebhookDelivery]):
         "created_at",
     )
     list_filter = ("status", "event")
-    readonly_fields = [f.name for f in WebhookDelivery._meta.fields]
+    # The payload stays encrypted here too: operators read the log, not the codes in it.
+    exclude = ("payload_key_id", "payload_ciphertext")
+    readonly_fields = [
+        f.name for f in WebhookDelivery._meta.fields if f.name not in ("payload_key_id", "payload_ciphertext")
+    ]

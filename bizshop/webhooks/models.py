@@ -22,8 +22,10 @@ class WebhookEndpoint(models.Model):
     partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="webhook_endpoints")
     url = models.URLField("URL", max_length=500)
     events = models.JSONField(default=list)
-    # The signing secret: the partner needs it to verify signatures, so it is kept (not hashed).
-    secret = models.CharField(max_length=64)
+    # The signing secret: we sign with it, so it is kept (not hashed), but only encrypted with the
+    # code keyring (bizshop.webhooks.crypto), never in plaintext.
+    secret_key_id = models.CharField(max_length=32)
+    secret_ciphertext = models.BinaryField()
     created_at = models.DateTimeField(auto_now_add=True)
     disabled_at = models.DateTimeField(null=True, blank=True)
 
@@ -44,7 +46,11 @@ class WebhookDelivery(models.Model):
     endpoint = models.ForeignKey(WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries")
     event = models.CharField(max_length=40, choices=WebhookEvent.choices)
     event_id = models.UUIDField(default=uuid.uuid4, editable=False)
-    payload = models.JSONField()
+    # The event's data (a registered code, say), encrypted like codes are (bizshop.webhooks.crypto);
+    # dropped 30 days after the delivery finished (webhook_payloads_purge), the log row kept.
+    payload_key_id = models.CharField(max_length=32, blank=True)
+    payload_ciphertext = models.BinaryField(null=True, blank=True)
+    payload_purged_at = models.DateTimeField(null=True, blank=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveIntegerField(default=0)
     next_attempt_at = models.DateTimeField(null=True, blank=True)

@@ -10,13 +10,15 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from cryptography.exceptions import InvalidTag
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from bizshop.partners.models import Partner
-from bizshop.webhooks import errors, signing, transport
+from bizshop.webhooks import crypto, errors, signing, transport
 from bizshop.webhooks.models import WebhookDelivery, WebhookEndpoint, WebhookEvent
 
 logger = logging.getLogger(__name__)
@@ -25,6 +27,8 @@ RETRY_FOR = timedelta(days=1)
 FIRST_RETRY = timedelta(seconds=30)
 MAX_RETRY_GAP = timedelta(hours=2)
 TIMEOUT_SECONDS = 10
+# Payloads of finished deliveries are kept this long (to replay them), then dropped, log rows kept.
+PAYLOAD_KEPT_FOR = timedelta(days=30)
 
 
 @dataclass(frozen=True)
@@ -48,7 +52,14 @@ def endpoint_create(*, partner: Partner, url: str, events: list[str]) -> Created
         raise errors.INVALID_WEBHOOK_EVENTS(unknown=unknown)
     _check_url(url)
     secret = "whsec_" + secrets.token_urlsafe(32)
-    endpoint = WebhookEndpoint.objects.create(partner=partner, url=url, events=sorted(set(events)), secret=secret)
+    secret_key_id, secret_ciphertext = crypto.seal(secret, purpose=crypto.SECRET)
+    endpoint = WebhookEndpoint.objects.create(
+        partner=partner,
+        url=url,
+        events=sorted(set(events)),
+        secret_key_id=secret_key_id,
+        secret_ciphertext=secret_ciphertext,
+    )
     return CreatedEndpoint(endpoint=endpoint, secret=secret)
 
 
@@ -75,15 +86,18 @@ def webhook_emit(*, partner_id: int, event: WebhookEvent, data: dict[str, Any]) 
     if not endpoint_ids:
         return []
     now = timezone.now()
+    payload = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, separators=(",", ":"))
     deliveries = WebhookDelivery.objects.bulk_create(
         WebhookDelivery(
             endpoint_id=endpoint_id,
             event=event.value,
-            payload=json.loads(json.dumps(data, cls=DjangoJSONEncoder)),
+            payload_key_id=key_id,
+            payload_ciphertext=ciphertext,
             next_attempt_at=now,
             retry_until=now + RETRY_FOR,
         )
         for endpoint_id in endpoint_ids
+        for key_id, ciphertext in [crypto.seal(payload, purpose=crypto.PAYLOAD)]
     )
     ids = [d.pk for d in deliveries]
     transaction.on_commit(lambda: [webhook_deliver_task.delay(i) for i in ids])
@@ -91,13 +105,31 @@ def webhook_emit(*, partner_id: int, event: WebhookEvent, data: dict[str, Any]) 
 
 
 def _body(delivery: WebhookDelivery) -> bytes:
+    """The JSON POSTed: the event's envelope around its decrypted data."""
+    if delivery.payload_ciphertext is None:
+        raise _Unsendable("payload purged")
+    try:
+        data = crypto.unseal(delivery.payload_key_id, delivery.payload_ciphertext, purpose=crypto.PAYLOAD)
+    except (KeyError, InvalidTag) as exc:
+        raise _Unsendable(f"payload cannot be decrypted (key {delivery.payload_key_id!r})") from exc
     envelope = {
         "id": str(delivery.event_id),
         "type": delivery.event,
         "created_at": delivery.created_at.isoformat(),
-        "data": delivery.payload,
+        "data": json.loads(data),
     }
     return json.dumps(envelope, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def _secret(endpoint: WebhookEndpoint) -> str:
+    try:
+        return crypto.unseal(endpoint.secret_key_id, endpoint.secret_ciphertext, purpose=crypto.SECRET)
+    except (KeyError, InvalidTag) as exc:
+        raise _Unsendable(f"signing secret cannot be decrypted (key {endpoint.secret_key_id!r})") from exc
+
+
+class _Unsendable(Exception):
+    """What the shop itself lacks to send a delivery (its payload, its secret): no attempt is made."""
 
 
 def _backoff(attempts: int) -> timedelta:
@@ -111,21 +143,27 @@ def delivery_attempt(*, delivery_id: int, now: datetime | None = None) -> Webhoo
         delivery = WebhookDelivery.objects.select_for_update().select_related("endpoint").get(pk=delivery_id)
         if delivery.status != WebhookDelivery.Status.PENDING:
             return delivery
-        body = _body(delivery)
         started = time.perf_counter()
-        answer = transport.post(
-            url=delivery.endpoint.url,
-            body=body,
-            headers={
-                "Content-Type": "application/json",
-                "User-Agent": "bizshop-webhooks/1",
-                "Bizshop-Event": delivery.event,
-                "Bizshop-Delivery": str(delivery.event_id),
-                signing.HEADER: signing.sign(secret=delivery.endpoint.secret, body=body),
-            },
-            timeout=TIMEOUT_SECONDS,
-            allow_private=settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES,
-        )
+        try:
+            body = _body(delivery)
+            secret = _secret(delivery.endpoint)
+        except _Unsendable as exc:
+            logger.error("webhook %s cannot be sent: %s", delivery.pk, exc)
+            answer = transport.Answer(status=None, error=str(exc))
+        else:
+            answer = transport.post(
+                url=delivery.endpoint.url,
+                body=body,
+                headers={
+                    "Content-Type": "application/json",
+                    "User-Agent": "bizshop-webhooks/1",
+                    "Bizshop-Event": delivery.event,
+                    "Bizshop-Delivery": str(delivery.event_id),
+                    signing.HEADER: signing.sign(secret=secret, body=body),
+                },
+                timeout=TIMEOUT_SECONDS,
+                allow_private=settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES,
+            )
         status_code, error = answer.status, answer.error[:300]
         moment = now or timezone.now()
         delivery.attempts += 1
@@ -169,9 +207,27 @@ def delivery_replay(*, partner: Partner, delivery_id: int) -> WebhookDelivery:
     if delivery is None:
         raise errors.WEBHOOK_NOT_FOUND()
     now = timezone.now()
-    WebhookDelivery.objects.filter(pk=delivery.pk).update(
+    # Conditional on the payload, in one statement: a purge committing first wins (nothing to send
+    # again), a replay committing first makes the delivery pending, which the purge leaves alone.
+    replayed = WebhookDelivery.objects.filter(pk=delivery.pk, payload_ciphertext__isnull=False).update(
         status=WebhookDelivery.Status.PENDING, next_attempt_at=now, retry_until=now + RETRY_FOR
     )
+    if not replayed:
+        purged_at = WebhookDelivery.objects.filter(pk=delivery.pk).values_list("payload_purged_at", flat=True).first()
+        raise errors.WEBHOOK_PAYLOAD_PURGED(purged_at=purged_at.isoformat() if purged_at else None)
     transaction.on_commit(lambda: webhook_deliver_task.delay(delivery.pk))
     delivery.refresh_from_db()
     return delivery
+
+
+def webhook_payloads_purge(*, now: datetime | None = None) -> int:
+    """Drop the payloads (registered codes among them) of deliveries finished more than
+    ``PAYLOAD_KEPT_FOR`` ago; the log rows stay. Safe to run twice. Returns how many were purged."""
+    moment = now or timezone.now()
+    cutoff = moment - PAYLOAD_KEPT_FOR
+    finished = [WebhookDelivery.Status.SUCCEEDED, WebhookDelivery.Status.FAILED]
+    return (
+        WebhookDelivery.objects.filter(status__in=finished, payload_ciphertext__isnull=False)
+        .filter(Q(delivered_at__lt=cutoff) | Q(delivered_at__isnull=True, created_at__lt=cutoff))
+        .update(payload_ciphertext=None, payload_key_id="", payload_purged_at=moment)
+    )

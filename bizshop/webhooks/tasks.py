@@ -1,10 +1,10 @@
-"""Webhook delivery tasks: one attempt per run; the beat task sends what is due (retries)."""
+"""Webhook tasks: one delivery attempt per run; beat sends what is due (retries) and purges old payloads."""
 
 from __future__ import annotations
 
 from celery import shared_task
 
-from bizshop.webhooks.services import deliveries_due, delivery_attempt
+from bizshop.webhooks.services import deliveries_due, delivery_attempt, webhook_payloads_purge
 
 
 @shared_task(acks_late=True)
@@ -18,3 +18,8 @@ def webhook_deliver_due_task() -> int:
     for delivery_id in due:
         webhook_deliver_task.delay(delivery_id)
     return len(due)
+
+
+@shared_task
+def webhook_payloads_purge_task() -> int:
+    return webhook_payloads_purge()

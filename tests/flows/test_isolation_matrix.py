@@ -164,7 +164,7 @@ def world(
     invoice_month_run(month=month_of(order.paid_at), deliver=False)
     invoice = TaxInvoice.objects.get(partner=a.partner)
     endpoint = WebhookEndpoint.objects.create(
-        partner=a.partner, url="https://hooks.partner-a.example/", events=["order.paid"], secret="whsec_a"
+        partner=a.partner, url="https://hooks.partner-a.example/", events=["order.paid"]
     )
     [delivery_id] = webhook_emit(
         partner_id=a.partner.pk, event=WebhookEvent.ORDER_PAID, data={"company": a.partner.name}
