@@ -56,21 +56,22 @@ class ThrottledLoginMixin:
 
     def clean(self) -> dict[str, Any]:
         email = str(self.cleaned_data.get("username") or "")
+        if not email or not self.cleaned_data.get("password"):
+            # A field is empty: its own error is shown, no password is checked, nothing counts.
+            cleaned_as_is: dict[str, Any] = super().clean()  # type: ignore[misc]
+            return cleaned_as_is
         ip = client_ip(self.request) if self.request is not None else ""
         try:
-            services.login_throttle_check(email=email, client_ip=ip)
+            services.login_attempt_begin(email=email, client_ip=ip)
         except ApplicationError as exc:
             self.retry_after = exc.details["retry_after"]
             raise ValidationError(str(exc.message), code=exc.code) from exc
         try:
             cleaned: dict[str, Any] = super().clean()  # type: ignore[misc]
         except ValidationError:
-            services.login_failure_record(email=email, client_ip=ip)
+            services.login_attempt_failed(email=email, client_ip=ip)
             raise
-        user = self.get_user()  # type: ignore[attr-defined]
-        if user is None:  # a field was empty or invalid: nothing was checked, its error is shown
-            return cleaned
-        services.login_success_record(user=user, client_ip=ip)
+        services.login_success_record(user=self.get_user(), client_ip=ip)  # type: ignore[attr-defined]
         return cleaned
 
 

@@ -63,16 +63,33 @@ def password_reset_throttle(*, email: str, client_ip: str) -> None:
     nothing about whether the address is registered."""
     from bizshop.accounts import throttle
 
-    wait = throttle.password_reset_retry_after(email=email, client_ip=client_ip)
+    wait = throttle.password_reset_take(email=email, client_ip=client_ip)
     if wait is not None:
         raise errors.TOO_MANY_PASSWORD_RESETS(
             errors.TOO_MANY_PASSWORD_RESETS.message % {"minutes": _minutes(wait)}, retry_after=wait
         )
-    throttle.record_password_reset(email=email, client_ip=client_ip)
 
 
 def _minutes(seconds: int) -> int:
     return max(1, -(-seconds // 60))
+
+
+def login_attempt_begin(*, email: str, client_ip: str, **audit_data: Any) -> None:
+    """Count a sign-in attempt before its password is checked (``throttle.attempt_begin``), or
+    refuse it with 429 while the account or the IP is at its limit."""
+    from bizshop.accounts import throttle
+
+    wait = throttle.attempt_begin(email=email, client_ip=client_ip)
+    if wait is not None:
+        _audit("login_throttled", email=email, client_ip=client_ip, **audit_data)
+        raise errors.TOO_MANY_LOGIN_ATTEMPTS(
+            errors.TOO_MANY_LOGIN_ATTEMPTS.message % {"minutes": _minutes(wait)}, retry_after=wait
+        )
+
+
+def login_attempt_failed(*, email: str, client_ip: str, **audit_data: Any) -> None:
+    """The attempt begun by ``login_attempt_begin`` failed: it stays counted; audited."""
+    _audit("login_failed", email=email, client_ip=client_ip, **audit_data)
 
 
 def login_failure_record(*, email: str, client_ip: str, **audit_data: Any) -> None:
@@ -91,15 +108,15 @@ def end_user_sign_in(*, email: str, password: str, client_ip: str, channel: str)
     exactly like a wrong password and counted as a failure, so these channels reveal nothing
     about such accounts and cannot be used to guess their passwords.
     """
-    login_throttle_check(email=email, client_ip=client_ip, channel=channel)
+    from bizshop.accounts import throttle
+
+    login_attempt_begin(email=email, client_ip=client_ip, channel=channel)
     user = authenticate(username=email, password=password)
     if user is None or not isinstance(user, User) or not user_is_end_user(user=user):
         reason = "wrong_credentials" if user is None else "not_an_end_user"
-        login_failure_record(email=email, client_ip=client_ip, channel=channel, reason=reason)
+        login_attempt_failed(email=email, client_ip=client_ip, channel=channel, reason=reason)
         raise errors.INVALID_CREDENTIALS()
-    from bizshop.accounts import throttle
-
-    throttle.reset_account(email=user.email)
+    throttle.attempt_succeeded(email=email, client_ip=client_ip)
     return user
 
 
@@ -158,9 +175,10 @@ def api_tokens_revoke_for_user(*, user: User) -> int:
 
 
 def login_success_record(*, user: User, client_ip: str) -> None:
+    """The attempt begun by ``login_attempt_begin`` signed ``user`` in."""
     from bizshop.accounts import throttle
 
-    throttle.reset_account(email=user.email)
+    throttle.attempt_succeeded(email=user.email, client_ip=client_ip)
     _audit("login", email=user.email, client_ip=client_ip, user=user)
 
 

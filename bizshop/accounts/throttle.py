@@ -9,6 +9,7 @@ the window closes, even with the right password, so guessing is slow whatever th
 
 from __future__ import annotations
 
+import contextlib
 import math
 import time
 
@@ -53,15 +54,56 @@ def _wait(subjects: Subjects, window_seconds: int) -> int | None:
 
 
 def _count(subjects: Subjects, window_seconds: int) -> None:
-    now = time.time()
     for key, _ in subjects:
-        # add() only sets what is missing, so the window starts at the first event.
-        cache.add(f"{key}:start", now, window_seconds)
-        cache.add(f"{key}:count", 0, window_seconds)
-        try:
-            cache.incr(f"{key}:count")
-        except ValueError:  # expired between add() and incr()
-            cache.set(f"{key}:count", 1, window_seconds)
+        _incr(key, window_seconds)
+
+
+def _incr(key: str, window_seconds: int) -> int:
+    # add() only sets what is missing, so the window starts at the first event.
+    now = time.time()
+    cache.add(f"{key}:start", now, window_seconds)
+    cache.add(f"{key}:count", 0, window_seconds)
+    try:
+        return int(cache.incr(f"{key}:count"))
+    except ValueError:  # expired between add() and incr()
+        cache.set(f"{key}:count", 1, window_seconds)
+        return 1
+
+
+def _decr(key: str) -> None:
+    with contextlib.suppress(ValueError):  # the window has ended meanwhile: nothing to give back
+        cache.decr(f"{key}:count")
+
+
+def _take(subjects: Subjects, window_seconds: int) -> int | None:
+    """Count one event for every subject at once, unless one is already at its limit: then
+    nothing is counted and the wait in seconds is returned (None: counted, go ahead).
+
+    Counting first, by Redis's atomic INCR, is what makes a limit hold under parallel requests:
+    checking and then recording let 19 of 24 simultaneous wrong passwords through a limit of 5."""
+    counted: list[str] = []
+    for key, limit in subjects:
+        counted.append(key)
+        if _incr(key, window_seconds) > limit:
+            for taken in counted:
+                _decr(taken)
+            return _wait(subjects, window_seconds) or 1
+    return None
+
+
+def attempt_begin(*, email: str, client_ip: str) -> int | None:
+    """Count a login attempt *before* its password is checked, or return the wait when the account
+    or the IP is at its limit. The attempt stays counted as a failure unless ``attempt_succeeded``
+    gives it back. The price of exactness: attempts still being checked count too, so more
+    simultaneous sign-ins of one account (or one IP) than its limit get 429 until others finish."""
+    return _take(_subjects(email, client_ip), WINDOW_SECONDS)
+
+
+def attempt_succeeded(*, email: str, client_ip: str) -> None:
+    """The password was right: the account's count starts afresh, the IP's attempt is given back."""
+    reset_account(email=email)
+    for key, _ in _subjects(email, client_ip)[1:]:
+        _decr(key)
 
 
 def retry_after(*, email: str, client_ip: str) -> int | None:
@@ -79,10 +121,6 @@ def reset_account(*, email: str) -> None:
     cache.delete_many([f"{key}:count", f"{key}:start"])
 
 
-def password_reset_retry_after(*, email: str, client_ip: str) -> int | None:
-    """Seconds until another reset e-mail may be asked for, or None when one may be now."""
-    return _wait(_reset_subjects(email, client_ip), RESET_WINDOW_SECONDS)
-
-
-def record_password_reset(*, email: str, client_ip: str) -> None:
-    _count(_reset_subjects(email, client_ip), RESET_WINDOW_SECONDS)
+def password_reset_take(*, email: str, client_ip: str) -> int | None:
+    """Count a request for a reset e-mail, or return the wait when the address or the IP is at its limit."""
+    return _take(_reset_subjects(email, client_ip), RESET_WINDOW_SECONDS)
