@@ -8,3 +8,6 @@ class WebhooksConfig(AppConfig):
     name = "bizshop.webhooks"
     label = "webhooks"
     verbose_name = _("웹훅")
+
+    def ready(self) -> None:
+        from bizshop.webhooks import checks  # noqa: F401  (registers the keyring check)

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from bizshop.codes.crypto import get_keyring
 from bizshop.partners.models import Partner
 from bizshop.webhooks import crypto, errors, signing, transport
 from bizshop.webhooks.models import WebhookDelivery, WebhookEndpoint, WebhookEvent
@@ -230,4 +231,39 @@ def webhook_payloads_purge(*, now: datetime | None = None) -> int:
         WebhookDelivery.objects.filter(status__in=finished, payload_ciphertext__isnull=False)
         .filter(Q(delivered_at__lt=cutoff) | Q(delivered_at__isnull=True, created_at__lt=cutoff))
         .update(payload_ciphertext=None, payload_key_id="", payload_purged_at=moment)
+    )
+
+
+def webhook_keys_rotate(*, batch_size: int = 1_000) -> tuple[int, int]:
+    """Re-encrypt every endpoint secret and delivery payload not under the keyring's newest key,
+    a short transaction per batch (deliveries keep being sent meanwhile). Returns how many
+    secrets and payloads moved."""
+    current = get_keyring().current_key_id
+
+    def rotate(model: Any, key_field: str, blob_field: str, purpose: bytes) -> int:
+        done = last_id = 0
+        while True:
+            with transaction.atomic():
+                batch = list(
+                    model.objects.select_for_update()
+                    .filter(id__gt=last_id, **{f"{blob_field}__isnull": False})
+                    .exclude(**{key_field: current})
+                    .exclude(**{key_field: ""})
+                    .order_by("id")
+                    .only("id", key_field, blob_field)[:batch_size]
+                )
+                if not batch:
+                    return done
+                for row in batch:
+                    text = crypto.unseal(getattr(row, key_field), getattr(row, blob_field), purpose=purpose)
+                    key_id, blob = crypto.seal(text, purpose=purpose)
+                    setattr(row, key_field, key_id)
+                    setattr(row, blob_field, blob)
+                model.objects.bulk_update(batch, [key_field, blob_field])
+            last_id = batch[-1].pk
+            done += len(batch)
+
+    return (
+        rotate(WebhookEndpoint, "secret_key_id", "secret_ciphertext", crypto.SECRET),
+        rotate(WebhookDelivery, "payload_key_id", "payload_ciphertext", crypto.PAYLOAD),
     )
