@@ -1,4 +1,4 @@
-"""Every portal form, each field empty and each field too long: a form error on the page, never a 500.
+"""Every portal form (and the back office's), each field empty and each field too long: a form error, never a 500.
 
 One table row per form: the page, who submits it, a submission that is accepted, which of its
 fields may be left empty. Each row is first checked with its valid submission (so a refusal below
@@ -108,13 +108,15 @@ class World:
             client.force_login(self.owner.user)
         elif who == "end_user":
             client.force_login(UserFactory())
+        elif who == "operator":
+            client.force_login(UserFactory(is_staff=True, is_superuser=True))
         return client
 
 
 @dataclass(frozen=True)
 class FormPage:
     name: str
-    who: str  # visitor, end_user or owner
+    who: str  # visitor, end_user, owner or operator
     url: Callable[[World], str]
     valid: Callable[[World], dict[str, Any]]
     optional: frozenset[str] = frozenset()
@@ -316,6 +318,31 @@ FORM_PAGES = [
         lambda w: reverse("support:home"),
         lambda w: {"category": "payment"},
         optional=frozenset({"category"}),
+        method="get",
+    ),
+    FormPage(
+        "backoffice-sales",
+        "operator",
+        lambda w: reverse("backoffice:sales"),
+        lambda w: {"start": "2026-11-01", "end": "2026-11-30"},
+        optional=frozenset({"start", "end"}),
+        too_long={"start": LONG_TEXT, "end": LONG_TEXT},
+        method="get",
+    ),
+    FormPage(
+        "backoffice-partners",
+        "operator",
+        lambda w: reverse("backoffice:partner-list"),
+        lambda w: {"q": "파트너"},
+        optional=frozenset({"q"}),
+        method="get",
+    ),
+    FormPage(
+        "backoffice-partner-orders",
+        "operator",
+        lambda w: reverse("backoffice:partner-orders", kwargs={"partner_id": w.owner.partner.pk}),
+        lambda w: {"status": "paid"},
+        optional=frozenset({"status"}),
         method="get",
     ),
 ]
