@@ -18,6 +18,7 @@ from rest_framework.views import APIView
 from bizshop.billing import documents, errors, selectors, services
 from bizshop.billing.filters import OrderFilter
 from bizshop.billing.models import Order, PaymentMethod
+from bizshop.core import fields
 from bizshop.core.api import CursorPagination, request_partner
 from bizshop.core.idempotency import idempotent
 
@@ -73,9 +74,11 @@ class OrderSerializer(serializers.ModelSerializer[Order]):
 
 
 class OrderCreateSerializer(serializers.Serializer[Any]):
-    emoticon_id = serializers.IntegerField()
-    period_days = serializers.IntegerField()
-    quantity = serializers.IntegerField()
+    emoticon_id = fields.IntegerField()
+    # The schema names what an order may be; the service refuses the rest with its own codes
+    # (invalid_period, quantity_out_of_range: API.md), so the serializer does not check them first.
+    period_days = fields.described(fields.IntegerField(), {"type": "integer", "enum": [30, 60]})
+    quantity = fields.described(fields.IntegerField(), {"type": "integer", "minimum": 1})
 
 
 class PaymentSerializer(serializers.Serializer[Any]):
@@ -145,7 +148,7 @@ class OrderRefundApi(APIView):
 
 
 class SandboxDepositSerializer(serializers.Serializer[Any]):
-    order_id = serializers.IntegerField()
+    order_id = fields.IntegerField()
 
 
 class SandboxDepositApi(APIView):

@@ -5,9 +5,10 @@ from __future__ import annotations
 import django_filters
 
 from bizshop.billing.models import Order, OrderStatus
+from bizshop.core.filters import FilterSet
 
 
-class OrderFilter(django_filters.FilterSet):
+class OrderFilter(FilterSet):
     # Dates are calendar days in Asia/Seoul (the shop's time zone), both ends included.
     status = django_filters.MultipleChoiceFilter(
         choices=OrderStatus.choices, help_text="one or more order statuses (?status=paid&status=issued)"

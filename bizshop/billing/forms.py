@@ -10,16 +10,17 @@ from django.utils.translation import gettext_lazy as _
 from bizshop.billing.gateways.sandbox import APPROVE_TOKEN, DECLINE_TOKEN
 from bizshop.billing.models import OrderStatus
 from bizshop.catalog.models import Emoticon, UsagePeriod
+from bizshop.core.fields import FormIntegerField
 
 
 class OrderForm(forms.Form):
     """주문하기: an emoticon, a usage period and a quantity."""
 
-    emoticon_id = forms.IntegerField(widget=forms.HiddenInput)
+    emoticon_id = FormIntegerField(widget=forms.HiddenInput)
     period_days = forms.TypedChoiceField(
         label=_("사용기간"), coerce=int, choices=UsagePeriod.choices, widget=forms.RadioSelect
     )
-    quantity = forms.IntegerField(label=_("수량"))
+    quantity = FormIntegerField(label=_("수량"))
 
     def __init__(self, *args: Any, emoticon: Emoticon | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -49,7 +50,7 @@ class CardPaymentForm(forms.Form):
 class IssueForm(forms.Form):
     """일련번호 발급: blank quantity means every remaining unit."""
 
-    quantity = forms.IntegerField(label=_("발급 수량"), required=False)
+    quantity = FormIntegerField(label=_("발급 수량"), required=False)
 
 
 class OrderFilterForm(forms.Form):
@@ -59,6 +60,6 @@ class OrderFilterForm(forms.Form):
 class QuoteForm(forms.Form):
     """견적서 request: the same three values an order is made of, parsed only."""
 
-    emoticon_id = forms.IntegerField()
-    period_days = forms.IntegerField()
-    quantity = forms.IntegerField()
+    emoticon_id = FormIntegerField()
+    period_days = FormIntegerField()
+    quantity = FormIntegerField()

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from bizshop.core.fields import FormIntegerField
+
 
 class CatalogFilterForm(forms.Form):
     q = forms.CharField(label=_("이모티콘 검색"), required=False, max_length=100, strip=True)
@@ -19,4 +21,4 @@ class CatalogFilterForm(forms.Form):
             ("title", _("이름순")),
         ],
     )
-    max_unit_price = forms.IntegerField(label=_("최대 단가(원)"), required=False, min_value=0, max_value=100_000_000)
+    max_unit_price = FormIntegerField(label=_("최대 단가(원)"), required=False, min_value=0, max_value=100_000_000)

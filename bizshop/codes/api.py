@@ -21,6 +21,7 @@ from bizshop.codes import errors, export, guide, selectors, services
 from bizshop.codes import format as code_format
 from bizshop.codes.crypto import get_keyring
 from bizshop.codes.models import CodeExport, Issuance, Registration, SerialCode
+from bizshop.core import fields
 from bizshop.core.api import request_partner
 from bizshop.core.http import client_ip
 from bizshop.core.idempotency import idempotent
@@ -34,7 +35,7 @@ class IssuanceSerializer(serializers.ModelSerializer[Issuance]):
 
 
 class IssuanceCreateSerializer(serializers.Serializer[Any]):
-    quantity = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+    quantity = fields.IntegerField(required=False, allow_null=True, min_value=1)
 
 
 class CodeSerializer(serializers.ModelSerializer[SerialCode]):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -212,6 +213,26 @@ class CursorPagination(pagination.CursorPagination):
     ordering = "-id"
     page_size_query_param = "page_size"
     max_page_size = 1000
+
+    def get_page_size(self, request: Request) -> int:
+        """``page_size`` as the schema describes it, 1 to 1000 in ASCII digits; anything else
+        (``null``, ``AAA``, empty, ``１０``, 5000) is 422, not silently the default."""
+        assert self.page_size is not None
+        value = request.query_params.get(self.page_size_query_param, None)
+        if value is None:
+            return self.page_size
+        number = int(value) if re.fullmatch(r"[0-9]{1,4}", value) else 0
+        if not 1 <= number <= self.max_page_size:
+            message = _("page_size 는 1부터 %(max)d까지의 정수입니다.") % {"max": self.max_page_size}
+            raise exceptions.ValidationError({self.page_size_query_param: [message]})
+        return number
+
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        parameters: list[dict[str, Any]] = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"] = {"type": "integer", "minimum": 1, "maximum": self.max_page_size}
+        return parameters
 
     def get_paginated_response(self, data: Any) -> Response:
         return Response({"results": data, "next": self.get_next_link()})

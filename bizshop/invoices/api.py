@@ -13,6 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from bizshop.core import fields
 from bizshop.core.api import request_partner
 from bizshop.core.idempotency import idempotent
 from bizshop.invoices import selectors, services
@@ -96,7 +97,7 @@ class InvoicePdfApi(APIView):
 
 
 class MergeRequestInputSerializer(serializers.Serializer[Any]):
-    payment_ids = serializers.ListField(child=serializers.IntegerField(min_value=1), allow_empty=False, max_length=1000)
+    payment_ids = serializers.ListField(child=fields.IntegerField(min_value=1), allow_empty=False, max_length=1000)
 
 
 class MergeRequestSerializer(serializers.ModelSerializer[InvoiceMergeRequest]):

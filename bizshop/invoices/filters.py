@@ -5,9 +5,10 @@ from __future__ import annotations
 import django_filters
 
 from bizshop.invoices.models import InvoiceKind, TaxInvoice
+from bizshop.core.filters import FilterSet
 
 
-class InvoiceFilter(django_filters.FilterSet):
+class InvoiceFilter(FilterSet):
     kind = django_filters.MultipleChoiceFilter(choices=InvoiceKind.choices, help_text="normal, merged, amended")
     write_date_from = django_filters.DateFilter(
         field_name="write_date", lookup_expr="gte", help_text="written on or after this day"

@@ -5,9 +5,10 @@ from __future__ import annotations
 import django_filters
 
 from bizshop.webhooks.models import WebhookDelivery, WebhookEvent
+from bizshop.core.filters import FilterSet
 
 
-class DeliveryFilter(django_filters.FilterSet):
+class DeliveryFilter(FilterSet):
     status = django_filters.MultipleChoiceFilter(choices=WebhookDelivery.Status.choices)
     event = django_filters.MultipleChoiceFilter(choices=WebhookEvent.choices)
     endpoint_id = django_filters.NumberFilter()
