@@ -53,6 +53,7 @@ def seed(payments: int, partners: int) -> float:
         cursor.execute(
             "TRUNCATE invoices_invoicemergerequestpayment, invoices_invoicemergerequest, invoices_invoicepayment, "
             "invoices_taxinvoiceline, invoices_taxinvoice, invoices_invoicemonth, invoices_invoicenumbersequence, "
+            "invoices_reconciliation, "
             "billing_payment, billing_order, partners_partner CASCADE"
         )
     emoticon = emoticon_create(title="벤치 이모티콘", prices={30: 1_600, 60: 2_500})
@@ -84,8 +85,11 @@ def seed(payments: int, partners: int) -> float:
         cursor.execute(
             """
             INSERT INTO billing_payment (method, status, amount, gateway, gateway_transaction_id, bank,
-                account_number, created_at, approved_at, order_id)
-            SELECT 'card', 'approved', total_amount, 'sandbox', 'bench-' || id, '', '', paid_at, paid_at, id
+                account_number, created_at, approved_at, order_id, order_number, partner_id, item, period_days,
+                quantity, unit_price, supply_amount, vat_amount, refund_bank, refund_account_number,
+                refund_account_holder)
+            SELECT 'card', 'approved', total_amount, 'sandbox', 'bench-' || id, '', '', paid_at, paid_at, id, id,
+                partner_id, emoticon_title, period_days, quantity, unit_price, supply_amount, vat_amount, '', '', ''
             FROM billing_order ORDER BY id
             """
         )
@@ -105,6 +109,7 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     from bizshop.invoices.models import TaxInvoice
     from bizshop.invoices.pdf import invoice_pdf
+    from bizshop.invoices.reconciliation import reconcile_month
     from bizshop.invoices.services import invoice_month_run
 
     seed_s = seed(payments, partners)
@@ -118,6 +123,11 @@ def main() -> None:
     reissued = invoice_month_run(month=MONTH, deliver=False)
     rerun_s = time.perf_counter() - started
     assert reissued == 0
+
+    started = time.perf_counter()
+    reconciliation = reconcile_month(month=MONTH)
+    reconcile_s = time.perf_counter() - started
+    assert reconciliation.ok and reconciliation.payment_count == payments, reconciliation.mismatches[:3]
 
     step = max(1, payments // PDF_SAMPLES)
     sample = list(TaxInvoice.objects.order_by("id")[::step][:PDF_SAMPLES])
@@ -137,6 +147,7 @@ def main() -> None:
                 "monthly_run_s": round(run_s, 2),
                 "invoices_per_s": round(issued / run_s),
                 "rerun_s": round(rerun_s, 2),
+                "reconcile_s": round(reconcile_s, 2),
                 "pdf_median_s": round(statistics.median(timings), 3),
                 "pdf_max_s": round(max(timings), 3),
                 "pdf_samples": len(timings),

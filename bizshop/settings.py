@@ -82,7 +82,6 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "bizshop.core.observability.RequestIdMiddleware",
     "bizshop.core.middleware.ApiErrorBodyMiddleware",
-    "bizshop.core.middleware.ApiErrorBodyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -180,6 +179,13 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # longest chunk of work between acknowledgements: tasks ack at their end (acks_late), so it
 # bounds a whole issuance task; an hour covers a million codes many times over.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "3600"))}
+# The day of month M+1 on which month M's tax invoices are issued. Partners have until then to
+# finish issuing codes and ask for a merged invoice; the VAT Act allows no later than the 10th.
+INVOICE_RUN_DAY = int(os.environ.get("INVOICE_RUN_DAY", "5"))
+if not 1 <= INVOICE_RUN_DAY <= 10:
+    raise ImproperlyConfigured(
+        f"INVOICE_RUN_DAY={INVOICE_RUN_DAY}: tax invoices must be issued by the 10th of the next month (1-10)"
+    )
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "catalog-ranking-refresh": {"task": "bizshop.catalog.tasks.ranking_refresh_task", "schedule": 600.0},
@@ -193,10 +199,11 @@ CELERY_BEAT_SCHEDULE = {
     },
     "billing-expire-overdue-deposits": {"task": "bizshop.billing.tasks.order_expire_overdue_task", "schedule": 300.0},
     "billing-purge-idempotency-keys": {"task": "bizshop.billing.tasks.idempotency_keys_purge_task", "schedule": 3600.0},
-    # 세금계산서 월 발행: the previous month's invoices, 00:05 KST on the 1st (CELERY_TIMEZONE).
+    # 세금계산서 월 발행: the previous month's invoices, then its reconciliation, 00:05 KST on
+    # INVOICE_RUN_DAY (CELERY_TIMEZONE); merge requests for that month close when it starts.
     "invoices-monthly-run": {
         "task": "bizshop.invoices.tasks.invoice_month_run_task",
-        "schedule": crontab(minute=5, hour=0, day_of_month=1),
+        "schedule": crontab(minute=5, hour=0, day_of_month=INVOICE_RUN_DAY),
     },
     "invoices-deliver-pending": {"task": "bizshop.invoices.tasks.invoice_deliver_pending_task", "schedule": 900.0},
 }
@@ -211,11 +218,6 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {"api_key": os.environ.get("API_KEY_RATE", "1200/min")},
     "DEFAULT_SCHEMA_CLASS": "bizshop.core.schema.ApiSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": [
-        "bizshop.core.api.JSONParser",
-        "rest_framework.parsers.FormParser",
-        "rest_framework.parsers.MultiPartParser",
-    ],
     "DEFAULT_PARSER_CLASSES": [
         "bizshop.core.api.JSONParser",
         "rest_framework.parsers.FormParser",

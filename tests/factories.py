@@ -58,3 +58,7 @@ class EmoticonFactory(factory.django.DjangoModelFactory[Emoticon]):
             return
         for period, price in (extracted or {30: 1_600, 60: 2_500}).items():
             EmoticonPrice.objects.create(emoticon=self, period_days=period, unit_price=price)
+
+
+# Where a virtual-account refund is sent (KB국민은행; not a real account).
+REFUND_ACCOUNT = {"bank": "004", "account_number": "123-456-789012", "holder": "홍길동"}

@@ -10,6 +10,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from bizshop.billing import services
+from bizshop.billing.banks import BANK_NAMES
 from bizshop.billing.models import DepositNotification, DepositRefundStatus, Order, OrderEvent, OrderStatus, Payment
 from bizshop.core.errors import ApplicationError
 
@@ -41,6 +42,7 @@ class OrderAdmin(admin.ModelAdmin[Order]):
         "quantity",
         "total_amount",
         "status",
+        "refund_account",
         "created_at",
     )
     list_filter = ("status", "period_days")
@@ -48,6 +50,18 @@ class OrderAdmin(admin.ModelAdmin[Order]):
     readonly_fields = [f.name for f in Order._meta.fields]
     inlines = [PaymentInline, OrderEventInline]
     actions = ["confirm_deposit", "complete_refund"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Order]:
+        return super().get_queryset(request).select_related("partner").prefetch_related("payments")
+
+    @admin.display(description=_("환불 계좌"))
+    def refund_account(self, order: Order) -> str:
+        """Where a transfer refund goes, as the partner gave it: what the operator sends money to."""
+        for payment in order.payments.all():
+            if payment.refund_account_number:
+                bank = BANK_NAMES.get(payment.refund_bank, payment.refund_bank)
+                return f"{bank} {payment.refund_account_number} ({payment.refund_account_holder})"
+        return "-"
 
     def has_confirm_deposit_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("backoffice.confirm_deposits")

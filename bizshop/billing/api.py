@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from bizshop.billing import documents, errors, selectors, services
+from bizshop.billing.banks import BANKS
 from bizshop.billing.filters import OrderFilter
 from bizshop.billing.models import Order, PaymentMethod
 from bizshop.core import fields
@@ -35,6 +36,9 @@ class OrderSerializer(serializers.ModelSerializer[Order]):
     emoticon_title = serializers.CharField()
     registered_quantity = serializers.SerializerMethodField(help_text="codes of the order registered by end users")
     deposit = serializers.SerializerMethodField()
+    payment_id = serializers.SerializerMethodField(
+        help_text="the payment that paid the order (null until paid); name it in a merge request"
+    )
 
     class Meta:
         model = Order
@@ -53,12 +57,17 @@ class OrderSerializer(serializers.ModelSerializer[Order]):
             "registered_quantity",
             "created_at",
             "paid_at",
+            "payment_id",
             "deposit",
         ]
 
     def get_registered_quantity(self, order: Order) -> int:
         # Annotated by the partner's order selector; an order fresh from a service has none yet.
         return int(getattr(order, "registered_quantity", 0) or 0)
+
+    def get_payment_id(self, order: Order) -> int | None:
+        payment = selectors.order_payment(order=order)
+        return payment.pk if payment is not None else None
 
     @extend_schema(responses=DepositSerializer(allow_null=True))  # type: ignore[misc]
     def get_deposit(self, order: Order) -> dict[str, Any] | None:
@@ -139,11 +148,29 @@ class OrderCancelApi(APIView):
         return Response(OrderSerializer(order).data)
 
 
+class RefundAccountSerializer(serializers.Serializer[Any]):
+    bank = serializers.CharField(help_text="bank code (금융결제원): " + ", ".join(f"{c} {n}" for c, n in BANKS))
+    account_number = serializers.CharField(help_text="10–16 digits; hyphens allowed")
+    holder = serializers.CharField(help_text="예금주")
+
+
+class RefundSerializer(serializers.Serializer[Any]):
+    refund_account = RefundAccountSerializer(
+        required=False, help_text="required when the order was paid by virtual account: where the money goes back"
+    )
+
+
 class OrderRefundApi(APIView):
-    @extend_schema(request=None, responses=OrderSerializer)
+    @extend_schema(request=RefundSerializer, responses=OrderSerializer)
     @idempotent
     def post(self, request: Request, order_id: int) -> Response:
-        order = services.order_refund(order_id=order_id, partner=request_partner(request))
+        # The account's fields are checked by the service, so the API and the portal refuse alike.
+        given = request.data.get("refund_account") if isinstance(request.data, dict) else None
+        order = services.order_refund(
+            order_id=order_id,
+            partner=request_partner(request),
+            refund_account=given if isinstance(given, dict) else None,
+        )
         return Response(OrderSerializer(order).data)
 
 

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from weasyprint import HTML
@@ -19,36 +18,11 @@ from weasyprint import HTML
 from bizshop.billing import errors
 from bizshop.billing.models import Order, OrderStatus, Payment
 from bizshop.billing.selectors import OrderPrice, order_approved_payment
+from bizshop.core.business import Business, shop_business
 from bizshop.partners.models import Partner
 
 # A quote holds its prices this many days (유효기간); the order is priced again when made.
 QUOTE_VALID_DAYS = 14
-
-
-@dataclass(frozen=True)
-class Business:
-    """One side of a document: who sells or who buys."""
-
-    name: str
-    registration_number: str
-    representative: str
-    address: str
-    phone: str = ""
-
-    @property
-    def formatted_registration_number(self) -> str:
-        n = self.registration_number
-        return f"{n[:3]}-{n[3:5]}-{n[5:]}" if len(n) == 10 else n
-
-
-def shop_business() -> Business:
-    return Business(
-        name=settings.SHOP_NAME,
-        registration_number=settings.SHOP_BRN,
-        representative=settings.SHOP_REPRESENTATIVE,
-        address=settings.SHOP_ADDRESS,
-        phone=settings.SHOP_PHONE,
-    )
 
 
 def partner_business(partner: Partner) -> Business:

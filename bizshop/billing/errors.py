@@ -22,3 +22,6 @@ DEPOSIT_REFUND_NOT_REQUIRED = ErrorCode(
 REFUND_FAILED = ErrorCode(
     "refund_failed", 502, _("카드사(PG)에서 결제 취소를 처리하지 못했습니다. 잠시 후 다시 시도해 주세요.")
 )
+INVALID_REFUND_ACCOUNT = ErrorCode(
+    "invalid_refund_account", 422, _("환불받을 계좌 정보를 확인해 주세요 (은행, 계좌번호, 예금주).")
+)

@@ -84,10 +84,25 @@ class PaymentStatus(models.TextChoices):
 
 
 class Payment(models.Model):
-    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="payments")
+    """결제: money asked for, received or returned. A payment that was approved is a tax record
+    (국세기본법 §85-3, 5 years): it holds its own copy of what was sold and of whom, so that the
+    monthly invoice run and the reconciliation still see it after the partner's withdrawal
+    deletes the order (``order`` is then null)."""
+
+    order = models.ForeignKey(Order, on_delete=models.SET_NULL, null=True, blank=True, related_name="payments")
+    partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="payments")
     method = models.CharField(max_length=24, choices=PaymentMethod.choices)
     status = models.CharField(max_length=24, choices=PaymentStatus.choices)
     amount = models.PositiveBigIntegerField(_("결제금액"))
+    # What was sold, as charged (the tax invoice's line): copied from the order at payment,
+    # the order's number included (it stays on the invoice when the order row is gone).
+    order_number = models.PositiveBigIntegerField(_("주문번호"))
+    item = models.CharField(_("품목"), max_length=120)
+    period_days = models.PositiveSmallIntegerField(_("사용기간(일)"))
+    quantity = models.PositiveIntegerField(_("수량"))
+    unit_price = models.PositiveBigIntegerField(_("단가"))
+    supply_amount = models.PositiveBigIntegerField(_("공급가액"))
+    vat_amount = models.PositiveBigIntegerField(_("부가세"))
     gateway = models.CharField(max_length=50)
     gateway_transaction_id = models.CharField(max_length=100, unique=True)
     bank = models.CharField(_("은행"), max_length=50, blank=True)
@@ -96,11 +111,24 @@ class Payment(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     approved_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
+    # Where a virtual-account refund (환불 계좌이체) is sent: given by the partner with the request.
+    refund_bank = models.CharField(_("환불 은행"), max_length=3, blank=True)
+    refund_account_number = models.CharField(_("환불 계좌번호"), max_length=20, blank=True)
+    refund_account_holder = models.CharField(_("환불 예금주"), max_length=50, blank=True)
 
     class Meta:
         verbose_name = _("결제")
         verbose_name_plural = _("결제")
+        indexes = [
+            models.Index(fields=["partner", "-approved_at"], name="billing_payment_partner_recent"),
+            # The monthly invoice run and the reconciliation read one month of approvals.
+            models.Index(fields=["approved_at"], name="billing_payment_approved_at"),
+        ]
         constraints = [
+            models.CheckConstraint(
+                condition=models.Q(amount=models.F("supply_amount") + models.F("vat_amount")),
+                name="billing_payment_amount_is_supply_plus_vat",
+            ),
             # One live payment per order: a second approval or a second open account is impossible.
             models.UniqueConstraint(
                 fields=["order"],

@@ -72,6 +72,13 @@ def order_get_for_partner(*, partner: Partner, order_id: int) -> Order:
     return order
 
 
+def order_payment(*, order: Order) -> Payment | None:
+    """The order's payment that took money (approved, or approved then refunded), from the
+    prefetch when there is one: its id is what a merge request (병합 발행 신청) names."""
+    paid = [p for p in order.payments.all() if p.approved_at is not None]
+    return max(paid, key=lambda p: p.pk) if paid else None
+
+
 def order_virtual_account(*, order: Order) -> Payment | None:
     """The order's virtual-account payment (from the prefetch when there is one)."""
     accounts = [p for p in order.payments.all() if p.method == PaymentMethod.VIRTUAL_ACCOUNT]
@@ -148,15 +155,3 @@ def order_event_view(event: OrderEvent) -> OrderEventView:
 def order_event_list(*, order: Order) -> list[OrderEventView]:
     """The order's history, oldest first."""
     return [order_event_view(event) for event in order_events(order=order)]
-
-
-def order_ids_for_partner_by_status(
-    *, partner: Partner, statuses: list[str], remaining_only: bool = False
-) -> list[int]:
-    """Ids of the partner's orders in these states (``remaining_only``: with units not yet issued)."""
-    from django.db.models import F
-
-    orders = Order.objects.filter(partner=partner, status__in=statuses)
-    if remaining_only:
-        orders = orders.filter(issued_quantity__lt=F("quantity"))
-    return list(orders.order_by("pk").values_list("pk", flat=True))

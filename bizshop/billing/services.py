@@ -15,15 +15,18 @@ order event; an operator returns it and marks it done (``deposit_refund_complete
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from bizshop.accounts.models import User
-from bizshop.billing import errors
+from bizshop.billing import errors, hooks
+from bizshop.billing.banks import BANK_NAMES
 from bizshop.billing.gateways import get_gateway
 from bizshop.billing.gateways.base import CancelFailed, DepositNotice, InvalidNotification, PaymentDeclined
 from bizshop.billing.gateways.sandbox import SandboxGateway
@@ -85,6 +88,20 @@ def _refuse(order: Order, action: str) -> None:
     raise errors.INVALID_STATE(status=order.status, action=action)
 
 
+def _sale(order: Order) -> dict[str, Any]:
+    """What the payment is for, copied onto it: the tax record outlives the order (withdrawal)."""
+    return {
+        "partner_id": order.partner_id,
+        "order_number": order.pk,
+        "item": order.emoticon_title,
+        "period_days": order.period_days,
+        "quantity": order.quantity,
+        "unit_price": order.unit_price,
+        "supply_amount": order.supply_amount,
+        "vat_amount": order.vat_amount,
+    }
+
+
 @transaction.atomic
 def order_create(*, partner: Partner, emoticon_id: int, period_days: int, quantity: int) -> Order:
     price = order_price(emoticon_id=emoticon_id, period_days=period_days, quantity=quantity)
@@ -116,7 +133,7 @@ def order_pay_by_card(*, order_id: int, partner: Partner, card_token: str) -> Or
     except PaymentDeclined as exc:
         logger.info("card declined for order %s: %s", order.pk, exc.reason)
         raise errors.PAYMENT_DECLINED(reason=exc.reason) from exc
-    Payment.objects.create(
+    payment = Payment.objects.create(
         order=order,
         method=PaymentMethod.CARD,
         status=PaymentStatus.APPROVED,
@@ -124,11 +141,12 @@ def order_pay_by_card(*, order_id: int, partner: Partner, card_token: str) -> Or
         gateway=gateway.name,
         gateway_transaction_id=approval.transaction_id,
         approved_at=approval.approved_at,
+        **_sale(order),
     )
     order.status = OrderStatus.PAID
     order.paid_at = approval.approved_at
     order.save(update_fields=["status", "paid_at"])
-    _event(order, OrderEvent.Kind.PAYMENT_APPROVED, amount=order.total_amount)
+    _event(order, OrderEvent.Kind.PAYMENT_APPROVED, amount=order.total_amount, payment_id=payment.pk)
     return order
 
 
@@ -150,6 +168,7 @@ def order_open_virtual_account(*, order_id: int, partner: Partner) -> Order:
         bank=account.bank,
         account_number=account.account_number,
         due_at=account.due_at,
+        **_sale(order),
     )
     order.status = OrderStatus.AWAITING_DEPOSIT
     order.save(update_fields=["status"])
@@ -254,7 +273,7 @@ def _deposit_apply(notice: DepositNotice) -> DepositNotification:
     order.status = OrderStatus.PAID
     order.paid_at = notice.deposited_at
     order.save(update_fields=["status", "paid_at"])
-    _event(order, OrderEvent.Kind.DEPOSIT_RECEIVED, amount=notice.amount)
+    _event(order, OrderEvent.Kind.DEPOSIT_RECEIVED, amount=notice.amount, payment_id=payment.pk)
     return notification
 
 
@@ -285,7 +304,12 @@ def order_deposit_confirm(*, order_id: int, operator: User, note: str = "") -> O
         order.paid_at = now
         order.save(update_fields=["status", "paid_at"])
         _event(
-            order, OrderEvent.Kind.DEPOSIT_RECEIVED, actor=operator, amount=payment.amount, confirmed_by_operator=True
+            order,
+            OrderEvent.Kind.DEPOSIT_RECEIVED,
+            actor=operator,
+            amount=payment.amount,
+            payment_id=payment.pk,
+            confirmed_by_operator=True,
         )
         operator_action_record(
             operator=operator,
@@ -370,9 +394,38 @@ def order_expire_overdue(*, now: datetime | None = None) -> int:
     return expired
 
 
+def refund_account_clean(*, bank: str, account_number: str, holder: str) -> dict[str, str]:
+    """The account a virtual-account refund goes to: a bank of the fixed list, 10–16 digits
+    (hyphens and spaces allowed as typed), a holder's name. Each bad field is named."""
+    bank = (bank or "").strip()
+    digits = "".join(ch for ch in (account_number or "") if ch not in "- ")
+    holder = " ".join((holder or "").split())
+    problems: dict[str, list[str]] = {}
+    if bank not in BANK_NAMES:
+        problems["bank"] = [str(_("목록에 있는 은행을 선택해 주세요."))]
+    # isascii: a full-width "１２３" is a digit to str.isdigit, not to a bank.
+    if not (digits.isascii() and digits.isdigit() and 10 <= len(digits) <= 16):
+        problems["account_number"] = [str(_("계좌번호는 숫자 10~16자리입니다."))]
+    if not holder or len(holder) > 50:
+        problems["holder"] = [str(_("예금주 이름을 50자 이내로 입력해 주세요."))]
+    if problems:
+        raise errors.INVALID_REFUND_ACCOUNT(fields=problems)
+    return {"refund_bank": bank, "refund_account_number": digits, "refund_account_holder": holder}
+
+
+def _payment_cancel(payment: Payment, *, now: datetime) -> None:
+    """The approved payment's money is back with the partner: cancelled, and every app that
+    keeps a record of it (tax invoices: the amendment) answers in this same transaction."""
+    payment.status = PaymentStatus.CANCELLED
+    payment.cancelled_at = now
+    payment.save(update_fields=["status", "cancelled_at"])
+    hooks.payment_refunded(payment_id=payment.pk, refunded_at=now)
+
+
 @transaction.atomic
-def order_refund(*, order_id: int, partner: Partner) -> Order:
-    """취소/환불: only while no code of the order is issued; card at once, transfer by an operator."""
+def order_refund(*, order_id: int, partner: Partner, refund_account: dict[str, str] | None = None) -> Order:
+    """취소/환불: only while no code of the order is issued; card at once, transfer by an operator
+    to the account the partner names (``refund_account``: bank, account_number, holder)."""
     order = _lock_order(order_id=order_id, partner=partner)
     if order.issued_quantity > 0:
         raise errors.CODES_ALREADY_ISSUED(issued_quantity=order.issued_quantity)
@@ -380,28 +433,43 @@ def order_refund(*, order_id: int, partner: Partner) -> Order:
         _refuse(order, "refund")
     payment = order.payments.select_for_update().get(status=PaymentStatus.APPROVED)
     now = timezone.now()
-    _event(order, OrderEvent.Kind.REFUND_REQUESTED, amount=payment.amount)
     if payment.method == PaymentMethod.CARD:
+        _event(order, OrderEvent.Kind.REFUND_REQUESTED, amount=payment.amount, payment_id=payment.pk)
         # The order stays paid (everything here rolls back) when the PG does not cancel the approval.
         try:
             get_gateway().cancel_card(transaction_id=payment.gateway_transaction_id, amount=payment.amount)
         except CancelFailed as exc:
             logger.warning("card cancel refused by the PG for order %s: %s", order.pk, exc.reason)
             raise errors.REFUND_FAILED(reason=exc.reason) from exc
-        payment.status = PaymentStatus.CANCELLED
-        payment.cancelled_at = now
-        payment.save(update_fields=["status", "cancelled_at"])
+        _payment_cancel(payment, now=now)
         order.status = OrderStatus.REFUNDED
         order.refunded_at = now
-        _event(order, OrderEvent.Kind.REFUND_COMPLETED, amount=payment.amount)
+        _event(order, OrderEvent.Kind.REFUND_COMPLETED, amount=payment.amount, payment_id=payment.pk)
     else:
+        given = refund_account or {}
+        account = refund_account_clean(
+            bank=str(given.get("bank", "")),
+            account_number=str(given.get("account_number", "")),
+            holder=str(given.get("holder", "")),
+        )
+        for name, value in account.items():
+            setattr(payment, name, value)
+        payment.save(update_fields=list(account))
+        _event(
+            order,
+            OrderEvent.Kind.REFUND_REQUESTED,
+            amount=payment.amount,
+            payment_id=payment.pk,
+            bank=BANK_NAMES[account["refund_bank"]],
+        )
         order.status = OrderStatus.REFUND_PENDING
     order.save(update_fields=["status", "refunded_at"])
     return order
 
 
 def order_refund_complete(*, order_id: int, operator: User) -> Order:
-    """Operator: the bank transfer of a virtual-account refund (환불 계좌이체) is done; audited."""
+    """Operator: the bank transfer of a virtual-account refund (환불 계좌이체) to the partner's
+    account is done; audited."""
     from bizshop.backoffice.models import OperatorAction
     from bizshop.backoffice.services import operator_action_record, operator_require
 
@@ -412,18 +480,23 @@ def order_refund_complete(*, order_id: int, operator: User) -> Order:
             _refuse(order, "refund_complete")
         now = timezone.now()
         payment = order.payments.select_for_update().get(status=PaymentStatus.APPROVED)
-        payment.status = PaymentStatus.CANCELLED
-        payment.cancelled_at = now
-        payment.save(update_fields=["status", "cancelled_at"])
+        _payment_cancel(payment, now=now)
         order.status = OrderStatus.REFUNDED
         order.refunded_at = now
         order.save(update_fields=["status", "refunded_at"])
-        _event(order, OrderEvent.Kind.REFUND_COMPLETED, actor=operator, amount=payment.amount)
+        _event(order, OrderEvent.Kind.REFUND_COMPLETED, actor=operator, amount=payment.amount, payment_id=payment.pk)
         operator_action_record(
             operator=operator,
             kind=OperatorAction.Kind.REFUND_COMPLETED,
             target=order,
-            data={"partner_id": order.partner_id, "payment_id": payment.pk, "amount": payment.amount},
+            data={
+                "partner_id": order.partner_id,
+                "payment_id": payment.pk,
+                "amount": payment.amount,
+                "bank": payment.refund_bank,
+                "account_number": payment.refund_account_number,
+                "holder": payment.refund_account_holder,
+            },
         )
     return order
 
@@ -483,7 +556,26 @@ def order_reserve_issuance(*, order_id: int, partner: Partner, quantity: int | N
     if units < 1 or units > remaining:
         raise errors.QUANTITY_EXCEEDS_REMAINING(requested=quantity, remaining=remaining)
     order.issued_quantity += units
-    order.status = OrderStatus.ISSUED if order.issued_quantity == order.quantity else OrderStatus.PARTIALLY_ISSUED
+    # ``issued`` only once the last code is written (order_mark_issued): until then the order is
+    # partially issued, and its issuances show the progress.
+    order.status = OrderStatus.PARTIALLY_ISSUED
     order.save(update_fields=["issued_quantity", "status"])
     _event(order, OrderEvent.Kind.ISSUANCE_REQUESTED, quantity=units)
     return order, units
+
+
+def order_mark_issued(*, order_id: int, every_code_written: Callable[[], bool]) -> bool:
+    """``partially_issued`` → ``issued`` once every unit is reserved and ``every_code_written()`` holds.
+
+    Codes calls this when an issuance completes, in its transaction. The order's row lock comes
+    before the question, so of two issuances completing at once the later one, waiting for the
+    lock, sees the other committed and marks the order.
+    """
+    order = Order.objects.select_for_update().get(pk=order_id)
+    if order.status != OrderStatus.PARTIALLY_ISSUED or order.issued_quantity != order.quantity:
+        return False
+    if not every_code_written():
+        return False
+    order.status = OrderStatus.ISSUED
+    order.save(update_fields=["status"])
+    return True

@@ -21,10 +21,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from bizshop.billing import documents, errors, selectors, services
+from bizshop.billing.banks import BANKS
 from bizshop.billing.forms import CardPaymentForm, IssueForm, OrderFilterForm, OrderForm, QuoteForm
 from bizshop.billing.gateways import get_gateway
 from bizshop.billing.gateways.sandbox import SandboxGateway
-from bizshop.billing.models import Order, OrderStatus
+from bizshop.billing.models import Order, OrderStatus, PaymentMethod
 from bizshop.catalog.selectors import emoticon_list_on_sale
 from bizshop.catalog.views import emoticon_detail_context
 from bizshop.codes import selectors as code_selectors
@@ -125,6 +126,7 @@ def order_detail(request: HttpRequest, partner: Partner, order_id: int) -> HttpR
     ]
     issuances = list(code_selectors.issuance_list_for_order(order=order))
     issuable = order.status in services.ISSUABLE
+    payment = selectors.order_payment(order=order)
     context = {
         "order": order,
         "events": selectors.order_event_list(order=order),
@@ -145,6 +147,9 @@ def order_detail(request: HttpRequest, partner: Partner, order_id: int) -> HttpR
         "can_cancel": order.status in services.UNPAID,
         "can_issue": issuable and order.remaining_quantity > 0,
         "can_refund": order.status in services.REFUNDABLE and order.issued_quantity == 0,
+        "payment": payment,
+        "refund_needs_account": payment is not None and payment.method == PaymentMethod.VIRTUAL_ACCOUNT,
+        "banks": BANKS,
         # The refusal the refund service would give, shown before anyone presses a button.
         "refund_refusal": errors.CODES_ALREADY_ISSUED.message if issuable and order.issued_quantity else None,
         "card_form": CardPaymentForm(),
@@ -183,9 +188,17 @@ def _issue(request: HttpRequest, partner: Partner, order: Order) -> str:
 
 
 def _refund(request: HttpRequest, partner: Partner, order: Order) -> str:
-    refunded = services.order_refund(order_id=order.pk, partner=partner)
+    account = {name: request.POST.get(name, "") for name in ("bank", "account_number", "holder")}
+    try:
+        refunded = services.order_refund(order_id=order.pk, partner=partner, refund_account=account)
+    except ApplicationError as exc:
+        if exc.code != errors.INVALID_REFUND_ACCOUNT.code:
+            raise
+        # Each bad field says what is wrong with it, after the summary.
+        problems = [message for field in exc.details["fields"].values() for message in field]
+        raise _Unreadable(" ".join([str(exc.message), *problems])) from exc
     if refunded.status == OrderStatus.REFUND_PENDING:
-        return _("환불 요청이 접수되었습니다. 입금하신 계좌로 환불해 드립니다.")
+        return _("환불 요청이 접수되었습니다. 입력하신 계좌로 환불해 드립니다.")
     return _("환불이 완료되었습니다.")
 
 

@@ -11,3 +11,7 @@ class CodesConfig(AppConfig):
 
     def ready(self) -> None:
         from bizshop.codes import checks  # noqa: F401  (registers the keyring check)
+        from bizshop.codes.withdrawal import WITHDRAWAL_ANSWER
+        from bizshop.partners.withdrawal import withdrawal_answer_register
+
+        withdrawal_answer_register(WITHDRAWAL_ANSWER)

@@ -12,9 +12,10 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from bizshop.core.errors import ApplicationError
-from bizshop.invoices import services
-from bizshop.invoices.models import InvoiceMergeRequest, InvoiceMonth, TaxInvoice, TaxInvoiceLine
+from bizshop.invoices import delivery
+from bizshop.invoices.models import InvoiceMergeRequest, InvoiceMonth, Reconciliation, TaxInvoice, TaxInvoiceLine
 from bizshop.invoices.pdf import invoice_pdf
+from bizshop.invoices.reconciliation import reconciliation_report
 
 
 class TaxInvoiceLineInline(admin.TabularInline[TaxInvoiceLine, TaxInvoice]):
@@ -74,7 +75,7 @@ class TaxInvoiceAdmin(admin.ModelAdmin[TaxInvoice]):
     def resend_email(self, request: HttpRequest, queryset: QuerySet[TaxInvoice]) -> None:
         for invoice in queryset.order_by("pk"):
             try:
-                address = services.invoice_email_resend(invoice_id=invoice.pk, operator=request.user)  # type: ignore[arg-type]
+                address = delivery.invoice_email_resend(invoice_id=invoice.pk, operator=request.user)  # type: ignore[arg-type]
             except ApplicationError as exc:
                 self.message_user(request, f"{invoice.number}: {exc.message}", messages.ERROR)
                 continue
@@ -97,9 +98,58 @@ class TaxInvoiceAdmin(admin.ModelAdmin[TaxInvoice]):
 
 @admin.register(InvoiceMonth)
 class InvoiceMonthAdmin(admin.ModelAdmin[InvoiceMonth]):
-    list_display = ("month", "run_started_at", "run_finished_at", "issued_count")
+    list_display = ("month", "run_started_at", "run_finished_at", "issued_count", "last_reconciliation")
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.display(description=_("최근 대사"))
+    def last_reconciliation(self, month: InvoiceMonth) -> str:
+        last = Reconciliation.objects.filter(month=month.month).order_by("-checked_at").first()
+        return str(last) if last else "-"
+
+
+@admin.register(Reconciliation)
+class ReconciliationAdmin(admin.ModelAdmin[Reconciliation]):
+    """월별 대사: the monthly run's check (and every ``reconcile_month``), newest first; read-only."""
+
+    list_display = (
+        "month",
+        "checked_at",
+        "ok",
+        "payment_count",
+        "received_amount",
+        "refunded_amount",
+        "invoiced_amount",
+    )
+    list_filter = ("month",)
+    ordering = ("-checked_at",)
+    readonly_fields = (
+        "month",
+        "checked_at",
+        "payment_count",
+        "received_amount",
+        "refunded_amount",
+        "invoiced_amount",
+        "report",
+    )
+    exclude = ("mismatches",)
+
+    @admin.display(boolean=True, description=_("일치"))
+    def ok(self, result: Reconciliation) -> bool:
+        return result.ok
+
+    @admin.display(description=_("대사 결과"))
+    def report(self, result: Reconciliation) -> str:
+        return format_html("<pre>{}</pre>", "\n".join(reconciliation_report(result)))
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
 

@@ -36,7 +36,15 @@ class InvoiceLineSerializer(serializers.Serializer[Any]):
 
 class InvoiceSerializer(serializers.ModelSerializer[TaxInvoice]):
     payment_ids = serializers.SerializerMethodField()
-    original_id = serializers.IntegerField(allow_null=True, read_only=True)
+    original_id = serializers.IntegerField(
+        allow_null=True, read_only=True, help_text="deprecated name of original_invoice_id"
+    )
+    original_invoice_id = serializers.IntegerField(
+        source="original_id",
+        allow_null=True,
+        read_only=True,
+        help_text="the invoice an amended one corrects (null unless kind is amended)",
+    )
 
     class Meta:
         model = TaxInvoice
@@ -51,6 +59,7 @@ class InvoiceSerializer(serializers.ModelSerializer[TaxInvoice]):
             "vat_amount",
             "total_amount",
             "payment_ids",
+            "original_invoice_id",
             "original_id",
             "amendment_reason",
             "issued_at",

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import django_filters
 
-from bizshop.invoices.models import InvoiceKind, TaxInvoice
 from bizshop.core.filters import FilterSet
+from bizshop.invoices.models import InvoiceKind, TaxInvoice
 
 
 class InvoiceFilter(FilterSet):

@@ -15,6 +15,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from bizshop.billing.models import Payment
+from bizshop.core.business import format_brn
 from bizshop.partners.models import Partner
 
 AMENDMENT_REASON_CANCELLATION = "계약의 해제"
@@ -97,17 +98,13 @@ class TaxInvoice(models.Model):
     def __str__(self) -> str:
         return f"{self.number} {self.recipient_name} {self.total_amount:,}원"
 
-    @staticmethod
-    def format_brn(number: str) -> str:
-        return f"{number[:3]}-{number[3:5]}-{number[5:]}" if len(number) == 10 else number
-
     @property
     def formatted_supplier_brn(self) -> str:
-        return self.format_brn(self.supplier_brn)
+        return format_brn(self.supplier_brn)
 
     @property
     def formatted_recipient_brn(self) -> str:
-        return self.format_brn(self.recipient_brn)
+        return format_brn(self.recipient_brn)
 
     @property
     def formatted_approval_number(self) -> str:
@@ -230,3 +227,29 @@ class InvoiceMergeRequestPayment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.request_id} ← 결제 {self.payment_id}"
+
+
+class Reconciliation(models.Model):
+    """대사: one check that a month's money and its invoices agree (``reconcile_month``): per
+    business registration number, payments received − refunds = Σ normal + merged + amended."""
+
+    month = models.DateField(_("공급월"))
+    checked_at = models.DateTimeField(_("확인일시"))
+    payment_count = models.PositiveIntegerField(_("결제 건수"))
+    received_amount = models.BigIntegerField(_("결제 금액"))
+    refunded_amount = models.BigIntegerField(_("환불 금액"))
+    invoiced_amount = models.BigIntegerField(_("세금계산서 합계"))
+    # [{"brn", "expected", "invoiced", "payment_ids"}]: empty when everything agrees.
+    mismatches = models.JSONField(_("불일치"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("월별 대사")
+        verbose_name_plural = _("월별 대사")
+        indexes = [models.Index(fields=["month", "-checked_at"], name="invoices_reconciliation_month")]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {'OK' if self.ok else f'불일치 {len(self.mismatches)}건'}"
+
+    @property
+    def ok(self) -> bool:
+        return not self.mismatches

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.utils import timezone
 
 from bizshop.billing.models import OrderStatus, Payment, PaymentStatus
 from bizshop.invoices import errors
@@ -15,7 +16,7 @@ from bizshop.invoices.models import (
     InvoicePayment,
     TaxInvoice,
 )
-from bizshop.invoices.services import month_of
+from bizshop.invoices.months import month_of, run_scheduled_at
 from bizshop.partners.models import Partner
 
 
@@ -46,11 +47,13 @@ def merge_request_list_for_partner(*, partner: Partner) -> QuerySet[InvoiceMerge
 
 
 def mergeable_payments_for_partner(*, partner: Partner) -> list[dict[str, Any]]:
-    """Approved payments not invoiced nor requested, of months whose run has not started, with
-    whether their codes are all issued (only those may be merged)."""
+    """Approved payments not invoiced nor requested, of months still open to merge requests
+    (their run has not started and its scheduled time has not come), each with its month's
+    deadline and whether its codes are all issued (only those may be merged)."""
+    now = timezone.now()
     started = set(InvoiceMonth.objects.filter(run_started_at__isnull=False).values_list("month", flat=True))
     payments = (
-        Payment.objects.filter(order__partner=partner, status=PaymentStatus.APPROVED)
+        Payment.objects.filter(partner=partner, status=PaymentStatus.APPROVED)
         .exclude(Exists(InvoicePayment.objects.filter(payment_id=OuterRef("pk"), amendment=False)))
         .exclude(Exists(InvoiceMergeRequestPayment.objects.filter(payment_id=OuterRef("pk"))))
         .select_related("order")
@@ -61,14 +64,16 @@ def mergeable_payments_for_partner(*, partner: Partner) -> list[dict[str, Any]]:
         if payment.approved_at is None:
             continue
         month = month_of(payment.approved_at)
-        if month in started:
+        deadline = run_scheduled_at(month)
+        if month in started or now >= deadline:
             continue
         rows.append(
             {
                 "payment": payment,
                 "order": payment.order,
                 "month": month,
-                "codes_issued": payment.order.status == OrderStatus.ISSUED,
+                "deadline": deadline,
+                "codes_issued": payment.order is not None and payment.order.status == OrderStatus.ISSUED,
             }
         )
     return rows

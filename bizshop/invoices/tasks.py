@@ -1,31 +1,46 @@
-"""Tax invoice tasks: the monthly run (Celery beat, 1st of the month, KST) and delivery; safe to run twice."""
+"""Tax invoice tasks: the monthly run and its reconciliation (Celery beat, ``INVOICE_RUN_DAY``,
+KST), delivery; safe to run twice."""
 
 from __future__ import annotations
 
+import logging
+
 from celery import shared_task
 
-from bizshop.invoices import services
+from bizshop.invoices import delivery, services
+from bizshop.invoices.months import parse_month, previous_month
+from bizshop.invoices.reconciliation import reconcile_month, reconciliation_report
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task
 def invoice_month_run_task(month: str | None = None) -> int:
-    """Issue the invoices of ``month`` (YYYY-MM), by default the month before today in Asia/Seoul."""
-    target = services.parse_month(month) if month else services.previous_month()
-    return services.invoice_month_run(month=target)
+    """Issue the invoices of ``month`` (YYYY-MM), by default the month before today in Asia/Seoul,
+    then reconcile that month; a mismatch is logged as an error and kept for the back office."""
+    target = parse_month(month) if month else previous_month()
+    issued = services.invoice_month_run(month=target)
+    result = reconcile_month(month=target)
+    report = "\n".join(reconciliation_report(result))
+    if result.ok:
+        logger.info("reconciliation %s", report)
+    else:
+        logger.error("reconciliation mismatch %s", report)
+    return issued
 
 
 @shared_task
 def invoice_deliver_task(*, invoice_ids: list[int]) -> None:
     for invoice_id in invoice_ids:
-        services.invoice_deliver(invoice_id=invoice_id)
+        delivery.invoice_deliver(invoice_id=invoice_id)
 
 
 @shared_task
 def invoice_deliver_pending_task() -> int:
-    return services.invoice_deliver_pending()
+    return delivery.invoice_deliver_pending()
 
 
 @shared_task
 def invoice_email_send_task(*, invoice_id: int, to: str) -> None:
     """An operator's resend (재발송); sending twice only sends the same e-mail twice."""
-    services.invoice_email_send(invoice_id=invoice_id, to=to)
+    delivery.invoice_email_send(invoice_id=invoice_id, to=to)

@@ -18,6 +18,7 @@ from bizshop.billing.views import partner_member_required
 from bizshop.core.errors import ApplicationError
 from bizshop.invoices import selectors, services
 from bizshop.invoices.forms import MergeRequestForm
+from bizshop.invoices.months import run_day
 from bizshop.invoices.pdf import invoice_pdf
 from bizshop.partners.models import Partner
 
@@ -55,7 +56,9 @@ def merge_request(request: HttpRequest, partner: Partner) -> HttpResponseBase:
             form.add_error(None, str(exc.message))
         else:
             messages.success(
-                request, _("병합 발행 신청이 접수되었습니다. 다음 달 1일에 한 장의 세금계산서로 발행됩니다.")
+                request,
+                _("병합 발행 신청이 접수되었습니다. 다음 달 %(day)s일에 한 장의 세금계산서로 발행됩니다.")
+                % {"day": run_day()},
             )
             return redirect("invoices:merge-request")
     return render(
@@ -64,6 +67,8 @@ def merge_request(request: HttpRequest, partner: Partner) -> HttpResponseBase:
         {
             "form": form,
             "rows": rows,
+            "run_day": run_day(),
+            "deadlines": sorted({(row["month"], row["deadline"]) for row in rows}),
             "requests": selectors.merge_request_list_for_partner(partner=partner)[:50],
         },
     )

@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 
 from bizshop.accounts.models import User
 from bizshop.partners.models import ApiKey, AuditEvent, Invitation, Member, Partner, PartnerChange
+from bizshop.partners.withdrawal import withdrawal_blockers
 
 
 def partner_for_user(*, user: User) -> Partner | None:
@@ -56,31 +57,12 @@ def audit_event_list(*, partner: Partner) -> QuerySet[AuditEvent]:
     return AuditEvent.objects.filter(partner=partner).order_by("-pk")
 
 
-# The reasons withdrawal (탈퇴) is refused, in the order they are shown.
-WITHDRAWAL_BLOCKER_CODES = ("pending_deposit", "unissued_codes", "refund_in_progress")
-
-
 def partner_withdrawal_blockers(*, partner: Partner) -> list[dict[str, Any]]:
     """Why the partner cannot withdraw now: ``[{"code", "order_ids"}]``, empty when it can.
 
+    Each app names its own reasons (``partners.withdrawal``):
     - pending_deposit: a virtual account awaits its deposit (입금대기);
     - unissued_codes: a paid order has units not yet issued, or a tranche is still being created;
     - refund_in_progress: a refund awaits the operator's bank transfer.
     """
-    from bizshop.billing.models import OrderStatus
-    from bizshop.billing.selectors import order_ids_for_partner_by_status
-    from bizshop.codes.selectors import order_ids_with_issuance_in_progress
-
-    found = {
-        "pending_deposit": order_ids_for_partner_by_status(partner=partner, statuses=[OrderStatus.AWAITING_DEPOSIT]),
-        "unissued_codes": sorted(
-            set(
-                order_ids_for_partner_by_status(
-                    partner=partner, statuses=[OrderStatus.PAID, OrderStatus.PARTIALLY_ISSUED], remaining_only=True
-                )
-            )
-            | set(order_ids_with_issuance_in_progress(partner_id=partner.pk))
-        ),
-        "refund_in_progress": order_ids_for_partner_by_status(partner=partner, statuses=[OrderStatus.REFUND_PENDING]),
-    }
-    return [{"code": code, "order_ids": found[code]} for code in WITHDRAWAL_BLOCKER_CODES if found[code]]
+    return withdrawal_blockers(partner)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import secrets
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -33,6 +32,7 @@ from bizshop.partners.models import (
     PartnerChange,
     TermsAgreement,
 )
+from bizshop.partners.withdrawal import withdrawal_blockers, withdrawal_lock, withdrawal_purge
 
 logger = logging.getLogger(__name__)
 
@@ -470,83 +470,35 @@ def api_key_revoke_for_partner(*, partner: Partner, user: User, key_id: int, ip:
 
 # --- withdrawal (탈퇴) ----------------------------------------------------------------------
 
-# Order ids per statement: PostgreSQL's server-side binding takes at most 65,535 parameters.
-WITHDRAWAL_BATCH = 10_000
-
-
-def _batches(ids: list[int]) -> Iterator[list[int]]:
-    for start in range(0, len(ids), WITHDRAWAL_BATCH):
-        yield ids[start : start + WITHDRAWAL_BATCH]
-
 
 @transaction.atomic
 def _withdraw_locked(*, partner: Partner, user: User, ip: str) -> list[dict[str, Any]]:
-    """Withdraw under the partner's and its orders' row locks; returns the blocking reasons
-    instead when there are any (and then changes nothing)."""
-    from bizshop.billing.models import Order, OrderEvent, Payment
-    from bizshop.codes.models import CodeExport, Issuance
-    from bizshop.partners.selectors import partner_withdrawal_blockers
-    from bizshop.webhooks.models import WebhookEndpoint
+    """Withdraw under the partner's row lock and the locks each app takes for its own rows;
+    returns the blocking reasons instead when there are any (and then changes nothing).
 
+    Each app answers for its own rows (``partners.withdrawal``): billing deletes the purchase
+    history but keeps every payment that took money as a tax record, codes deletes the code
+    files, webhooks disables the endpoints, invoices keeps everything. The partner row stays,
+    withdrawn, never active again: no one can sign in to see what is left, a re-sign-up of
+    the same number is a new partner, and the month's run invoices the payments still
+    awaiting it to the company as it was at withdrawal.
+    """
     actor_email = user.email
-    locked = Partner.objects.select_for_update().get(pk=partner.pk)
+    # FOR NO KEY UPDATE: it still orders withdrawals and membership changes, but lets a payment
+    # that already holds its order's lock insert its row (whose partner key takes a KEY SHARE
+    # lock on this row) and commit; a plain FOR UPDATE would deadlock with it.
+    locked = Partner.objects.select_for_update(no_key=True).get(pk=partner.pk)
     if locked.status != Partner.Status.ACTIVE:
         raise errors.NOT_A_MEMBER()
     _require_owner(partner=locked, user=user)  # again, under the lock: roles may have changed
-    # Every order transition locks its order row: holding them all, no deposit, payment,
-    # issuance or refund can change the picture between the check and the deletion.
-    order_ids = list(
-        Order.objects.select_for_update().filter(partner=locked).order_by("pk").values_list("pk", flat=True)
-    )
-    reasons = partner_withdrawal_blockers(partner=locked)
+    withdrawal_lock(locked)
+    reasons = withdrawal_blockers(locked)
     if reasons:
         return reasons
-
-    # Codes already handed to end users must stay registrable, and SerialCode / Issuance /
-    # Registration point at their order (CASCADE / PROTECT). So an order with an issuance
-    # keeps its row, stripped to what its codes need (emoticon, usage period, quantities),
-    # with every amount zeroed; the partner row, now withdrawn, is never active again, so no
-    # one can sign in to see it, and a re-sign-up of the same number is a new partner.
-    # Every other order goes entirely (its payments, events and exports cascade).
-    kept = {
-        order_id
-        for ids in _batches(order_ids)
-        for order_id in Issuance.objects.filter(order_id__in=ids).values_list("order_id", flat=True)
-    }
-    gone = [pk for pk in order_ids if pk not in kept]
-    files = [
-        export.file.name
-        for ids in _batches(order_ids)
-        for export in CodeExport.objects.filter(order_id__in=ids)
-        if export.file
-    ]
-    storage = CodeExport._meta.get_field("file").storage  # type: ignore[union-attr]
-    # TAX RECORDS HOOK. Tax invoices (세금계산서) are kept 5 years (국세기본법 §85-3). Issued ones
-    # survive this deletion: they hold their own copy of every figure and of both parties, the
-    # partner row is kept (withdrawn, PROTECTed by them), payments are referenced by id only.
-    # A payment approved but not yet invoiced (the monthly run issues by the 10th of the next
-    # month) must be invoiced — or its figures snapshotted — right here, before its row goes.
-    for ids in _batches(order_ids):
-        CodeExport.objects.filter(order_id__in=ids).delete()
-        Payment.objects.filter(order_id__in=ids).delete()
-        OrderEvent.objects.filter(order_id__in=ids).delete()
-    for ids in _batches(gone):
-        Order.objects.filter(pk__in=ids).delete()
-    for ids in _batches(sorted(kept)):
-        Order.objects.filter(pk__in=ids).update(
-            unit_price=0, supply_amount=0, vat_amount=0, total_amount=0, refunded_at=None
-        )
-
-    def delete_files() -> None:
-        for name in files:
-            storage.delete(name)
-
-    transaction.on_commit(delete_files)
+    purged = withdrawal_purge(locked)
 
     now = timezone.now()
     ApiKey.objects.filter(partner=locked, revoked_at__isnull=True).update(revoked_at=now)
-    # No more events (a code registered later, say) may be sent to the withdrawn partner's systems.
-    WebhookEndpoint.objects.filter(partner=locked, disabled_at__isnull=True).update(disabled_at=now)
     Invitation.objects.filter(partner=locked, accepted_at__isnull=True, revoked_at__isnull=True).update(revoked_at=now)
     member_emails = []
     for member in Member.objects.select_related("user").filter(partner=locked):
@@ -567,8 +519,7 @@ def _withdraw_locked(*, partner: Partner, user: User, ip: str) -> list[dict[str,
         partner=locked,
         ip=ip,
         members=member_emails,
-        deleted_orders=len(gone),
-        kept_orders_with_codes=len(kept),
+        **purged,
     )
     return []
 

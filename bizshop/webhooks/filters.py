@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import django_filters
 
-from bizshop.webhooks.models import WebhookDelivery, WebhookEvent
 from bizshop.core.filters import FilterSet
+from bizshop.webhooks.models import WebhookDelivery, WebhookEvent
 
 
 class DeliveryFilter(FilterSet):

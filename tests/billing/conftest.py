@@ -15,6 +15,7 @@ from bizshop.billing import services as billing
 from bizshop.billing.gateways.sandbox import APPROVE_TOKEN, SandboxGateway
 from bizshop.billing.models import Order, Payment, PaymentMethod
 from bizshop.partners.models import Partner
+from tests.factories import REFUND_ACCOUNT
 
 NOTIFICATION_PATH = "/api/v1/payments/deposit-notifications/"
 
@@ -67,6 +68,8 @@ def order_in_state(partner: Partner, emoticon_id: int, state: str) -> Order:
                 billing.order_reserve_issuance(
                     order_id=order.pk, partner=partner, quantity=10 if state == "partially_issued" else None
                 )
+                if state == "issued":  # as codes reports once the last code is written
+                    billing.order_mark_issued(order_id=order.pk, every_code_written=lambda: True)
         if state == "refunded":
             billing.order_refund(order_id=order.pk, partner=partner)
         return Order.objects.get(pk=order.pk)
@@ -78,5 +81,5 @@ def order_in_state(partner: Partner, emoticon_id: int, state: str) -> Order:
     elif state in {"paid_va", "refund_pending"}:
         billing.payment_deposit_receive(body=(signed := signed_deposit(order))[0], signature=signed[1])
         if state == "refund_pending":
-            billing.order_refund(order_id=order.pk, partner=partner)
+            billing.order_refund(order_id=order.pk, partner=partner, refund_account=REFUND_ACCOUNT)
     return Order.objects.get(pk=order.pk)

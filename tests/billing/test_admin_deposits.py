@@ -64,7 +64,10 @@ def test_confirming_a_deposit_by_hand_makes_the_order_paid(
     assert (order.status, payment.status) == (OrderStatus.PAID, PaymentStatus.APPROVED)
     assert order.paid_at is not None and payment.approved_at == order.paid_at
     event = order.events.get(kind="deposit_received")
-    assert (event.actor, event.data) == (billing_staff, {"amount": 176_000, "confirmed_by_operator": True})
+    assert (event.actor, event.data) == (
+        billing_staff,
+        {"amount": 176_000, "payment_id": payment.pk, "confirmed_by_operator": True},
+    )
     assert "1건의 입금을 확인 처리했습니다" in response.content.decode()
 
 

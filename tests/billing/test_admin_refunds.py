@@ -60,7 +60,8 @@ def test_completing_a_transfer_refund_makes_the_order_refunded(
     assert (order.status, virtual_account_of(order).status) == (OrderStatus.REFUNDED, PaymentStatus.CANCELLED)
     assert order.refunded_at is not None
     event = order.events.get(kind="refund_completed")
-    assert (event.actor, event.data) == (operator, {"amount": 176_000})
+    payment = virtual_account_of(order)
+    assert (event.actor, event.data) == (operator, {"amount": 176_000, "payment_id": payment.pk})
 
 
 def test_completing_a_transfer_refund_is_written_to_the_admin_log(

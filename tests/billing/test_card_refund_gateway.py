@@ -12,6 +12,7 @@ from bizshop.billing.gateways import _load
 from bizshop.billing.gateways.base import CancelFailed
 from bizshop.billing.gateways.sandbox import SandboxGateway
 from bizshop.billing.models import Order, OrderStatus, Payment, PaymentStatus
+from tests.factories import REFUND_ACCOUNT
 
 
 class RecordingGateway(SandboxGateway):
@@ -70,5 +71,6 @@ def test_a_transfer_refund_does_not_call_the_card_cancel(api: Any, make_order: A
     api.post(f"/api/v1/orders/{order.pk}/payment/", {"method": "virtual_account"})
     api.post("/api/v1/sandbox/deposits/", {"order_id": order.pk})
 
-    assert api.post(f"/api/v1/orders/{order.pk}/refund/").json()["status"] == "refund_pending"
+    response = api.post(f"/api/v1/orders/{order.pk}/refund/", {"refund_account": REFUND_ACCOUNT})
+    assert response.json()["status"] == "refund_pending"
     assert gateway.cancels == []

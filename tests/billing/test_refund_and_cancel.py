@@ -6,11 +6,11 @@ from typing import Any
 
 from bizshop.billing.models import Order, OrderStatus, Payment, PaymentStatus
 from bizshop.billing.services import order_refund_complete
-from tests.factories import UserFactory
+from tests.factories import REFUND_ACCOUNT, UserFactory
 
 
 def refund(api: Any, order: Order) -> Any:
-    return api.post(f"/api/v1/orders/{order.pk}/refund/")
+    return api.post(f"/api/v1/orders/{order.pk}/refund/", {"refund_account": REFUND_ACCOUNT})
 
 
 def cancel(api: Any, order: Order) -> Any:

@@ -18,7 +18,7 @@ from bizshop.billing.gateways.sandbox import APPROVE_TOKEN
 from bizshop.billing.models import DepositNotification, Order
 from bizshop.core.errors import ApplicationError
 from tests.billing.conftest import order_in_state, post_notification, signed_deposit
-from tests.factories import UserFactory
+from tests.factories import REFUND_ACCOUNT, UserFactory
 
 
 def _issue(order: Order) -> None:
@@ -46,7 +46,7 @@ ACTIONS: dict[str, Callable[[Order], Any]] = {
     "deposit": _deposit,
     "cancel": lambda o: billing.order_cancel(order_id=o.pk, partner=o.partner),
     "expire": _expire,
-    "refund": lambda o: billing.order_refund(order_id=o.pk, partner=o.partner),
+    "refund": lambda o: billing.order_refund(order_id=o.pk, partner=o.partner, refund_account=REFUND_ACCOUNT),
     "refund_complete": lambda o: billing.order_refund_complete(order_id=o.pk, operator=_operator()),
     "deposit_confirm": lambda o: billing.order_deposit_confirm(order_id=o.pk, operator=_operator()),
     "issue": _issue,

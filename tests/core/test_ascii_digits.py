@@ -79,7 +79,9 @@ def test_the_portal_order_form_refuses_a_full_width_emoticon_id(emoticon: Any) -
     client = Client()
     client.force_login(member.user)
 
-    response = client.post("/mypage/orders/new/", {"emoticon_id": full_width(emoticon.pk), "period_days": 30, "quantity": 100})
+    response = client.post(
+        "/mypage/orders/new/", {"emoticon_id": full_width(emoticon.pk), "period_days": 30, "quantity": 100}
+    )
 
     assert response.status_code == 404  # no emoticon to show the form for
     assert not Order.objects.exists()

@@ -14,14 +14,14 @@ from django.urls import reverse
 
 from bizshop.accounts.models import User
 from bizshop.billing import services as billing
+from bizshop.billing import withdrawal as billing_withdrawal
 from bizshop.billing.models import Order, OrderEvent, OrderStatus, Payment
 from bizshop.codes.models import CodeStatus, Issuance, Registration, SerialCode
 from bizshop.core.errors import ApplicationError
-from bizshop.partners import services as partner_services
 from bizshop.partners.models import ApiKey, AuditEvent, Member, Partner
 from bizshop.partners.services import partner_create, partner_withdraw
 from tests.conftest import ApiClient
-from tests.factories import PASSWORD, EmoticonFactory, MemberFactory
+from tests.factories import PASSWORD, REFUND_ACCOUNT, EmoticonFactory, MemberFactory
 
 PATH = "/api/v1/partner/withdrawal/"
 
@@ -46,7 +46,7 @@ def refund_pending(api: ApiClient, make_order: Callable[..., Order]) -> Order:
     order = make_order(api.partner)
     billing.order_open_virtual_account(order_id=order.pk, partner=api.partner)
     billing.sandbox_deposit_send(order_id=order.pk, partner=api.partner)
-    return billing.order_refund(order_id=order.pk, partner=api.partner)
+    return billing.order_refund(order_id=order.pk, partner=api.partner, refund_account=REFUND_ACCOUNT)
 
 
 def reasons_of(response: Any) -> list[dict[str, Any]]:
@@ -174,23 +174,29 @@ def test_after_withdrawal_members_cannot_sign_in(api: ApiClient) -> None:
 # The orders go in batches of ids (a statement takes at most 65,535 parameters); a batch of one
 # order makes every step run over several batches.
 @pytest.mark.parametrize("batch", [10_000, 1])
-def test_withdrawal_deletes_the_purchase_history_for_good(
+def test_withdrawal_deletes_the_purchase_history_for_good_but_keeps_the_money_records(
     api: ApiClient, make_order: Callable[..., Order], issue_codes: Any, batch: int, monkeypatch: Any
 ) -> None:
-    monkeypatch.setattr(partner_services, "WITHDRAWAL_BATCH", batch)
+    monkeypatch.setattr(billing_withdrawal, "BATCH", batch)
     cancelled = make_order(api.partner)
     billing.order_cancel(order_id=cancelled.pk, partner=api.partner)
     refunded = billing.order_refund(order_id=make_order(api.partner, paid=True).pk, partner=api.partner)
     issued = make_order(api.partner, paid=True)
     issue_codes(issued)
+    took_money = sorted(
+        Payment.objects.filter(partner=api.partner, approved_at__isnull=False).values_list("pk", "amount")
+    )
 
     withdraw(api)
 
     assert not Order.objects.filter(pk__in=[cancelled.pk, refunded.pk]).exists()
-    assert not Payment.objects.filter(order__partner=api.partner).exists()
     assert not OrderEvent.objects.filter(order__partner=api.partner).exists()
     kept = Order.objects.get(pk=issued.pk)  # only what its codes need, no money left in it
     assert (kept.unit_price, kept.supply_amount, kept.vat_amount, kept.total_amount) == (0, 0, 0, 0)
+    # The refunded and the issued order's payments are tax records: kept, detached from the orders.
+    assert len(took_money) == 2
+    assert sorted(Payment.objects.filter(partner=api.partner).values_list("pk", "amount")) == took_money
+    assert not Payment.objects.filter(partner=api.partner, order__isnull=False).exists()
 
 
 def test_a_code_issued_before_withdrawal_still_registers(

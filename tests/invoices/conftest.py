@@ -8,6 +8,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 
 from bizshop.billing import services as billing
 from bizshop.billing.models import Order, OrderStatus, Payment
@@ -74,3 +75,10 @@ def partner(api: Any) -> Partner:
 def other_partner(other_api: Any) -> Partner:
     partner: Partner = other_api.partner
     return partner
+
+
+@pytest.fixture
+def march_merge_window() -> Iterator[None]:
+    """Now is 2 April 2026 in Seoul: March's merge requests are open until its run (5 April 00:05)."""
+    with time_machine.travel(kst(2026, 4, 2, 12, 0), tick=True):
+        yield

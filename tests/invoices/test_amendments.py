@@ -12,7 +12,7 @@ from django.db.models import Sum
 
 from bizshop.billing.models import Payment
 from bizshop.core.errors import ApplicationError
-from bizshop.invoices import services
+from bizshop.invoices import amendments, services
 from bizshop.invoices.models import InvoiceKind, InvoicePayment, TaxInvoice
 from bizshop.partners.models import Partner
 from tests.invoices.conftest import cancel, kst
@@ -36,7 +36,7 @@ def test_a_refund_after_invoicing_gives_a_negative_invoice_dated_the_cancellatio
     cancelled_at = kst(2026, 4, 3, 0, 30)  # 2 April 15:30 UTC: the cancellation day is 3 April in Seoul
     cancel(invoiced_payment, cancelled_at)
 
-    amended = services.invoice_amend_for_refund(payment_id=invoiced_payment.pk, cancelled_at=cancelled_at)
+    amended = amendments.invoice_amend_for_refund(payment_id=invoiced_payment.pk, cancelled_at=cancelled_at)
 
     assert amended is not None
     assert (amended.kind, amended.original_id, amended.amendment_reason) == (
@@ -56,7 +56,7 @@ def test_a_refund_after_invoicing_gives_a_negative_invoice_dated_the_cancellatio
 
 def test_the_partners_invoices_of_a_refunded_month_net_out_to_zero(partner: Partner, invoiced_payment: Payment) -> None:
     cancel(invoiced_payment, kst(2026, 4, 3, 10, 0))
-    services.invoice_amend_for_refund(payment_id=invoiced_payment.pk, cancelled_at=kst(2026, 4, 3, 10, 0))
+    amendments.invoice_amend_for_refund(payment_id=invoiced_payment.pk, cancelled_at=kst(2026, 4, 3, 10, 0))
 
     totals = TaxInvoice.objects.filter(partner=partner, supply_month=MARCH).aggregate(
         supply=Sum("supply_amount"), vat=Sum("vat_amount"), total=Sum("total_amount")
@@ -68,9 +68,9 @@ def test_the_partners_invoices_of_a_refunded_month_net_out_to_zero(partner: Part
 
 def test_amending_twice_returns_the_same_amendment(invoiced_payment: Payment) -> None:
     cancel(invoiced_payment, kst(2026, 4, 3, 10, 0))
-    first = services.invoice_amend_for_refund(payment_id=invoiced_payment.pk, cancelled_at=kst(2026, 4, 3, 10, 0))
+    first = amendments.invoice_amend_for_refund(payment_id=invoiced_payment.pk, cancelled_at=kst(2026, 4, 3, 10, 0))
 
-    second = services.invoice_amend_for_refund(payment_id=invoiced_payment.pk, cancelled_at=kst(2026, 4, 4, 10, 0))
+    second = amendments.invoice_amend_for_refund(payment_id=invoiced_payment.pk, cancelled_at=kst(2026, 4, 4, 10, 0))
 
     assert first is not None and second is not None and first.pk == second.pk
     assert TaxInvoice.objects.filter(kind=InvoiceKind.AMENDED).count() == 1
@@ -78,19 +78,19 @@ def test_amending_twice_returns_the_same_amendment(invoiced_payment: Payment) ->
 
 def test_an_approved_payment_is_not_amended(invoiced_payment: Payment) -> None:
     with pytest.raises(ApplicationError) as caught:
-        services.invoice_amend_for_refund(payment_id=invoiced_payment.pk, cancelled_at=kst(2026, 4, 3, 10, 0))
+        amendments.invoice_amend_for_refund(payment_id=invoiced_payment.pk, cancelled_at=kst(2026, 4, 3, 10, 0))
 
     assert caught.value.code == "invalid_state"
     assert not TaxInvoice.objects.filter(kind=InvoiceKind.AMENDED).exists()
 
 
 def test_an_unknown_payment_gives_no_amendment(db: None) -> None:
-    assert services.invoice_amend_for_refund(payment_id=987_654, cancelled_at=kst(2026, 4, 3, 10, 0)) is None
+    assert amendments.invoice_amend_for_refund(payment_id=987_654, cancelled_at=kst(2026, 4, 3, 10, 0)) is None
 
 
 def test_a_cancelled_payment_that_was_invoiced_is_not_invoiced_again_by_a_rerun(invoiced_payment: Payment) -> None:
     cancel(invoiced_payment, kst(2026, 4, 3, 10, 0))
-    services.invoice_amend_for_refund(payment_id=invoiced_payment.pk, cancelled_at=kst(2026, 4, 3, 10, 0))
+    amendments.invoice_amend_for_refund(payment_id=invoiced_payment.pk, cancelled_at=kst(2026, 4, 3, 10, 0))
 
     assert services.invoice_month_run(month=MARCH) == 0
     assert TaxInvoice.objects.count() == 2
@@ -113,7 +113,7 @@ def test_a_refund_racing_the_run_never_leaves_an_invoice_without_its_amendment(
                 Payment.objects.select_for_update().filter(pk=refunded.pk).update(
                     status="cancelled", cancelled_at=kst(2026, 4, 1, 0, 1)
                 )
-                services.invoice_amend_for_refund(payment_id=refunded.pk, cancelled_at=kst(2026, 4, 1, 0, 1))
+                amendments.invoice_amend_for_refund(payment_id=refunded.pk, cancelled_at=kst(2026, 4, 1, 0, 1))
         except BaseException as exc:
             failures.append(exc)
         finally:

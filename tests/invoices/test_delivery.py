@@ -13,7 +13,7 @@ from django.db import transaction
 from pypdf import PdfReader
 
 from bizshop.billing.models import Payment
-from bizshop.invoices import services
+from bizshop.invoices import amendments, delivery, services
 from bizshop.invoices.models import InvoicePayment, TaxInvoice
 from bizshop.invoices.pdf import invoice_pdf
 from bizshop.invoices.transmitters import _load, get_transmitter
@@ -70,7 +70,7 @@ def test_an_amended_invoices_pdf_says_so_with_negative_amounts(partner: Partner,
     payment = pay(partner, kst(2026, 3, 5, 9, 0))
     services.invoice_month_run(month=MARCH)
     cancel(payment, kst(2026, 4, 2, 9, 0))
-    amended = services.invoice_amend_for_refund(payment_id=payment.pk, cancelled_at=kst(2026, 4, 2, 9, 0))
+    amended = amendments.invoice_amend_for_refund(payment_id=payment.pk, cancelled_at=kst(2026, 4, 2, 9, 0))
     assert amended is not None
 
     text = _pdf_text(invoice_pdf(invoice=amended))
@@ -109,7 +109,7 @@ def test_nothing_is_emailed_when_the_transaction_rolls_back(
     cancel(payment, kst(2026, 4, 2, 9, 0))
 
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError), transaction.atomic():
-        services.invoice_amend_for_refund(payment_id=payment.pk, cancelled_at=kst(2026, 4, 2, 9, 0))
+        amendments.invoice_amend_for_refund(payment_id=payment.pk, cancelled_at=kst(2026, 4, 2, 9, 0))
         raise RuntimeError("the refund failed after the amendment")
 
     assert mail.outbox == []
@@ -124,7 +124,7 @@ def test_each_invoice_is_transmitted_once_to_the_nts_through_the_provider(
         services.invoice_month_run(month=MARCH)
     invoice = TaxInvoice.objects.get()
 
-    services.invoice_deliver(invoice_id=invoice.pk)  # a second delivery sends nothing again
+    delivery.invoice_deliver(invoice_id=invoice.pk)  # a second delivery sends nothing again
 
     assert isinstance(get_transmitter(), RecordingTransmitter)
     (sent,) = RecordingTransmitter.sent
@@ -158,7 +158,7 @@ def test_a_failed_transmission_is_retried_by_the_sweep_without_a_second_email(
     assert (invoice.transmitted_at, len(mail.outbox)) == (None, 1)
 
     settings.INVOICE_TRANSMITTER = "bizshop.invoices.transmitters.fake.RecordingTransmitter"
-    assert services.invoice_deliver_pending(older_than=timedelta(0)) == 1
+    assert delivery.invoice_deliver_pending(older_than=timedelta(0)) == 1
 
     invoice.refresh_from_db()
     assert invoice.transmitted_at is not None

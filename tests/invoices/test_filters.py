@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from bizshop.billing.models import Payment
-from bizshop.invoices import services
+from bizshop.invoices import amendments, services
 from bizshop.invoices.models import TaxInvoice
 from bizshop.partners.models import Partner
 from tests.conftest import ApiClient
@@ -26,7 +26,7 @@ def invoices(partner: Partner, pay: Callable[..., Payment]) -> dict[str, TaxInvo
     services.invoice_month_run(month=date(2026, 3, 1))
     services.invoice_month_run(month=date(2026, 4, 1))
     cancel(early, kst(2026, 5, 3, 10, 0))
-    amended = services.invoice_amend_for_refund(payment_id=early.pk, cancelled_at=kst(2026, 5, 3, 10, 0))
+    amended = amendments.invoice_amend_for_refund(payment_id=early.pk, cancelled_at=kst(2026, 5, 3, 10, 0))
     assert amended is not None
     by_payment = {
         p: TaxInvoice.objects.get(payment_links__payment_id=p.pk, kind="normal") for p in (early, late, april)

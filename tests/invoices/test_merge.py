@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 
 import pytest
+import time_machine
 from django.db import connection
 
 from bizshop.billing.models import Payment
@@ -26,7 +27,7 @@ from bizshop.partners.models import Partner, PartnerChange
 from tests.factories import VALID_BRNS, EmoticonFactory
 from tests.invoices.conftest import kst
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("march_merge_window")]
 
 MARCH = date(2026, 3, 1)
 
@@ -156,11 +157,11 @@ def test_a_payment_already_in_a_merge_request_is_refused_as_already_invoiced(
 def test_an_invoiced_payment_is_refused_as_already_invoiced_even_if_its_month_were_reopened(
     partner: Partner, pay: Callable[..., Payment]
 ) -> None:
-    invoiced = pay(partner, kst(2026, 2, 10, 9, 0), issued=True)
-    other = pay(partner, kst(2026, 2, 11, 9, 0), issued=True)
-    services.invoice_month_run(month=date(2026, 2, 1))
+    invoiced = pay(partner, kst(2026, 3, 10, 9, 0), issued=True)
+    other = pay(partner, kst(2026, 3, 11, 9, 0), issued=True)
+    services.invoice_month_run(month=MARCH)
     # An operator reopening the month must not let an invoiced payment be invoiced again.
-    InvoiceMonth.objects.filter(month=date(2026, 2, 1)).update(run_started_at=None)
+    InvoiceMonth.objects.filter(month=MARCH).update(run_started_at=None)
 
     assert _refusal(partner, [invoiced.pk, other.pk]).code == "already_invoiced"
 
@@ -244,3 +245,30 @@ def test_a_request_racing_the_run_is_either_merged_or_refused_never_lost(
         assert kinds == [InvoiceKind.NORMAL, InvoiceKind.NORMAL]
         assert not InvoiceMergeRequestPayment.objects.exists()
     assert InvoicePayment.objects.count() == 2
+
+
+def test_requests_close_at_the_scheduled_run_even_if_the_run_is_late(
+    partner: Partner, two_issued_march_payments: list[Payment]
+) -> None:
+    with time_machine.travel(kst(2026, 4, 5, 0, 5), tick=False):
+        refusal = _refusal(partner, [p.pk for p in two_issued_march_payments])
+
+    assert refusal.code == "request_window_closed"
+    assert refusal.details["deadline"] == "2026-04-05T00:05:00+09:00"
+
+
+def test_requests_are_taken_until_a_minute_before_the_scheduled_run(
+    partner: Partner, two_issued_march_payments: list[Payment]
+) -> None:
+    with time_machine.travel(kst(2026, 4, 5, 0, 4), tick=False):
+        services.invoice_merge_request_create(partner=partner, payment_ids=[p.pk for p in two_issued_march_payments])
+
+    assert InvoiceMergeRequest.objects.filter(partner=partner, month=MARCH).count() == 1
+
+
+def test_the_run_day_is_a_setting(settings: Any, partner: Partner, two_issued_march_payments: list[Payment]) -> None:
+    settings.INVOICE_RUN_DAY = 10
+    with time_machine.travel(kst(2026, 4, 9, 23, 0), tick=False):
+        services.invoice_merge_request_create(partner=partner, payment_ids=[p.pk for p in two_issued_march_payments])
+
+    assert InvoiceMergeRequest.objects.count() == 1

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import threading
 from collections.abc import Callable
 from datetime import UTC, date, datetime
@@ -13,7 +16,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from bizshop.billing.models import Payment
-from bizshop.invoices import services
+from bizshop.invoices import amendments, months, services
 from bizshop.invoices.models import InvoiceKind, InvoiceMonth, InvoicePayment, TaxInvoice
 from bizshop.partners.models import Partner
 from tests.invoices.conftest import cancel, kst
@@ -130,7 +133,7 @@ def test_a_payment_cancelled_before_the_run_is_not_invoiced(partner: Partner, pa
     payment = pay(partner, kst(2026, 3, 5, 9, 0))
     cancel(payment, kst(2026, 3, 20, 9, 0))
 
-    assert services.invoice_amend_for_refund(payment_id=payment.pk, cancelled_at=kst(2026, 3, 20, 9, 0)) is None
+    assert amendments.invoice_amend_for_refund(payment_id=payment.pk, cancelled_at=kst(2026, 3, 20, 9, 0)) is None
     assert services.invoice_month_run(month=MARCH) == 0
     assert not TaxInvoice.objects.exists()
 
@@ -182,8 +185,8 @@ def test_every_partner_gets_its_own_invoices(
 
 def test_the_command_defaults_to_the_previous_month_in_seoul() -> None:
     # 2026-04-30 15:30 UTC is already 1 May in Seoul: the previous month is April.
-    assert services.previous_month(now=datetime(2026, 4, 30, 15, 30, tzinfo=UTC)) == APRIL
-    assert services.previous_month(now=datetime(2026, 1, 1, 0, 5, tzinfo=services.SEOUL)) == date(2025, 12, 1)
+    assert months.previous_month(now=datetime(2026, 4, 30, 15, 30, tzinfo=UTC)) == APRIL
+    assert months.previous_month(now=datetime(2026, 1, 1, 0, 5, tzinfo=months.SEOUL)) == date(2025, 12, 1)
 
 
 def test_the_command_refuses_a_malformed_month() -> None:
@@ -193,13 +196,35 @@ def test_the_command_refuses_a_malformed_month() -> None:
         call_command("issue_tax_invoices", "--month", "2026-13", stdout=StringIO())
 
 
-def test_beat_runs_the_previous_month_at_0005_kst_on_the_first() -> None:
+def test_beat_runs_the_previous_month_at_0005_kst_on_the_fifth_by_default() -> None:
     entry = settings.CELERY_BEAT_SCHEDULE["invoices-monthly-run"]
     schedule = entry["schedule"]
 
     assert entry["task"] == "bizshop.invoices.tasks.invoice_month_run_task"
     assert settings.CELERY_TIMEZONE == "Asia/Seoul"
-    assert (schedule.minute, schedule.hour, schedule.day_of_month) == ({5}, {0}, {1})
+    assert (schedule.minute, schedule.hour, schedule.day_of_month) == ({5}, {0}, {5})
+    assert months.run_scheduled_at(date(2026, 12, 1)).isoformat() == "2027-01-05T00:05:00+09:00"
+
+
+SHOW_RUN_DAY = (
+    "import django; django.setup(); from django.conf import settings; "
+    "print(settings.CELERY_BEAT_SCHEDULE['invoices-monthly-run']['schedule'].day_of_month)"
+)
+
+
+def _settings_load(run_day: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "INVOICE_RUN_DAY": run_day}
+    return subprocess.run([sys.executable, "-c", SHOW_RUN_DAY], env=env, capture_output=True, text=True, timeout=60)
+
+
+def test_a_run_day_after_the_tenth_refuses_to_start() -> None:
+    refused = _settings_load("11")
+    allowed = _settings_load("10")
+
+    assert refused.returncode != 0
+    assert "INVOICE_RUN_DAY=11" in refused.stderr and "10th" in refused.stderr
+    assert allowed.returncode == 0, allowed.stderr
+    assert allowed.stdout.strip() == "{10}"
 
 
 @pytest.mark.django_db(transaction=True)

@@ -19,7 +19,7 @@ from bizshop.backoffice.management.commands.setup_operator_groups import BILLING
 from bizshop.backoffice.models import OperatorAction
 from bizshop.billing.models import Payment
 from bizshop.core.errors import ApplicationError
-from bizshop.invoices import services
+from bizshop.invoices import delivery, services
 from bizshop.invoices.models import TaxInvoice
 from bizshop.partners.models import Partner
 from bizshop.partners.services import partner_update
@@ -84,14 +84,14 @@ def test_the_resend_goes_to_the_partners_current_invoice_address(
     partner_update(partner=api.partner, user=api.partner.members.get().user, invoice_email="new-tax@partner.kr")
 
     with django_capture_on_commit_callbacks(execute=True):
-        address = services.invoice_email_resend(invoice_id=invoice.pk, operator=billing_staff)
+        address = delivery.invoice_email_resend(invoice_id=invoice.pk, operator=billing_staff)
 
     assert address == "new-tax@partner.kr"
     assert [m.to for m in mail.outbox] == [["new-tax@partner.kr"]]
 
 
 def test_a_resend_is_in_the_operator_audit_log(invoice: TaxInvoice, billing_staff: Any) -> None:
-    services.invoice_email_resend(invoice_id=invoice.pk, operator=billing_staff)
+    delivery.invoice_email_resend(invoice_id=invoice.pk, operator=billing_staff)
 
     action = OperatorAction.objects.get()
     assert (action.operator, action.kind, action.target_type, action.target_id) == (
@@ -107,7 +107,7 @@ def test_nothing_is_sent_before_the_audit_row_commits(
     invoice: TaxInvoice, billing_staff: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        services.invoice_email_resend(invoice_id=invoice.pk, operator=billing_staff)
+        delivery.invoice_email_resend(invoice_id=invoice.pk, operator=billing_staff)
 
     assert mail.outbox == [] and len(callbacks) == 1
 
@@ -116,7 +116,7 @@ def test_staff_without_the_permission_cannot_resend(invoice: TaxInvoice) -> None
     catalog_manager = operator_in(CATALOG_MANAGER)
 
     with pytest.raises(ApplicationError) as refused:
-        services.invoice_email_resend(invoice_id=invoice.pk, operator=catalog_manager)
+        delivery.invoice_email_resend(invoice_id=invoice.pk, operator=catalog_manager)
 
     assert refused.value.code == "permission_denied"
     assert resend(signed_in(catalog_manager), invoice).status_code == 403
@@ -133,7 +133,7 @@ def test_the_invoice_of_a_withdrawn_partner_is_still_retrievable_by_an_operator(
     detail = client.get(f"{ADMIN}{invoice.pk}/change/")
     pdf = client.get(f"{ADMIN}{invoice.pk}/pdf/")
     with django_capture_on_commit_callbacks(execute=True):
-        address = services.invoice_email_resend(invoice_id=invoice.pk, operator=billing_staff)
+        address = delivery.invoice_email_resend(invoice_id=invoice.pk, operator=billing_staff)
 
     assert listed.status_code == 200 and invoice.number in listed.content.decode()
     assert detail.status_code == 200 and invoice.recipient_name in detail.content.decode()

@@ -75,6 +75,7 @@ def test_a_signed_in_end_user_gets_404_and_a_visitor_is_sent_to_login(invoice: T
     assert Client().get("/mypage/invoices/").status_code == 302
 
 
+@pytest.mark.usefixtures("march_merge_window")
 def test_the_merge_form_accepts_issued_payments_of_one_month(
     partner: Partner, client_of: Client, pay: Callable[..., Payment]
 ) -> None:
@@ -90,6 +91,7 @@ def test_the_merge_form_accepts_issued_payments_of_one_month(
     assert sorted(request.payment_links.values_list("payment_id", flat=True)) == sorted(ids)
 
 
+@pytest.mark.usefixtures("march_merge_window")
 def test_the_merge_form_shows_the_refusal_in_korean(
     partner: Partner, client_of: Client, pay: Callable[..., Payment]
 ) -> None:

@@ -5,18 +5,21 @@ deliveries are purged 30 days on by a beat task, their log kept."""
 from __future__ import annotations
 
 import json
+import threading
 from datetime import timedelta
 from typing import Any
 
+import pytest
 from django.conf import settings
-from django.db import connection
+from django.db import connection, connections
 from django.test import Client
 from django.utils import timezone
 
 from bizshop.codes.models import SerialCode
+from bizshop.core.errors import ApplicationError
 from bizshop.webhooks import signing
 from bizshop.webhooks.models import WebhookDelivery, WebhookEvent
-from bizshop.webhooks.services import webhook_emit
+from bizshop.webhooks.services import delivery_replay, webhook_emit, webhook_payloads_purge
 from bizshop.webhooks.tasks import webhook_payloads_purge_task
 from tests.conftest import ApiClient
 from tests.webhooks.conftest import Receiver
@@ -108,3 +111,46 @@ def test_a_purged_delivery_cannot_be_replayed(api: ApiClient, receiver: Receiver
 
     assert (response.status_code, response.json()["error"]["code"]) == (410, "webhook_payload_purged")
     assert receiver.requests == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_replays_racing_the_purge_either_send_the_payload_or_are_refused(api: ApiClient, receiver: Receiver) -> None:
+    subscribe(api, receiver.url, ["order.paid"])
+    ids = [
+        webhook_emit(partner_id=api.partner.pk, event=WebhookEvent.ORDER_PAID, data={"order_id": n})[0]
+        for n in range(20)
+    ]
+    WebhookDelivery.objects.update(status="succeeded", delivered_at=timezone.now() - timedelta(days=31))
+    receiver.requests.clear()  # each event's first delivery, sent on commit
+    start = threading.Barrier(len(ids) + 1)
+    replayed: dict[int, bool] = {}
+
+    def replay(delivery_id: int) -> None:
+        try:
+            start.wait()
+            try:
+                delivery_replay(partner=api.partner, delivery_id=delivery_id)
+                replayed[delivery_id] = True
+            except ApplicationError as exc:
+                assert exc.code == "webhook_payload_purged"
+                replayed[delivery_id] = False
+        finally:
+            connections.close_all()
+
+    def purge() -> None:
+        try:
+            start.wait()
+            webhook_payloads_purge()
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=replay, args=(i,)) for i in ids] + [threading.Thread(target=purge)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    kept = {d.pk: d.payload_ciphertext is not None for d in WebhookDelivery.objects.all()}
+    assert kept == replayed
+    assert len(receiver.requests) == sum(replayed.values())
+    assert not WebhookDelivery.objects.filter(status="pending", payload_ciphertext__isnull=True).exists()

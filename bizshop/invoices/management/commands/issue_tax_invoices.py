@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from bizshop.core.errors import ApplicationError
 from bizshop.invoices import services
+from bizshop.invoices.months import parse_month, previous_month
 
 
 class Command(BaseCommand):
@@ -18,7 +19,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
-            month = services.parse_month(options["month"]) if options["month"] else services.previous_month()
+            month = parse_month(options["month"]) if options["month"] else previous_month()
         except ApplicationError as exc:
             raise CommandError(str(exc.message)) from exc
         issued = services.invoice_month_run(month=month)

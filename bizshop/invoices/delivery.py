@@ -1,0 +1,186 @@
+"""Delivering tax invoices: NTS transmission through the provider and e-mail with the PDF to the
+partner's invoice address, each once; retries of what a delivery missed; operator resends."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.utils import timezone
+
+from bizshop.accounts.models import User
+from bizshop.invoices import errors
+from bizshop.invoices.models import InvoiceKind, TaxInvoice
+from bizshop.invoices.transmitters.base import NtsInvoice, NtsLine, NtsParty
+from bizshop.partners.models import Partner
+
+logger = logging.getLogger(__name__)
+
+# Invoices per delivery task: several workers share a big month (a PDF takes about half a second).
+DELIVERY_CHUNK = 50
+
+
+def deliver_after_commit(invoice_ids: list[int]) -> None:
+    """Queue delivery once the invoices are committed, in chunks that several workers share
+    (a PDF takes about half a second)."""
+    from bizshop.invoices.tasks import invoice_deliver_task
+
+    def enqueue() -> None:
+        for start in range(0, len(invoice_ids), DELIVERY_CHUNK):
+            invoice_deliver_task.delay(invoice_ids=invoice_ids[start : start + DELIVERY_CHUNK])
+
+    if invoice_ids:
+        transaction.on_commit(enqueue)
+
+
+def invoice_deliver(*, invoice_id: int) -> None:
+    """Send one invoice to the NTS (through the provider) and e-mail it with its PDF to the
+    partner's invoice address. Each step happens once; a failed transmission is retried later."""
+    from bizshop.invoices.transmitters import get_transmitter
+    from bizshop.invoices.transmitters.base import TransmissionFailed
+
+    with transaction.atomic():
+        invoice = TaxInvoice.objects.select_for_update(of=("self",)).select_related("original").get(pk=invoice_id)
+        changed = []
+        if invoice.transmitted_at is None:
+            try:
+                receipt = get_transmitter().transmit(invoice=nts_invoice(invoice))
+            except TransmissionFailed:
+                logger.warning("NTS transmission of invoice %s failed; will retry", invoice.number, exc_info=True)
+            else:
+                invoice.transmitted_at = receipt.transmitted_at
+                invoice.transmission_id = receipt.transmission_id
+                changed += ["transmitted_at", "transmission_id"]
+        if invoice.emailed_at is None:
+            _email_send(invoice, to=invoice.recipient_email)
+            invoice.emailed_at = timezone.now()
+            changed.append("emailed_at")
+        if changed:
+            invoice.save(update_fields=changed)
+
+
+def _email_send(invoice: TaxInvoice, *, to: str) -> None:
+    from bizshop.invoices.pdf import invoice_pdf
+
+    message = EmailMessage(
+        subject=f"[{invoice.supplier_name}] {_title(invoice)} {invoice.number} 발행 안내",
+        body=_email_body(invoice),
+        to=[to],
+    )
+    message.attach(f"tax-invoice-{invoice.number}.pdf", invoice_pdf(invoice=invoice), "application/pdf")
+    message.send()
+
+
+def invoice_email_resend(*, invoice_id: int, operator: User) -> str:
+    """Operator: e-mail an invoice with its PDF again (재발송), e.g. when the partner lost it.
+
+    It goes to the partner's invoice address as it is now (it may have changed since the
+    invoice was written), or, for a withdrawn partner, to the address on the invoice. Sent by a
+    task once the audit row is committed; returns the address.
+    """
+    from bizshop.backoffice.models import OperatorAction
+    from bizshop.backoffice.services import operator_action_record, operator_require
+    from bizshop.invoices.tasks import invoice_email_send_task
+
+    operator_require(operator=operator, permission="backoffice.resend_invoice_emails")
+    with transaction.atomic():
+        invoice = TaxInvoice.objects.select_related("partner").filter(pk=invoice_id).first()
+        if invoice is None:
+            raise errors.INVOICE_NOT_FOUND(invoice_id=invoice_id)
+        partner = invoice.partner
+        active = partner.status == Partner.Status.ACTIVE and partner.invoice_email
+        address = partner.invoice_email if active else invoice.recipient_email
+        operator_action_record(
+            operator=operator,
+            kind=OperatorAction.Kind.INVOICE_EMAIL_RESENT,
+            target=invoice,
+            data={"number": invoice.number, "partner_id": partner.pk, "to": address},
+        )
+        transaction.on_commit(lambda: invoice_email_send_task.delay(invoice_id=invoice_id, to=address))
+    return address
+
+
+def invoice_email_send(*, invoice_id: int, to: str) -> None:
+    """Send one invoice's e-mail with its PDF to ``to`` (the resend task's work)."""
+    invoice = TaxInvoice.objects.select_related("original").get(pk=invoice_id)
+    _email_send(invoice, to=to)
+    TaxInvoice.objects.filter(pk=invoice_id, emailed_at=None).update(emailed_at=timezone.now())
+
+
+def invoice_deliver_pending(*, older_than: timedelta = timedelta(minutes=10), limit: int = 500) -> int:
+    """Retry what a delivery missed (a provider outage, a worker lost): not transmitted or not e-mailed."""
+    from django.db.models import Q
+
+    cutoff = timezone.now() - older_than
+    ids = list(
+        TaxInvoice.objects.filter(Q(transmitted_at=None) | Q(emailed_at=None), issued_at__lt=cutoff)
+        .order_by("id")
+        .values_list("id", flat=True)[:limit]
+    )
+    for invoice_id in ids:
+        invoice_deliver(invoice_id=invoice_id)
+    return len(ids)
+
+
+def _title(invoice: TaxInvoice) -> str:
+    return "수정세금계산서" if invoice.kind == InvoiceKind.AMENDED else "전자세금계산서"
+
+
+def _email_body(invoice: TaxInvoice) -> str:
+    lines = [
+        f"{invoice.recipient_name} 담당자님께,",
+        "",
+        f"{invoice.supplier_name}에서 {_title(invoice)}를 발행했습니다. PDF 파일을 첨부합니다.",
+        "",
+        f"발행번호: {invoice.number}",
+        f"승인번호: {invoice.formatted_approval_number}",
+        f"작성일자: {invoice.write_date:%Y-%m-%d}",
+        f"공급가액: {invoice.supply_amount:,}원",
+        f"세액: {invoice.vat_amount:,}원",
+        f"합계금액: {invoice.total_amount:,}원 (영수)",
+    ]
+    if invoice.original is not None:
+        lines.append(f"수정사유: {invoice.amendment_reason} (당초 발행번호 {invoice.original.number})")
+    return "\n".join(lines) + "\n"
+
+
+def nts_invoice(invoice: TaxInvoice) -> NtsInvoice:
+    """The invoice as the provider adapter receives it."""
+    return NtsInvoice(
+        invoice_number=invoice.number,
+        approval_number=invoice.approval_number,
+        kind=invoice.kind,
+        write_date=invoice.write_date,
+        supplier=NtsParty(
+            registration_number=invoice.supplier_brn,
+            name=invoice.supplier_name,
+            representative=invoice.supplier_representative,
+            address=invoice.supplier_address,
+        ),
+        recipient=NtsParty(
+            registration_number=invoice.recipient_brn,
+            name=invoice.recipient_name,
+            representative=invoice.recipient_representative,
+            address=invoice.recipient_address,
+            email=invoice.recipient_email,
+        ),
+        lines=tuple(
+            NtsLine(
+                supply_date=line.supply_date,
+                item=line.item,
+                quantity=line.quantity,
+                unit_price=line.unit_price,
+                supply_amount=line.supply_amount,
+                vat_amount=line.vat_amount,
+            )
+            for line in invoice.lines.all()
+        ),
+        supply_amount=invoice.supply_amount,
+        vat_amount=invoice.vat_amount,
+        total_amount=invoice.total_amount,
+        receipt_mark=invoice.receipt_mark,
+        amendment_reason=invoice.amendment_reason,
+        original_approval_number=invoice.original.approval_number if invoice.original else "",
+    )

@@ -1,0 +1,259 @@
+"""Every won accounted for, over HTTP as a partner system and its accountant would meet it: a
+refund after invoicing is amended, a withdrawal keeps the payment for the month's run, and a
+merged invoice can be asked for with the API alone."""
+
+from __future__ import annotations
+
+from datetime import date
+from io import StringIO
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from bizshop.billing import services as billing
+from bizshop.billing.models import Order, OrderStatus, Payment
+from bizshop.codes.services import issuance_run
+from bizshop.invoices.models import InvoiceKind, Reconciliation, TaxInvoice
+from bizshop.invoices.months import month_of
+from bizshop.invoices.reconciliation import reconcile_month
+from tests.conftest import ApiClient
+from tests.factories import PASSWORD, REFUND_ACCOUNT, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def this_month() -> date:
+    return month_of(timezone.now())
+
+
+def run_month(month: date | None = None) -> str:
+    out = StringIO()
+    call_command("issue_tax_invoices", "--month", f"{month or this_month():%Y-%m}", stdout=out)
+    return out.getvalue()
+
+
+def order_paid_by_card(api: ApiClient, emoticon: Any, quantity: int = 100) -> dict[str, Any]:
+    created = api.post("/api/v1/orders/", {"emoticon_id": emoticon.pk, "period_days": 30, "quantity": quantity})
+    assert created.status_code == 201, created.json()
+    assert created.json()["payment_id"] is None  # nothing paid yet
+    paid = api.post(
+        f"/api/v1/orders/{created.json()['id']}/payment/", {"method": "card", "card_token": "tok_sandbox_approve"}
+    )
+    assert paid.status_code == 200, paid.json()
+    return dict(paid.json())
+
+
+def invoices(api: ApiClient, **params: str) -> list[dict[str, Any]]:
+    response = api.get("/api/v1/invoices/", data=params)
+    assert response.status_code == 200
+    return list(response.json()["results"])
+
+
+def issue_all(api: ApiClient, order_id: int) -> None:
+    response = api.post(f"/api/v1/orders/{order_id}/issuances/", {})
+    assert response.status_code == 202, response.json()
+    issuance_run(issuance_id=response.json()["id"])  # the worker's part (on_commit never fires in a test)
+    assert api.get(f"/api/v1/orders/{order_id}/").json()["status"] == OrderStatus.ISSUED
+
+
+# --- 1. a refund after invoicing is amended at once --------------------------------------------
+
+
+def test_a_card_refund_after_invoicing_gives_an_amended_invoice_at_once(api: ApiClient, emoticon: Any) -> None:
+    order = order_paid_by_card(api, emoticon)
+    assert run_month() == f"{this_month():%Y-%m}: 1 tax invoices issued\n"
+    (original,) = invoices(api)
+
+    refunded = api.post(f"/api/v1/orders/{order['id']}/refund/")
+
+    assert refunded.json()["status"] == OrderStatus.REFUNDED
+    (amended,) = invoices(api, kind="amended")
+    assert amended["original_invoice_id"] == original["id"]
+    assert amended["payment_ids"] == [order["payment_id"]] == original["payment_ids"]
+    assert (amended["supply_amount"], amended["vat_amount"], amended["total_amount"]) == (-160_000, -16_000, -176_000)
+    assert amended["write_date"] == f"{timezone.localdate():%Y-%m-%d}"
+    assert amended["amendment_reason"] == "계약의 해제"
+    assert reconcile_month(month=this_month()).ok
+
+
+def test_a_transfer_refund_is_amended_when_the_operator_completes_it(api: ApiClient, emoticon: Any) -> None:
+    order = api.post("/api/v1/orders/", {"emoticon_id": emoticon.pk, "period_days": 30, "quantity": 100}).json()
+    api.post(f"/api/v1/orders/{order['id']}/payment/", {"method": "virtual_account"})
+    api.post("/api/v1/sandbox/deposits/", {"order_id": order["id"]})
+    run_month()
+
+    pending = api.post(f"/api/v1/orders/{order['id']}/refund/", {"refund_account": REFUND_ACCOUNT})
+
+    assert pending.json()["status"] == OrderStatus.REFUND_PENDING
+    assert invoices(api, kind="amended") == []  # the money has not gone back yet
+    payment = Payment.objects.get(order_id=order["id"])
+    assert (payment.refund_bank, payment.refund_account_number, payment.refund_account_holder) == (
+        "004",
+        "123456789012",
+        "홍길동",
+    )
+    billing.order_refund_complete(order_id=order["id"], operator=UserFactory(is_staff=True, is_superuser=True))
+    (amended,) = invoices(api, kind="amended")
+    assert amended["total_amount"] == -176_000
+    assert reconcile_month(month=this_month()).ok
+
+
+def test_a_refund_before_invoicing_is_never_invoiced(api: ApiClient, emoticon: Any) -> None:
+    order = order_paid_by_card(api, emoticon)
+    api.post(f"/api/v1/orders/{order['id']}/refund/")
+
+    assert run_month().endswith(": 0 tax invoices issued\n")
+    assert invoices(api) == []
+    assert reconcile_month(month=this_month()).ok
+
+
+@pytest.mark.parametrize(
+    ("account", "fields"),
+    [
+        (None, ["account_number", "bank", "holder"]),
+        ({"bank": "999", "account_number": "123-456-789012", "holder": "홍길동"}, ["bank"]),
+        ({"bank": "004", "account_number": "12345", "holder": "홍길동"}, ["account_number"]),
+        ({"bank": "004", "account_number": "１２３４５６７８９０１２", "holder": "홍길동"}, ["account_number"]),
+        ({"bank": "004", "account_number": "123456789012", "holder": "  "}, ["holder"]),
+    ],
+)
+def test_a_transfer_refund_without_a_good_account_is_422_and_changes_nothing(
+    api: ApiClient, emoticon: Any, account: dict[str, str] | None, fields: list[str]
+) -> None:
+    order = api.post("/api/v1/orders/", {"emoticon_id": emoticon.pk, "period_days": 30, "quantity": 100}).json()
+    api.post(f"/api/v1/orders/{order['id']}/payment/", {"method": "virtual_account"})
+    api.post("/api/v1/sandbox/deposits/", {"order_id": order["id"]})
+
+    response = api.post(f"/api/v1/orders/{order['id']}/refund/", {"refund_account": account} if account else {})
+
+    assert response.status_code == 422
+    assert response.json()["error"]["code"] == "invalid_refund_account"
+    assert sorted(response.json()["error"]["details"]["fields"]) == fields
+    assert Order.objects.get(pk=order["id"]).status == OrderStatus.PAID
+    assert Payment.objects.get(order_id=order["id"]).refund_account_number == ""
+
+
+# --- 2. withdrawal keeps the payment for the month's run ---------------------------------------
+
+
+def test_a_payment_of_a_partner_that_withdrew_is_invoiced_by_the_months_run(api: ApiClient, emoticon: Any) -> None:
+    order = order_paid_by_card(api, emoticon)
+    issue_all(api, order["id"])
+    partner = api.partner
+    identity = (partner.name, partner.business_registration_number, partner.invoice_email)
+
+    assert api.post("/api/v1/partner/withdrawal/", {"password": PASSWORD}).status_code == 204
+    output = run_month()
+
+    assert output == f"{this_month():%Y-%m}: 1 tax invoices issued\n"
+    invoice = TaxInvoice.objects.get(partner=partner)
+    assert (invoice.recipient_name, invoice.recipient_brn, invoice.recipient_email) == identity
+    assert invoice.total_amount == 176_000
+    assert list(invoice.payment_links.values_list("payment_id", flat=True)) == [order["payment_id"]]
+    assert reconcile_month(month=this_month()).ok
+
+
+# --- 3. a merged invoice from the API alone ----------------------------------------------------
+
+
+def test_a_partner_system_asks_for_a_merged_invoice_with_the_payment_ids_the_api_gives(
+    api: ApiClient, emoticon: Any
+) -> None:
+    orders = [order_paid_by_card(api, emoticon) for _ in range(2)]
+    for order in orders:
+        issue_all(api, order["id"])
+    listed = {row["id"]: row["payment_id"] for row in api.get("/api/v1/orders/").json()["results"]}
+    events = api.get(f"/api/v1/orders/{orders[0]['id']}/events/").json()["results"]
+    paid_event = next(event for event in events if event["kind"] == "payment_approved")
+
+    assert paid_event["data"]["payment_id"] == orders[0]["payment_id"] == listed[orders[0]["id"]]
+    request = api.post("/api/v1/invoice-merge-requests/", {"payment_ids": [o["payment_id"] for o in orders]})
+    assert request.status_code == 201, request.json()
+    run_month()
+
+    (merged,) = invoices(api)
+    assert merged["kind"] == InvoiceKind.MERGED
+    assert sorted(merged["payment_ids"]) == sorted(o["payment_id"] for o in orders)
+    assert merged["total_amount"] == 352_000
+    assert merged["original_invoice_id"] is None
+
+
+def test_the_order_paid_webhook_carries_the_payment_id(api: ApiClient, emoticon: Any, monkeypatch: Any) -> None:
+    sent: list[dict[str, Any]] = []
+    emit = billing.webhook_emit
+    monkeypatch.setattr(billing, "webhook_emit", lambda **kwargs: sent.append(kwargs) or emit(**kwargs))
+
+    order = order_paid_by_card(api, emoticon)
+
+    (paid,) = [call for call in sent if call["event"] == "order.paid"]
+    assert paid["data"]["payment_id"] == order["payment_id"] is not None
+
+
+# --- the seed's example ------------------------------------------------------------------------
+
+
+def test_two_payments_give_two_invoices_and_a_refund_of_one_an_amendment_of_minus_176000(
+    api: ApiClient, emoticon: Any
+) -> None:
+    first, second = (order_paid_by_card(api, emoticon) for _ in range(2))
+    run_month()
+    assert sorted(invoice["total_amount"] for invoice in invoices(api)) == [176_000, 176_000]
+
+    api.post(f"/api/v1/orders/{second['id']}/refund/")
+
+    assert sorted(invoice["total_amount"] for invoice in invoices(api)) == [-176_000, 176_000, 176_000]
+    assert reconcile_month(month=this_month()).ok
+    assert first["payment_id"] != second["payment_id"]
+
+
+def test_two_issued_payments_merged_give_one_invoice_of_352000(api: ApiClient, emoticon: Any) -> None:
+    orders = [order_paid_by_card(api, emoticon) for _ in range(2)]
+    for order in orders:
+        issue_all(api, order["id"])
+    api.post("/api/v1/invoice-merge-requests/", {"payment_ids": [o["payment_id"] for o in orders]})
+
+    run_month()
+
+    assert [(i["kind"], i["total_amount"]) for i in invoices(api)] == [(InvoiceKind.MERGED, 352_000)]
+
+
+# --- reconciliation ----------------------------------------------------------------------------
+
+
+def test_reconcile_month_prints_ok_and_records_the_result(api: ApiClient, emoticon: Any) -> None:
+    order_paid_by_card(api, emoticon)
+    run_month()
+    out = StringIO()
+
+    call_command("reconcile_month", "--month", f"{this_month():%Y-%m}", stdout=out)
+
+    assert "결제 1건 176,000원 − 환불 0원 = 176,000원, 세금계산서 176,000원 — 일치" in out.getvalue()
+    assert Reconciliation.objects.get().ok
+
+
+def test_reconcile_month_names_the_payments_of_a_mismatch_and_exits_1(api: ApiClient, emoticon: Any) -> None:
+    order = order_paid_by_card(api, emoticon)
+    run_month()
+    TaxInvoice.objects.update(supply_amount=150_000, vat_amount=15_000, total_amount=165_000)  # tampered
+    out = StringIO()
+
+    with pytest.raises(SystemExit) as exited:
+        call_command("reconcile_month", "--month", f"{this_month():%Y-%m}", stdout=out)
+
+    assert exited.value.code == 1
+    brn = api.partner.business_registration_number
+    assert f"{brn[:3]}-{brn[3:5]}-{brn[5:]}: 결제 − 환불 176,000원 ≠ 세금계산서 165,000원" in out.getvalue()
+    assert f"결제번호 {order['payment_id']}" in out.getvalue()
+    assert not Reconciliation.objects.get().ok
+
+
+def test_a_payment_left_out_of_the_run_is_a_mismatch(api: ApiClient, emoticon: Any) -> None:
+    order_paid_by_card(api, emoticon)
+    run_month()
+    late = order_paid_by_card(api, emoticon)  # paid after an early explicit run of this month
+
+    result = reconcile_month(month=this_month())
+
+    assert [row["payment_ids"] for row in result.mismatches] == [[late["payment_id"]]]
