@@ -191,7 +191,8 @@ CELERY_BEAT_SCHEDULE = {
     "catalog-ranking-refresh": {"task": "bizshop.catalog.tasks.ranking_refresh_task", "schedule": 600.0},
     "webhooks-deliver-due": {"task": "bizshop.webhooks.tasks.webhook_deliver_due_task", "schedule": 60.0},
     "webhooks-payloads-purge": {"task": "bizshop.webhooks.tasks.webhook_payloads_purge_task", "schedule": 3600.0},
-    "codes-resume-stalled-issuances": {"task": "bizshop.codes.tasks.issuance_resume_stalled_task", "schedule": 300.0},
+    # A worker that died mid-issuance is noticed within a minute (codes.services.HEARTBEAT_STALE_AFTER).
+    "codes-resume-stalled-issuances": {"task": "bizshop.codes.tasks.issuance_resume_stalled_task", "schedule": 30.0},
     "codes-delete-expired-exports": {"task": "bizshop.codes.tasks.code_exports_delete_expired_task", "schedule": 3600.0},
     "codes-expire-used-up-registrations": {
         "task": "bizshop.codes.tasks.registration_expire_due_task",

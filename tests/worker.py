@@ -15,8 +15,8 @@ from django.db import connection
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def start_worker(*, chunk_size: int = 500, visibility_timeout: int = 3600) -> subprocess.Popen[bytes]:
-    env = {
+def _env(*, chunk_size: int, visibility_timeout: int) -> dict[str, str]:
+    return {
         **os.environ,
         # The worker must see the test database, where the test commits its rows.
         "DATABASE_URL": f"postgres://{connection.settings_dict['USER']}@{connection.settings_dict['HOST']}:"
@@ -25,10 +25,32 @@ def start_worker(*, chunk_size: int = 500, visibility_timeout: int = 3600) -> su
         "CODE_ISSUANCE_CHUNK_SIZE": str(chunk_size),
         "CELERY_VISIBILITY_TIMEOUT": str(visibility_timeout),
     }
+
+
+def start_worker(*, chunk_size: int = 500, visibility_timeout: int = 3600) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "bizshop", "worker", "--pool=solo", "--loglevel=WARNING"],
         cwd=ROOT,
-        env=env,
+        env=_env(chunk_size=chunk_size, visibility_timeout=visibility_timeout),
+    )
+
+
+def start_beat(*, schedule_file: Path) -> subprocess.Popen[bytes]:
+    """Celery beat with the shop's own schedule (CELERY_BEAT_SCHEDULE), sending to the test Redis."""
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "bizshop",
+            "beat",
+            "--loglevel=WARNING",
+            "--schedule",
+            str(schedule_file),
+        ],
+        cwd=ROOT,
+        env=_env(chunk_size=500, visibility_timeout=3600),
     )
 
 

@@ -7,14 +7,14 @@ from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from bizshop.accounts.models import User
 from bizshop.billing.models import Order
 from bizshop.billing.selectors import order_get_for_partner
-from bizshop.billing.services import order_reserve_issuance
+from bizshop.billing.services import order_mark_issued, order_reserve_issuance
 from bizshop.codes import errors, export, export_store, selectors, throttle
 from bizshop.codes import format as code_format
 from bizshop.codes.crypto import get_keyring
@@ -59,7 +59,16 @@ def _issue_chunk(*, issuance_id: int, chunk_size: int) -> bool:
         if remaining == 0:
             issuance.status = Issuance.Status.COMPLETED
             issuance.completed_at = timezone.now()
-            issuance.save(update_fields=["status", "completed_at"])
+            issuance.save(update_fields=["status", "completed_at", "progressed_at"])
+            order_id = issuance.order_id
+            order_mark_issued(
+                order_id=order_id,
+                every_code_written=lambda: (
+                    not Issuance.objects.filter(
+                        order_id=order_id, status__in=[Issuance.Status.QUEUED, Issuance.Status.RUNNING]
+                    ).exists()
+                ),
+            )
             webhook_emit(
                 partner_id=Order.objects.values_list("partner_id", flat=True).get(pk=issuance.order_id),
                 event=WebhookEvent.ISSUANCE_COMPLETED,
@@ -75,8 +84,15 @@ def _issue_chunk(*, issuance_id: int, chunk_size: int) -> bool:
 
 
 def issuance_run(*, issuance_id: int, chunk_size: int | None = None) -> Issuance:
-    """Issue every code of the issuance; safe to run again after a crash, resumes where it stopped."""
+    """Issue every code of the issuance; safe to run again after a crash, resumes where it stopped.
+
+    Taking it up beats its heart (``progressed_at``), and so does every chunk committed: an
+    issuance ``running`` whose heart stops has lost its worker (``issuance_resume_stalled``).
+    """
     size = chunk_size or settings.CODE_ISSUANCE_CHUNK_SIZE
+    Issuance.objects.filter(pk=issuance_id, status__in=[Issuance.Status.QUEUED, Issuance.Status.RUNNING]).update(
+        status=Issuance.Status.RUNNING, progressed_at=timezone.now()
+    )
     while _issue_chunk(issuance_id=issuance_id, chunk_size=size):
         pass
     return Issuance.objects.get(pk=issuance_id)
@@ -433,24 +449,32 @@ def issuance_void(*, issuance_id: int, operator: User) -> int:
     return voided
 
 
-STALLED_AFTER = timedelta(minutes=15)
+# A running issuance commits a chunk every second or so; silent this long, its worker is gone.
+# With the sweep every 30 s (CELERY_BEAT_SCHEDULE) a dead worker is noticed within 50 s.
+HEARTBEAT_STALE_AFTER = timedelta(seconds=20)
+# A queued one may wait behind other tasks: only this long without a worker taking it up means
+# its message was lost.
+QUEUED_STALE_AFTER = timedelta(minutes=15)
 
 
 def issuance_resume_stalled(*, now: datetime | None = None) -> list[int]:
     """Queue again the issuances that stopped moving (their worker died or their message was lost).
 
-    Safe even if the original is only slow: runs of one issuance take its row lock per chunk,
-    so two workers share the remaining chunks and never issue a unit twice.
+    Each is claimed by moving its ``progressed_at`` (a conditional update), so overlapping
+    sweeps queue it once, and not again before it has had time to move. Safe even if the
+    original is only slow: runs of one issuance take its row lock per chunk, so two workers
+    share the remaining chunks and never issue a unit twice.
     """
     from bizshop.codes.tasks import issuance_run_task
 
-    cutoff = (now or timezone.now()) - STALLED_AFTER
-    stalled = list(
-        Issuance.objects.filter(
-            status__in=[Issuance.Status.QUEUED, Issuance.Status.RUNNING], progressed_at__lt=cutoff
-        ).values_list("id", flat=True)
+    now = now or timezone.now()
+    stale = models.Q(status=Issuance.Status.RUNNING, progressed_at__lt=now - HEARTBEAT_STALE_AFTER) | models.Q(
+        status=Issuance.Status.QUEUED, progressed_at__lt=now - QUEUED_STALE_AFTER
     )
-    for issuance_id in stalled:
-        logger.warning("issuance %s made no progress since %s: queued again", issuance_id, cutoff)
-        issuance_run_task.delay(issuance_id)
+    stalled = []
+    for issuance_id, progressed_at in Issuance.objects.filter(stale).values_list("id", "progressed_at"):
+        if Issuance.objects.filter(stale, pk=issuance_id).update(progressed_at=now):
+            logger.warning("issuance %s made no progress since %s: queued again", issuance_id, progressed_at)
+            issuance_run_task.delay(issuance_id)
+            stalled.append(issuance_id)
     return stalled

@@ -123,3 +123,29 @@ def test_an_issuance_that_stopped_moving_is_queued_again_and_completes(
     assert Issuance.objects.get(pk=lost.pk).status == Issuance.Status.COMPLETED
     assert SerialCode.objects.filter(issuance=lost).count() == 120
     assert Issuance.objects.get(pk=moving.pk).status == Issuance.Status.QUEUED
+
+
+def test_a_running_issuance_whose_heartbeat_stopped_20_seconds_ago_is_queued_again(
+    api: ApiClient, make_order: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from bizshop.codes.services import issuance_resume_stalled
+
+    order = make_order(api.partner, quantity=300, paid=True)
+    dead = start(api, order, 100, django_capture_on_commit_callbacks, run=False)
+    alive = start(api, order, 100, django_capture_on_commit_callbacks, run=False)
+    waiting = start(api, order, 100, django_capture_on_commit_callbacks, run=False)
+    now = timezone.now()
+    Issuance.objects.filter(pk=dead.pk).update(status="running", progressed_at=now - timedelta(seconds=21))
+    Issuance.objects.filter(pk=alive.pk).update(status="running", progressed_at=now - timedelta(seconds=10))
+    Issuance.objects.filter(pk=waiting.pk).update(progressed_at=now - timedelta(minutes=10))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        resumed = issuance_resume_stalled(now=now)
+
+    assert resumed == [dead.pk]
+    assert Issuance.objects.get(pk=dead.pk).status == Issuance.Status.COMPLETED
+    assert issuance_resume_stalled(now=now) == []  # claimed: the next sweep leaves it to its worker

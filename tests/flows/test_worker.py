@@ -5,7 +5,10 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
+import time
 from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -13,8 +16,9 @@ from django.conf import settings
 from bizshop.billing import services as billing
 from bizshop.codes.models import Issuance, SerialCode
 from bizshop.codes.services import issuance_start
+from tests.conftest import ApiClient
 from tests.factories import EmoticonFactory, MemberFactory
-from tests.worker import start_worker, stop, wait_for
+from tests.worker import start_beat, start_worker, stop, wait_for
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -71,5 +75,43 @@ def test_a_worker_killed_mid_issuance_is_resumed_with_no_duplicates_and_no_gaps(
     finished = Issuance.objects.get(pk=issuance.pk)
     codes = SerialCode.objects.filter(issuance=issuance)
     assert finished.issued_count == quantity
+    assert codes.count() == quantity
+    assert codes.values("blind_index").distinct().count() == quantity
+
+
+def test_a_worker_killed_mid_issuance_is_noticed_within_60_seconds_and_the_order_shows_partially_issued(
+    broker: None, api: ApiClient, make_order: Any, tmp_path: Path
+) -> None:
+    quantity = 60_000
+    order = make_order(api.partner, quantity=quantity, paid=True)
+    # The default visibility timeout (an hour): Redis handing the task back cannot be what resumes it.
+    first = start_worker(chunk_size=1_000)
+    beat = start_beat(schedule_file=tmp_path / "beat-schedule")
+    second = None
+    try:
+        issuance = issuance_start(order_id=order.pk, partner=api.partner)
+        wait_for(lambda: Issuance.objects.get(pk=issuance.pk).issued_count >= 5_000)
+        assert api.get(f"/api/v1/orders/{order.pk}/").json()["status"] == "partially_issued"
+        os.kill(first.pid, signal.SIGKILL)
+        first.wait(timeout=10)
+        killed_at = time.monotonic()
+        stalled = Issuance.objects.get(pk=issuance.pk).issued_count
+        second = start_worker(chunk_size=1_000)
+
+        wait_for(lambda: Issuance.objects.get(pk=issuance.pk).issued_count > stalled, timeout=90)
+        resumed_after = time.monotonic() - killed_at
+        moving = api.get(f"/api/v1/orders/{order.pk}/issuances/{issuance.pk}/").json()
+        assert api.get(f"/api/v1/orders/{order.pk}/").json()["status"] == "partially_issued"
+        assert stalled < moving["issued_count"] <= quantity
+
+        wait_for(lambda: Issuance.objects.get(pk=issuance.pk).status == Issuance.Status.COMPLETED, timeout=120)
+    finally:
+        for process in (first, beat, second):
+            if process is not None:
+                stop(process)
+
+    assert resumed_after <= 60, f"resumed {resumed_after:.0f} s after the worker died"
+    assert api.get(f"/api/v1/orders/{order.pk}/").json()["status"] == "issued"
+    codes = SerialCode.objects.filter(issuance=issuance)
     assert codes.count() == quantity
     assert codes.values("blind_index").distinct().count() == quantity
