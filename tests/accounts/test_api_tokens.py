@@ -189,3 +189,15 @@ def test_the_token_endpoint_is_in_the_schema(db: None) -> None:
 
     assert {"post", "delete"} <= set(schema["paths"]["/api/v1/auth/token/"])
     assert "EndUserToken" in schema["components"]["securitySchemes"]
+
+
+def test_refusals_are_in_english_on_request(end_user: Any) -> None:
+    wrong = Client(HTTP_ACCEPT_LANGUAGE="en").post(
+        TOKEN_URL, {"email": end_user.email, "password": "Wrong!pass1"}, content_type="application/json"
+    )
+    stale = Client(HTTP_ACCEPT_LANGUAGE="en", HTTP_AUTHORIZATION="Bearer eut_stale").get(MY_EMOTICONS)
+
+    assert wrong.json()["error"]["message"] == "Incorrect email or password."
+    assert (
+        stale.json()["error"]["message"] == "The token is invalid, expired or revoked. Sign in again for a new token."
+    )

@@ -91,3 +91,15 @@ def test_reset_throttling_does_not_tell_which_addresses_have_accounts(end_user: 
     known, unknown = request_reset(end_user.email, ip="10.0.6.1"), request_reset("nobody@example.kr", ip="10.0.6.2")
 
     assert (known.status_code, unknown.status_code) == (429, 429)
+
+
+def test_the_reset_refusal_is_in_english_on_an_english_page(end_user: Any) -> None:
+    client = Client(REMOTE_ADDR="10.0.8.1")
+    client.post(reverse("set_language"), {"language": "en"})
+    for _ in range(throttle.RESET_ACCOUNT_LIMIT):
+        client.post(reverse("accounts:password-reset"), {"email": end_user.email})
+
+    refused = client.post(reverse("accounts:password-reset"), {"email": end_user.email})
+
+    assert refused.status_code == 429
+    assert "Too many password reset requests" in refused.content.decode()
