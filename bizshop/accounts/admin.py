@@ -4,11 +4,13 @@ from typing import Any
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bizshop.accounts.forms import AdminLoginForm
-from bizshop.accounts.models import User
+from bizshop.accounts.models import ApiToken, User
 from bizshop.accounts.views import answer_429_when_throttled
 
 
@@ -23,6 +25,25 @@ class UserAdmin(BaseUserAdmin):  # type: ignore[type-arg]
         (_("기록"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin[ApiToken]):
+    """End users' API tokens: read-only (only hashes are stored), revocable by an operator."""
+
+    list_display = ("user", "created_at", "expires_at", "revoked_at")
+    list_select_related = ("user",)
+    search_fields = ("user__email",)
+    readonly_fields = ("user", "token_hash", "created_at", "expires_at", "revoked_at")
+    actions = ["revoke"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    @admin.action(description=_("선택한 토큰 폐기"), permissions=["change"])
+    def revoke(self, request: HttpRequest, queryset: QuerySet[ApiToken]) -> None:
+        revoked = queryset.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+        self.message_user(request, _("토큰 %(count)s개를 폐기했습니다.") % {"count": revoked})
 
 
 # Operators sign in to the admin through the same login throttle as the portal.

@@ -201,3 +201,15 @@ def test_refusals_are_in_english_on_request(end_user: Any) -> None:
     assert (
         stale.json()["error"]["message"] == "The token is invalid, expired or revoked. Sign in again for a new token."
     )
+
+
+def test_an_operator_revokes_tokens_in_the_admin(end_user: Any, admin_client: Client) -> None:
+    token = sign_in(end_user.email).json()["token"]
+
+    admin_client.post(
+        "/admin/accounts/apitoken/",
+        {"action": "revoke", "_selected_action": [ApiToken.objects.get().pk]},
+    )
+
+    assert with_token(token).get(MY_EMOTICONS).status_code == 401
+    assert admin_client.get(f"/admin/accounts/apitoken/{ApiToken.objects.get().pk}/change/").status_code == 200
