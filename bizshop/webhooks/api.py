@@ -45,6 +45,7 @@ class DeliverySerializer(serializers.ModelSerializer[WebhookDelivery]):
             "next_attempt_at",
             "created_at",
             "delivered_at",
+            "payload_purged_at",  # set 30 days after it finished: it can no longer be replayed
         ]
 
 

@@ -17,6 +17,7 @@ from typing import Protocol
 from urllib.parse import urlsplit
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+ADDRESSES_TRIED = 3
 
 # IANA IPv4 and IPv6 Special-Purpose Address Registries (RFC 6890 and later), every entry, the
 # few marked globally reachable too (AS112, AMT, 6to4 relays, TURN): no receiver belongs there.
@@ -174,7 +175,9 @@ def post(*, url: str, body: bytes, headers: dict[str, str], timeout: float, allo
         return Answer(status=None, error=str(exc))
     connection_class = _PinnedHTTPSConnection if target.scheme == "https" else _PinnedHTTPConnection
     error = ""
-    for address in target.addresses:  # the next checked address only when this one cannot be reached
+    # The next checked address only when this one cannot be reached, and only a few: a partner's
+    # DNS listing a hundred dead addresses must not hold a worker for a hundred timeouts.
+    for address in target.addresses[:ADDRESSES_TRIED]:
         connection = connection_class(target.host, target.port, address=address, timeout=timeout)
         try:
             try:

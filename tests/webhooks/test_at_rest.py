@@ -95,6 +95,8 @@ def test_delivered_payloads_are_purged_after_30_days_by_the_beat_task(api: ApiCl
     }
     log = {d["id"]: d for d in api.get("/api/v1/webhooks/deliveries/").json()["results"]}
     assert log[ids["old_delivered"]]["status"] == "succeeded", "the log outlives the payload"
+    assert log[ids["old_delivered"]]["payload_purged_at"] is not None
+    assert log[ids["recent_delivered"]]["payload_purged_at"] is None
     schedule = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert "bizshop.webhooks.tasks.webhook_payloads_purge_task" in schedule
 

@@ -239,3 +239,23 @@ def test_https_to_the_checked_address_still_verifies_the_certificate_of_the_name
     assert tls_receiver.requests[0]["headers"]["Host"] == f"hooks.partner.example:{port}"
     assert results["impostor"].status == "pending" and "certificate" in results["impostor"].last_error.lower()
     assert len(tls_receiver.requests) == 1
+
+
+def test_a_delivery_tries_the_next_checked_address_when_one_cannot_be_reached_but_only_a_few(
+    api: ApiClient, dns: ScriptedResolver, receiver: Receiver
+) -> None:
+    # The receiver listens on 127.0.0.1 only: 127.0.0.2 refuses the connection.
+    port = receiver.server.server_port
+    dns.script("hooks.partner.example", ["127.0.0.2", "127.0.0.1"])
+    dns.script("far.partner.example", ["127.0.0.2"] * transport.ADDRESSES_TRIED + ["127.0.0.1"])
+    for name in ("hooks", "far"):
+        url = f"http://{name}.partner.example:{port}/h"
+        api.post("/api/v1/webhooks/endpoints/", {"url": url, "events": ["order.paid"]})
+
+    delivery_ids = webhook_emit(partner_id=api.partner.pk, event=WebhookEvent.ORDER_PAID, data={})
+    attempts = [delivery_attempt(delivery_id=delivery_id) for delivery_id in delivery_ids]
+    delivered = {d.endpoint.url.split("//")[1].split(".")[0]: d for d in attempts}
+
+    assert delivered["hooks"].status == "succeeded"
+    assert delivered["far"].status == "pending" and "127.0.0.2" in delivered["far"].last_error
+    assert len(receiver.requests) == 1
