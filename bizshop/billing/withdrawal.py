@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from django.db.models import F
 
 from bizshop.billing.models import Order, OrderEvent, OrderStatus, Payment
+from bizshop.billing.selectors import order_list_for_partner
 from bizshop.partners.models import Partner
 from bizshop.partners.withdrawal import WithdrawalAnswer
 
@@ -70,4 +71,10 @@ def _purge(partner: Partner) -> dict[str, int]:
     return {"deleted_orders": len(gone), "kept_orders_with_codes": len(kept), "kept_payments": kept_payments}
 
 
-WITHDRAWAL_ANSWER = WithdrawalAnswer(app="billing", order=90, lock=_lock, blockers=_blockers, purge=_purge)
+def _orders(partner: Partner, order_ids: set[int]) -> dict[int, Order]:
+    return order_list_for_partner(partner=partner).in_bulk(order_ids)
+
+
+WITHDRAWAL_ANSWER = WithdrawalAnswer(
+    app="billing", order=90, lock=_lock, blockers=_blockers, purge=_purge, orders=_orders
+)

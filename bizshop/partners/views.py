@@ -20,7 +20,6 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from bizshop.billing.selectors import order_list_for_partner
 from bizshop.core.errors import ApplicationError
 from bizshop.core.http import client_ip
 from bizshop.partners import errors, selectors, services
@@ -34,6 +33,7 @@ from bizshop.partners.forms import (
     WithdrawalForm,
 )
 from bizshop.partners.models import Member, Partner
+from bizshop.partners.withdrawal import withdrawal_orders
 
 PartnerView = Callable[..., HttpResponseBase]
 
@@ -322,7 +322,7 @@ def api_key_revoke(request: HttpRequest, membership: Member, key_id: int) -> Htt
 def _reasons_shown(partner: Partner, reasons: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Each blocking reason in plain Korean, with the orders concerned (their quantities and amounts)."""
     order_ids = {order_id for reason in reasons for order_id in reason["order_ids"]}
-    orders = order_list_for_partner(partner=partner).in_bulk(order_ids) if order_ids else {}
+    orders = withdrawal_orders(partner, order_ids)
     return [
         {
             "code": r["code"],

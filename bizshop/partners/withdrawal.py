@@ -8,6 +8,7 @@ so this module imports none of them.
   decided (billing locks the partner's orders: every payment, issuance and refund locks its
   order first).
 - ``blockers``: ``{reason code: [order ids]}`` that refuse the withdrawal now.
+- ``orders``: the orders named by blockers, for the page that explains the refusal.
 - ``purge``: delete what the partner's purchase history holds of the app's rows, keep what the
   law needs (tax records, 5 years) and what end users need (codes already handed out); returns
   counts for the audit log. Purges run by ``order``, lowest first: an app whose rows point at
@@ -34,6 +35,8 @@ class WithdrawalAnswer:
     lock: Callable[[Partner], None] | None = None
     blockers: Callable[[Partner], dict[str, list[int]]] | None = None
     purge: Callable[[Partner], dict[str, int]] | None = None
+    # The app whose rows the blockers' order ids are: {id: order} for the refusal page.
+    orders: Callable[[Partner, set[int]], dict[int, Any]] | None = None
 
 
 _answers: dict[str, WithdrawalAnswer] = {}
@@ -74,3 +77,12 @@ def withdrawal_purge(partner: Partner) -> dict[str, int]:
         if answer.purge is not None:
             counts.update(answer.purge(partner))
     return counts
+
+
+def withdrawal_orders(partner: Partner, order_ids: set[int]) -> dict[int, Any]:
+    """The orders a refusal names, from the app that owns them (billing)."""
+    found: dict[int, Any] = {}
+    for answer in withdrawal_answers():
+        if answer.orders is not None and order_ids:
+            found.update(answer.orders(partner, order_ids))
+    return found

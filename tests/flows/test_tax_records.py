@@ -4,20 +4,28 @@ merged invoice can be asked for with the API alone."""
 
 from __future__ import annotations
 
+import ast
 from datetime import date
 from io import StringIO
+from pathlib import Path
 from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
+from pytest_django.asserts import assertContains
 
 from bizshop.billing import services as billing
 from bizshop.billing.models import Order, OrderStatus, Payment
 from bizshop.codes.services import issuance_run
 from bizshop.invoices.models import InvoiceKind, Reconciliation, TaxInvoice
-from bizshop.invoices.months import month_of
+from bizshop.invoices.months import month_of, next_month
 from bizshop.invoices.reconciliation import reconcile_month
+from bizshop.invoices.tasks import invoice_month_run_task
+from bizshop.partners import services as partner_services
+from bizshop.partners.models import Member
 from tests.conftest import ApiClient
 from tests.factories import PASSWORD, REFUND_ACCOUNT, UserFactory
 
@@ -257,3 +265,94 @@ def test_a_payment_left_out_of_the_run_is_a_mismatch(api: ApiClient, emoticon: A
     result = reconcile_month(month=this_month())
 
     assert [row["payment_ids"] for row in result.mismatches] == [[late["payment_id"]]]
+
+
+# --- what people see ---------------------------------------------------------------------------
+
+
+def _member_client(api: ApiClient) -> Client:
+    client = Client()
+    client.force_login(api.partner.members.get(role=Member.Role.OWNER).user)
+    return client
+
+
+def test_the_portals_order_page_shows_the_payment_id(api: ApiClient, emoticon: Any) -> None:
+    order = order_paid_by_card(api, emoticon)
+
+    page = _member_client(api).get(reverse("billing:order-detail", kwargs={"order_id": order["id"]}))
+
+    assertContains(page, f'<dd class="mono" id="payment-id">{order["payment_id"]}</dd>', html=False)
+
+
+def test_the_portal_asks_a_transfer_refund_for_its_account_and_says_what_is_wrong(
+    api: ApiClient, emoticon: Any
+) -> None:
+    order = api.post("/api/v1/orders/", {"emoticon_id": emoticon.pk, "period_days": 30, "quantity": 100}).json()
+    api.post(f"/api/v1/orders/{order['id']}/payment/", {"method": "virtual_account"})
+    api.post("/api/v1/sandbox/deposits/", {"order_id": order["id"]})
+    client = _member_client(api)
+    page = client.get(reverse("billing:order-detail", kwargs={"order_id": order["id"]}))
+    assertContains(page, '<select id="refund-bank" name="bank" required>', html=False)
+    assertContains(page, "KB국민은행")
+    refund = reverse("billing:order-action", kwargs={"order_id": order["id"], "action": "refund"})
+
+    refused = client.post(refund, {"bank": "004", "account_number": "12", "holder": "홍길동"}, follow=True)
+
+    assertContains(refused, "계좌번호는 숫자 10~16자리입니다.")
+    assert Order.objects.get(pk=order["id"]).status == OrderStatus.PAID
+    accepted = client.post(refund, {**REFUND_ACCOUNT}, follow=True)
+    assertContains(accepted, "입력하신 계좌로 환불해 드립니다")
+    assert Order.objects.get(pk=order["id"]).status == OrderStatus.REFUND_PENDING
+
+
+def test_the_merge_form_shows_the_months_deadline(api: ApiClient, emoticon: Any, settings: Any) -> None:
+    settings.INVOICE_RUN_DAY = 7
+    order_paid_by_card(api, emoticon)
+    deadline = next_month(this_month()).replace(day=7)
+
+    page = _member_client(api).get(reverse("invoices:merge-request"))
+
+    assertContains(page, f"신청 마감: <strong>{deadline:%Y-%m-%d} 00:05</strong>", html=False)
+    assertContains(page, "다음 달 7일 00:05에 발행")
+
+
+def test_the_beat_task_runs_the_month_then_reconciles_it(api: ApiClient, emoticon: Any) -> None:
+    order_paid_by_card(api, emoticon)
+
+    issued = invoice_month_run_task(month=f"{this_month():%Y-%m}")
+
+    assert issued == 1
+    result = Reconciliation.objects.get()
+    assert (result.month, result.ok, result.received_amount, result.invoiced_amount) == (
+        this_month(),
+        True,
+        176_000,
+        176_000,
+    )
+
+
+def test_operators_see_the_last_reconciliation_in_the_admin(api: ApiClient, emoticon: Any) -> None:
+    order_paid_by_card(api, emoticon)
+    invoice_month_run_task(month=f"{this_month():%Y-%m}")
+    operator = Client()
+    operator.force_login(UserFactory(is_staff=True, is_superuser=True))
+
+    months = operator.get("/admin/invoices/invoicemonth/")
+    results = operator.get("/admin/invoices/reconciliation/")
+    detail = operator.get(f"/admin/invoices/reconciliation/{Reconciliation.objects.get().pk}/change/")
+
+    assertContains(months, f"{this_month():%Y-%m} OK")
+    assertContains(results, f"{this_month():%Y-%m}")
+    assertContains(detail, "세금계산서 176,000원 — 일치")
+
+
+def test_partners_imports_none_of_the_apps_that_answer_a_withdrawal() -> None:
+    package = Path(partner_services.__file__).parent
+    imported = {
+        node.module
+        for path in package.glob("*.py")
+        for node in ast.walk(ast.parse(path.read_text()))
+        if isinstance(node, ast.ImportFrom) and node.module
+    }
+
+    assert not {m for m in imported if m.split(".")[1:2] in (["billing"], ["codes"], ["webhooks"], ["invoices"])}
