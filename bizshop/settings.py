@@ -250,6 +250,10 @@ if env_bool("PRODUCTION", False) and _missing_code_keys:
     )
 CODE_ENCRYPTION_KEYS = secret("CODE_ENCRYPTION_KEYS")
 CODE_LOOKUP_KEY = secret("CODE_LOOKUP_KEY")
+# Rotating the lookup key (README, Code keys): the new key while the second index fills, then the
+# old one while the new index is copied over.
+CODE_LOOKUP_KEY_NEXT = os.environ.get("CODE_LOOKUP_KEY_NEXT", "")
+CODE_LOOKUP_KEY_PREVIOUS = os.environ.get("CODE_LOOKUP_KEY_PREVIOUS", "")
 CODE_REGISTRATION_WINDOW_DAYS = int(os.environ.get("CODE_REGISTRATION_WINDOW_DAYS", "90"))
 CODE_ISSUANCE_CHUNK_SIZE = int(os.environ.get("CODE_ISSUANCE_CHUNK_SIZE", "20000"))
 # Code export files (encrypted, 0600, deleted after 7 days): a directory of their own, never under

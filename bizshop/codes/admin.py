@@ -65,7 +65,9 @@ class SerialCodeAdmin(admin.ModelAdmin[SerialCode]):
             code = code_format.normalize(search_term)
         except ApplicationError:
             return super().get_search_results(request, queryset, search_term)
-        return queryset.filter(blind_index=get_keyring().blind_index(code)), False
+        keyring = get_keyring()
+        field = "blind_index_next" if keyring.lookup_reads_next_index else "blind_index"
+        return queryset.filter(**{field: keyring.blind_index(code)}), False
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

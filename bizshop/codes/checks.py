@@ -73,3 +73,28 @@ def keyring_covers_stored_codes(app_configs: Any = None, **kwargs: Any) -> list[
             )
         )
     return errors
+
+
+@register("bizshop", deploy=False)
+def lookup_rotation_switch_is_safe(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """With CODE_LOOKUP_KEY_PREVIOUS set, codes are found by their second index: every code needs it."""
+    from bizshop.codes import rotation
+    from bizshop.codes.models import SerialCode
+
+    if not get_keyring().lookup_reads_next_index or connection.vendor != "postgresql":
+        return []
+    try:  # IS NULL is answered by the second index itself, not by reading the table
+        ready = rotation.index_is_valid(rotation.NEXT_INDEX) and not (
+            SerialCode.objects.filter(blind_index_next__isnull=True).exists()
+        )
+    except DatabaseError:
+        return []
+    if ready:
+        return []
+    return [
+        Error(
+            "CODE_LOOKUP_KEY_PREVIOUS is set but not every code has its second index: codes would not be found",
+            hint="Go back to CODE_LOOKUP_KEY=<old> and CODE_LOOKUP_KEY_NEXT=<new>, and run rotate_code_keys --lookup.",
+            id="codes.E003",
+        )
+    ]

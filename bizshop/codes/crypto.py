@@ -29,6 +29,25 @@ class Keyring:
     keys: dict[str, AESGCM]
     current_key_id: str
     lookup_key: bytes
+    # Rotating the blind-index key (a dual index, see rotation.py): the key being moved to, set
+    # while ``blind_index_next`` is filled; then the key moved from, set while the new index is
+    # copied into ``blind_index``.
+    next_lookup_key: bytes | None = None
+    previous_lookup_key: bytes | None = None
+
+    @property
+    def mirror_lookup_key(self) -> bytes | None:
+        """The key of ``blind_index_next`` for new codes: the next key, or the current one while the
+        previous one is still in ``blind_index`` of older codes (so the unique index covers both)."""
+        if self.next_lookup_key is not None:
+            return self.next_lookup_key
+        return self.lookup_key if self.previous_lookup_key is not None else None
+
+    @property
+    def lookup_reads_next_index(self) -> bool:
+        """True in the rotation's second half: every code has the current key's HMAC in
+        ``blind_index_next`` (filled, then written with each new code), not yet all in ``blind_index``."""
+        return self.previous_lookup_key is not None
 
     def encrypt(self, code: str) -> tuple[str, bytes]:
         nonce = os.urandom(NONCE_BYTES)
@@ -42,6 +61,10 @@ class Keyring:
 
     def blind_index(self, code: str) -> bytes:
         return hmac.new(self.lookup_key, code.encode(), hashlib.sha256).digest()
+
+    def mirror_index(self, code: str) -> bytes | None:
+        key = self.mirror_lookup_key
+        return None if key is None else hmac.new(key, code.encode(), hashlib.sha256).digest()
 
 
 def _decode_key(text: str, what: str) -> bytes:
@@ -59,7 +82,9 @@ def key_fingerprint(key: bytes) -> str:
     return hashlib.sha256(KEY_ID_CONTEXT + key).hexdigest()[:KEY_ID_LENGTH]
 
 
-def parse_keyring(encryption_keys: str, lookup_key: str) -> Keyring:
+def parse_keyring(
+    encryption_keys: str, lookup_key: str, next_lookup_key: str = "", previous_lookup_key: str = ""
+) -> Keyring:
     """``encryption_keys`` is ``"base64,base64"``; the last one encrypts new codes.
 
     Each key is known by its fingerprint (``key_fingerprint``), which new codes store. An
@@ -83,13 +108,28 @@ def parse_keyring(encryption_keys: str, lookup_key: str) -> Keyring:
             keys[key_id] = aead
     if not keys:
         raise ImproperlyConfigured("CODE_ENCRYPTION_KEYS is empty")
-    return Keyring(keys=keys, current_key_id=current, lookup_key=_decode_key(lookup_key, "CODE_LOOKUP_KEY"))
+    if next_lookup_key and previous_lookup_key:
+        raise ImproperlyConfigured("CODE_LOOKUP_KEY_NEXT and CODE_LOOKUP_KEY_PREVIOUS: one rotation step at a time")
+    return Keyring(
+        keys=keys,
+        current_key_id=current,
+        lookup_key=_decode_key(lookup_key, "CODE_LOOKUP_KEY"),
+        next_lookup_key=_decode_key(next_lookup_key, "CODE_LOOKUP_KEY_NEXT") if next_lookup_key else None,
+        previous_lookup_key=(
+            _decode_key(previous_lookup_key, "CODE_LOOKUP_KEY_PREVIOUS") if previous_lookup_key else None
+        ),
+    )
 
 
 @cache
-def _keyring(encryption_keys: str, lookup_key: str) -> Keyring:
-    return parse_keyring(encryption_keys, lookup_key)
+def _keyring(encryption_keys: str, lookup_key: str, next_lookup_key: str, previous_lookup_key: str) -> Keyring:
+    return parse_keyring(encryption_keys, lookup_key, next_lookup_key, previous_lookup_key)
 
 
 def get_keyring() -> Keyring:
-    return _keyring(settings.CODE_ENCRYPTION_KEYS, settings.CODE_LOOKUP_KEY)
+    return _keyring(
+        settings.CODE_ENCRYPTION_KEYS,
+        settings.CODE_LOOKUP_KEY,
+        getattr(settings, "CODE_LOOKUP_KEY_NEXT", ""),
+        getattr(settings, "CODE_LOOKUP_KEY_PREVIOUS", ""),
+    )

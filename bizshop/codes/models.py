@@ -62,6 +62,11 @@ class SerialCode(models.Model):
     )
     issuance = models.ForeignKey(Issuance, on_delete=models.CASCADE, related_name="codes")
     blind_index = models.BinaryField(max_length=32, unique=True)
+    # The second index of a lookup-key rotation (rotation.py): the new key's HMAC, filled before
+    # the switch, copied into ``blind_index`` after it. Its unique index is the rotation's to
+    # make (after the fill, so that the fill rewrites no index) and is what lookups and new codes
+    # rely on while ``blind_index`` is being moved over.
+    blind_index_next = models.BinaryField(max_length=32, null=True, blank=True)
     ciphertext = models.BinaryField(max_length=64)
     # The fingerprint of the key (crypto.key_fingerprint); codes older than fingerprints carry its label.
     key_id = models.CharField(max_length=16)
@@ -171,3 +176,25 @@ class CodeExportDownload(models.Model):
 
     def __str__(self) -> str:
         return f"파일 #{self.export_number} · {self.downloaded_at:%Y-%m-%d %H:%M}"
+
+
+class KeyRotationProgress(models.Model):
+    """Where a key rotation stopped (``rotate_code_keys``): the last code id done for that target key."""
+
+    class Kind(models.TextChoices):
+        ENCRYPTION = "encryption", "encryption"
+        LOOKUP = "lookup", "lookup (fill)"
+        LOOKUP_FINISH = "lookup_finish", "lookup (finish)"
+
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    target_key_id = models.CharField(max_length=16)  # the fingerprint of the key rotated to
+    last_code_id = models.BigIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "target_key_id"], name="codes_key_rotation_one_per_target")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} → {self.target_key_id}: {self.last_code_id}"

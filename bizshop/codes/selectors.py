@@ -31,6 +31,8 @@ _FIND_CODE_SQL = f"""
       JOIN {Emoticon._meta.db_table} e ON e.id = o.emoticon_id
      WHERE c.blind_index = %s
 """  # noqa: S608 -- table and column names come from the models, the value is a parameter
+# The second half of a lookup-key rotation (rotation.py): every code is found by its second index.
+_FIND_CODE_BY_NEXT_INDEX_SQL = _FIND_CODE_SQL.replace("WHERE c.blind_index = %s", "WHERE c.blind_index_next = %s")
 
 
 def code_effective_status(code: SerialCode, *, now: datetime | None = None) -> str:
@@ -84,8 +86,10 @@ def code_find(*, raw_code: str) -> SerialCode:
     an endpoint that may want the event, so a registration without any skips the webhook step.
     """
     code = code_format.normalize(raw_code)
+    keyring = get_keyring()
+    index = keyring.blind_index(code)
     with connection.cursor() as cursor:
-        cursor.execute(_FIND_CODE_SQL, [get_keyring().blind_index(code)])
+        cursor.execute(_FIND_CODE_BY_NEXT_INDEX_SQL if keyring.lookup_reads_next_index else _FIND_CODE_SQL, [index])
         row = cursor.fetchone()
     if row is None:
         raise errors.CODE_NOT_FOUND()

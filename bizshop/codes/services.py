@@ -241,13 +241,20 @@ def code_lookup(*, partner: Partner, raw_code: str) -> SerialCode:
     return code
 
 
-def code_keys_rotate(*, batch_size: int = 5_000, progress: Callable[[int], None] | None = None) -> int:
+def code_keys_rotate(*, batch_size: int = 50_000, progress: Callable[[int], None] | None = None) -> int:
     """Re-encrypt every code not under the newest key, a short transaction per batch.
+
+    On PostgreSQL by the COPY path, resumable (``rotation.encryption_rotate``); below, the
+    portable one for the embedded SQLite default.
 
     The shop keeps serving meanwhile: the blind index does not change, registrations only
     touch ``status``, and until the last batch commits the old keys still decrypt what is left.
     Returns how many codes were re-encrypted.
     """
+    if connection.vendor == "postgresql":
+        from bizshop.codes.rotation import encryption_rotate
+
+        return encryption_rotate(batch_size=batch_size, progress=progress)
     keyring = get_keyring()
     current = keyring.current_key_id
     done = 0

@@ -26,6 +26,12 @@ _COPY_SQL = (
     "FROM STDIN (FORMAT BINARY)"
 )
 _COPY_TYPES = ["int8", "int8", "bytea", "bytea", "varchar", "varchar"]
+# While the lookup key rotates, new codes carry the second index too (crypto.Keyring.mirror_lookup_key).
+_COPY_DUAL_SQL = (
+    f"COPY {SerialCode._meta.db_table} (order_id, issuance_id, blind_index, ciphertext, key_id, status, "
+    "blind_index_next) FROM STDIN (FORMAT BINARY)"
+)
+_COPY_DUAL_TYPES = [*_COPY_TYPES, "bytea"]
 
 
 def iter_new_rows(*, keyring: Keyring, count: int) -> Iterator[tuple[bytes, bytes]]:
@@ -52,16 +58,30 @@ def draw_rows(*, keyring: Keyring, count: int) -> dict[bytes, bytes]:
 def _copy_streaming(*, keyring: Keyring, order_id: int, issuance_id: int, count: int, into: dict[bytes, bytes]) -> None:
     status = CodeStatus.ISSUED.value
     key_id = keyring.current_key_id
+    mirror_key = keyring.mirror_lookup_key
     with connection.cursor() as cursor:
         # Check the issuance FK row by row as it is copied instead of queueing a deferred
         # check per row for the commit: measured ~6 s less per million codes.
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         raw = cursor.cursor  # psycopg's own cursor: Django's wrapper has no COPY
-        with raw.copy(_COPY_SQL) as copy:
-            copy.set_types(_COPY_TYPES)
+        if mirror_key is None:
+            with raw.copy(_COPY_SQL) as copy:
+                copy.set_types(_COPY_TYPES)
+                for index, blob in iter_new_rows(keyring=keyring, count=count):
+                    into[index] = blob
+                    copy.write_row((order_id, issuance_id, index, blob, key_id, status))
+            return
+        with raw.copy(_COPY_DUAL_SQL) as copy:
+            copy.set_types(_COPY_DUAL_TYPES)
             for index, blob in iter_new_rows(keyring=keyring, count=count):
                 into[index] = blob
-                copy.write_row((order_id, issuance_id, index, blob, key_id, status))
+                mirror = hmac.digest(mirror_key, _decrypt(keyring, blob), "sha256")
+                copy.write_row((order_id, issuance_id, index, blob, key_id, status, mirror))
+
+
+def _decrypt(keyring: Keyring, blob: bytes) -> bytes:
+    aead = keyring.keys[keyring.current_key_id]
+    return aead.decrypt(blob[:NONCE_BYTES], blob[NONCE_BYTES:], ASSOCIATED_DATA)
 
 
 def _stored_count(rows: dict[bytes, bytes]) -> int:
@@ -80,7 +100,12 @@ def _insert_ignoring_collisions(*, keyring: Keyring, order_id: int, issuance_id:
     SerialCode.objects.bulk_create(
         (
             SerialCode(
-                order_id=order_id, issuance_id=issuance_id, blind_index=i, ciphertext=b, key_id=keyring.current_key_id
+                order_id=order_id,
+                issuance_id=issuance_id,
+                blind_index=i,
+                blind_index_next=keyring.mirror_index(_decrypt(keyring, b).decode()),
+                ciphertext=b,
+                key_id=keyring.current_key_id,
             )
             for i, b in rows.items()
         ),
