@@ -219,11 +219,8 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {"api_key": os.environ.get("API_KEY_RATE", "1200/min")},
     "DEFAULT_SCHEMA_CLASS": "bizshop.core.schema.ApiSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": [
-        "bizshop.core.api.JSONParser",
-        "rest_framework.parsers.FormParser",
-        "rest_framework.parsers.MultiPartParser",
-    ],
+    # JSON in (API.md): form bodies cannot say null, and the schema would have to describe them too.
+    "DEFAULT_PARSER_CLASSES": ["bizshop.core.api.JSONParser"],
     "UNAUTHENTICATED_USER": None,
     # ?format=csv|xlsx on the codes list is ours (API.md), not DRF's renderer override.
     "URL_FORMAT_OVERRIDE": None,

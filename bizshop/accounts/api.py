@@ -18,8 +18,8 @@ from bizshop.core.http import client_ip
 
 
 class TokenRequestSerializer(serializers.Serializer[Any]):
-    email = serializers.CharField(max_length=254, trim_whitespace=True)
-    password = serializers.CharField(max_length=4096, trim_whitespace=False)
+    email = serializers.CharField(min_length=1, max_length=254, trim_whitespace=True)
+    password = serializers.CharField(min_length=1, max_length=4096, trim_whitespace=False)
 
 
 class TokenSerializer(serializers.Serializer[Any]):

@@ -86,12 +86,12 @@ class OrderCreateSerializer(serializers.Serializer[Any]):
     emoticon_id = fields.IntegerField()
     # The schema names what an order may be; the service refuses the rest with its own codes
     # (invalid_period, quantity_out_of_range: API.md), so the serializer does not check them first.
-    period_days = fields.described(fields.IntegerField(), {"type": "integer", "enum": [30, 60]})
-    quantity = fields.described(fields.IntegerField(), {"type": "integer", "minimum": 1})
+    period_days = fields.IntegerField(schema={"enum": [30, 60]})
+    quantity = fields.IntegerField(schema={"minimum": 1})
 
 
 class PaymentSerializer(serializers.Serializer[Any]):
-    method = serializers.CharField()
+    method = fields.CharField(schema={"enum": ["card", "virtual_account"]})  # else invalid_payment_method
     card_token = serializers.CharField(required=False, allow_blank=True)
 
 
@@ -149,9 +149,15 @@ class OrderCancelApi(APIView):
 
 
 class RefundAccountSerializer(serializers.Serializer[Any]):
-    bank = serializers.CharField(help_text="bank code (금융결제원): " + ", ".join(f"{c} {n}" for c, n in BANKS))
-    account_number = serializers.CharField(help_text="10–16 digits; hyphens allowed")
-    holder = serializers.CharField(help_text="예금주")
+    # Checked by services.refund_account_clean (invalid_refund_account); the schema says the same.
+    bank = fields.CharField(
+        help_text="bank code (금융결제원): " + ", ".join(f"{c} {n}" for c, n in BANKS),
+        schema={"enum": [code for code, _name in BANKS]},
+    )
+    account_number = fields.CharField(
+        help_text="10–16 digits; hyphens allowed", schema={"pattern": "^[- ]*([0-9][- ]*){10,16}$"}
+    )
+    holder = fields.CharField(help_text="예금주", schema={"pattern": "\\S", "maxLength": 50})
 
 
 class RefundSerializer(serializers.Serializer[Any]):
@@ -268,7 +274,7 @@ def _pdf(content: bytes, filename: str) -> HttpResponse:
 QUOTE_PARAMETERS = [
     OpenApiParameter("emoticon_id", int, required=True),
     OpenApiParameter("period_days", int, required=True, enum=[30, 60]),
-    OpenApiParameter("quantity", int, required=True),
+    OpenApiParameter("quantity", {"type": "integer", "minimum": 1}, required=True),
 ]
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import django_filters
 
 from bizshop.billing.models import Order, OrderStatus
-from bizshop.core.filters import FilterSet
+from bizshop.core.filters import FilterSet, IdFilter
 
 
 class OrderFilter(FilterSet):
@@ -14,7 +14,7 @@ class OrderFilter(FilterSet):
         choices=OrderStatus.choices, help_text="one or more order statuses (?status=paid&status=issued)"
     )
     period_days = django_filters.TypedChoiceFilter(choices=[(30, "30"), (60, "60")], coerce=int)
-    emoticon_id = django_filters.NumberFilter()
+    emoticon_id = IdFilter()
     created_from = django_filters.DateFilter(
         field_name="created_at", lookup_expr="date__gte", help_text="created on or after this day (KST)"
     )

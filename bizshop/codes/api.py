@@ -55,7 +55,10 @@ class CodeSerializer(serializers.ModelSerializer[SerialCode]):
 
 
 class CodeInputSerializer(serializers.Serializer[Any]):
-    code = serializers.CharField(trim_whitespace=False, max_length=64)
+    # The shape of a code (API.md, Serial code format); its check symbol is the service's to verify.
+    code = fields.CharField(
+        trim_whitespace=False, max_length=64, schema={"pattern": "^[ -]*([0-9A-TV-Za-tv-z][ -]*){20}$"}
+    )
 
 
 class RegistrationSerializer(serializers.Serializer[Registration]):
@@ -205,7 +208,9 @@ class CodeExportDetailApi(APIView):
 
 
 class CodeExportFileApi(APIView):
-    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    @extend_schema(
+        responses={(200, content_type.split(";")[0]): bytes for content_type in export.EXPORT_CONTENT_TYPES.values()}
+    )
     def get(self, request: Request, order_id: int, export_id: int) -> StreamingHttpResponse:
         code_export = _own_export(request, order_id, export_id)
         content = services.code_export_download(

@@ -1,26 +1,45 @@
-"""Integer input that reads ASCII digits only (API.md: "Numbers are ASCII digits only").
+"""Input fields of the API: integers read from ASCII digits only, and schema bounds a service checks.
 
 Python's ``int()`` reads every Unicode decimal digit, so DRF's and Django's ``IntegerField`` take
 "１００" (full-width) as 100 and "٣" as 3: text a person typed in another script would become a
 quantity nobody checked. These fields refuse any string that is not plain ASCII, with the
 field's usual "invalid" error (422 ``invalid_request`` in the API, a form error in the portal).
+
+``schema=`` adds to a field's OpenAPI schema what a service, not the field, enforces (and refuses
+with its own error code, e.g. ``invalid_period``): the schema still tells clients what is valid.
 """
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from rest_framework import serializers
 
 
 class IntegerField(serializers.IntegerField):
+    def __init__(self, *, schema: dict[str, Any] | None = None, **kwargs: Any) -> None:
+        self.schema = schema or {}
+        super().__init__(**kwargs)
+
     def to_internal_value(self, data: Any) -> int:
         if isinstance(data, str) and not data.isascii():
             self.fail("invalid")
         return super().to_internal_value(data)
+
+
+class CharField(serializers.CharField):
+    def __init__(self, *, schema: dict[str, Any] | None = None, **kwargs: Any) -> None:
+        self.schema = schema or {}
+        super().__init__(**kwargs)
+
+
+class ListField(serializers.ListField):
+    def __init__(self, *, schema: dict[str, Any] | None = None, **kwargs: Any) -> None:
+        self.schema = schema or {}
+        super().__init__(**kwargs)
 
 
 class FormIntegerField(forms.IntegerField):
@@ -30,10 +49,26 @@ class FormIntegerField(forms.IntegerField):
         return super().to_python(value)
 
 
-FieldT = TypeVar("FieldT", bound=serializers.Field[Any, Any, Any, Any])
+def _with_schema(auto_schema: Any, field: IntegerField | CharField | ListField, direction: Any) -> Any:
+    return {**auto_schema._map_serializer_field(field, direction, bypass_extensions=True), **field.schema}
 
 
-def described(field: FieldT, schema: dict[str, Any]) -> FieldT:
-    """``field`` as the OpenAPI schema shows it, for bounds a service checks (and refuses with
-    its own error code) rather than the field: the schema still tells clients what is valid."""
-    return extend_schema_field(schema)(field)  # type: ignore[type-var,no-any-return]  # works on instances too
+class IntegerFieldSchema(OpenApiSerializerFieldExtension):  # type: ignore[no-untyped-call]
+    target_class = IntegerField
+
+    def map_serializer_field(self, auto_schema: Any, direction: Any) -> Any:
+        return _with_schema(auto_schema, self.target, direction)
+
+
+class CharFieldSchema(OpenApiSerializerFieldExtension):  # type: ignore[no-untyped-call]
+    target_class = CharField
+
+    def map_serializer_field(self, auto_schema: Any, direction: Any) -> Any:
+        return _with_schema(auto_schema, self.target, direction)
+
+
+class ListFieldSchema(OpenApiSerializerFieldExtension):  # type: ignore[no-untyped-call]
+    target_class = ListField
+
+    def map_serializer_field(self, auto_schema: Any, direction: Any) -> Any:
+        return _with_schema(auto_schema, self.target, direction)

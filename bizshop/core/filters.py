@@ -8,8 +8,26 @@ for something else. Here both are 422 ``invalid_request`` naming the parameter, 
 
 from __future__ import annotations
 
+from typing import Any
+
 import django_filters
+from django import forms
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+
+BIGINT_MAX = 2**63 - 1
+
+
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": BIGINT_MAX})
+class IdFilter(django_filters.NumberFilter):
+    """An object's id: an integer the database can hold (``NumberFilter`` reads decimals up to 1e50)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", BIGINT_MAX)
+        super().__init__(*args, **kwargs)
 
 
 class FilterSet(django_filters.FilterSet):

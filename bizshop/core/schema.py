@@ -51,7 +51,7 @@ IDEMPOTENCY_KEY_PARAMETER: dict[str, Any] = {
     "name": "Idempotency-Key",
     "in": "header",
     "required": False,
-    "schema": {"type": "string", "maxLength": 255},
+    "schema": {"type": "string", "minLength": 1, "maxLength": 255},
     "description": (
         "Optional. The same key with the same body returns the first response again (kept 24 hours); "
         "the same key with another body is 422 idempotency_key_reused."

@@ -106,7 +106,10 @@ class InvoicePdfApi(APIView):
 
 
 class MergeRequestInputSerializer(serializers.Serializer[Any]):
-    payment_ids = serializers.ListField(child=fields.IntegerField(min_value=1), allow_empty=False, max_length=1000)
+    # Two different payments at least: the service says too_few_payments otherwise.
+    payment_ids = fields.ListField(
+        child=fields.IntegerField(min_value=1), min_length=2, max_length=1000, schema={"uniqueItems": True}
+    )
 
 
 class MergeRequestSerializer(serializers.ModelSerializer[InvoiceMergeRequest]):

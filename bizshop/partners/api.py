@@ -41,7 +41,7 @@ class PartnerProfileApi(APIView):
 
 class WithdrawalSerializer(serializers.Serializer[Any]):
     password = serializers.CharField(
-        help_text="비밀번호 확인: API 키를 만든 관리자(소유자)의 로그인 비밀번호", trim_whitespace=False
+        help_text="비밀번호 확인: API 키를 만든 관리자(소유자)의 로그인 비밀번호", trim_whitespace=False, min_length=1
     )
 
 

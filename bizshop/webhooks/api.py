@@ -11,6 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from bizshop.core import fields
 from bizshop.core.api import request_partner
 from bizshop.core.idempotency import idempotent
 from bizshop.webhooks import selectors, services
@@ -25,8 +26,10 @@ class EndpointSerializer(serializers.ModelSerializer[WebhookEndpoint]):
 
 
 class EndpointCreateSerializer(serializers.Serializer[Any]):
-    url = serializers.CharField(max_length=500)
-    events = serializers.ListField(child=serializers.ChoiceField(choices=WebhookEvent.values), allow_empty=False)
+    url = fields.CharField(max_length=500, schema={"format": "uri", "pattern": "^https?://"})
+    events = serializers.ListField(
+        child=serializers.ChoiceField(choices=WebhookEvent.values), allow_empty=False, min_length=1
+    )
 
 
 class DeliverySerializer(serializers.ModelSerializer[WebhookDelivery]):

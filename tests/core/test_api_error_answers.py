@@ -85,3 +85,17 @@ def test_a_missing_page_of_the_portal_stays_a_page(db: None) -> None:
 
     assert response.status_code == 404
     assert response["Content-Type"].startswith("text/html")
+
+
+def test_a_form_encoded_body_is_unsupported_media_type(api: Any, emoticon: Any) -> None:
+    response = api.client.post("/api/v1/orders/", order_body(emoticon))  # multipart/form-data
+
+    assert error_of(response) == (415, "unsupported_media_type")
+    assert not Order.objects.exists()
+
+
+def test_a_method_the_route_lacks_is_method_not_allowed_before_authentication(db: None) -> None:
+    response = Client().generic("TRACE", "/api/v1/orders/")
+
+    assert error_of(response) == (405, "method_not_allowed")
+    assert set(response["Allow"].split(", ")) == {"GET", "HEAD", "OPTIONS", "POST"}
