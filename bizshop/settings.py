@@ -193,7 +193,10 @@ CELERY_BEAT_SCHEDULE = {
     "webhooks-payloads-purge": {"task": "bizshop.webhooks.tasks.webhook_payloads_purge_task", "schedule": 3600.0},
     # A worker that died mid-issuance is noticed within a minute (codes.services.HEARTBEAT_STALE_AFTER).
     "codes-resume-stalled-issuances": {"task": "bizshop.codes.tasks.issuance_resume_stalled_task", "schedule": 30.0},
-    "codes-delete-expired-exports": {"task": "bizshop.codes.tasks.code_exports_delete_expired_task", "schedule": 3600.0},
+    "codes-delete-expired-exports": {
+        "task": "bizshop.codes.tasks.code_exports_delete_expired_task",
+        "schedule": 3600.0,
+    },
     "codes-expire-used-up-registrations": {
         "task": "bizshop.codes.tasks.registration_expire_due_task",
         "schedule": 60.0,
