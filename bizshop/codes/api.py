@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
@@ -42,13 +43,22 @@ class CodeSerializer(serializers.ModelSerializer[SerialCode]):
     code = serializers.SerializerMethodField()
     status = serializers.SerializerMethodField()
     registration_deadline = serializers.DateTimeField(source="issuance.registration_deadline")
+    registration_url = serializers.SerializerMethodField()
 
     class Meta:
         model = SerialCode
-        fields = ["code", "status", "issuance_id", "registration_deadline", "registered_at"]
+        fields = ["code", "status", "issuance_id", "registration_deadline", "registered_at", "registration_url"]
 
     def get_code(self, code: SerialCode) -> str:
         return code_format.display(get_keyring().decrypt(code.key_id, code.ciphertext))
+
+    def get_registration_url(self, code: SerialCode) -> str:
+        """The one-tap link: the code rides in the fragment only (export.code_registration_url)."""
+        return export.code_registration_url(self.get_code(code), page_url=self._page_url)
+
+    @functools.cached_property
+    def _page_url(self) -> str:
+        return export.registration_url()
 
     def get_status(self, code: SerialCode) -> str:
         return selectors.code_effective_status(code)

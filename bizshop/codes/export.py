@@ -27,7 +27,7 @@ from bizshop.codes.models import CodeExport, CodeStatus, Issuance, SerialCode
 
 BATCH = 5000
 EXCEL_MAX_ROWS = 1_048_576  # per sheet, header included
-HEADER = ["일련번호", "이모티콘", "사용기간(일)", "등록기한", "등록페이지", "상태", "안내문구"]
+HEADER = ["일련번호", "이모티콘", "사용기간(일)", "등록기한", "등록링크", "상태", "안내문구"]
 STATUS_LABELS = dict(CodeStatus.choices)
 # Stands for the code in a row template; the unit separator cannot occur in a title or URL we write.
 CODE_PLACEHOLDER = "\x1fcode\x1f"
@@ -41,13 +41,23 @@ class ExportContext:
 
 
 def registration_url() -> str:
+    """The bare registration page (the usage guide's QR code points here)."""
     return f"{settings.SITE_URL}/register/"
+
+
+def code_registration_url(code: str, *, page_url: str | None = None) -> str:
+    """A code's one-tap registration link: the page with the code in the fragment only.
+
+    Browsers never send a fragment, so the code reaches no server log, proxy or Referer; the
+    page's script reads it into the form (static/bizshop/register.js)."""
+    return f"{page_url or registration_url()}#code={code}"
 
 
 def customer_message(*, title: str, code: str, period_days: int, deadline: str, url: str) -> str:
     """The ready-to-send SMS / e-mail text a partner forwards with each code."""
     return (
-        f"[{title}] 이모티콘 일련번호 {code} 를 {deadline}까지 {url} 에서 등록하세요. "
+        f"[{title}] 이모티콘 일련번호 {code} 를 {deadline}까지 등록하세요. "
+        f"{url} 을 누르면 일련번호가 입력된 등록 페이지가 열립니다. "
         f"등록한 날부터 {period_days}일 동안 사용할 수 있습니다."
     )
 
@@ -57,14 +67,15 @@ def _deadline_text(value: datetime) -> str:
 
 
 def _cells(code: str, *, title: str, period_days: int, deadline_text: str, url: str, label: str) -> list[str]:
+    link = code_registration_url(code, page_url=url)
     return [
         code,
         title,
         str(period_days),
         deadline_text,
-        url,
+        link,
         label,
-        customer_message(title=title, code=code, period_days=period_days, deadline=deadline_text, url=url),
+        customer_message(title=title, code=code, period_days=period_days, deadline=deadline_text, url=link),
     ]
 
 

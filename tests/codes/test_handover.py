@@ -5,8 +5,10 @@ from __future__ import annotations
 import csv
 import io
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
+from django.conf import settings
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
@@ -43,8 +45,29 @@ def test_csv_has_a_bom_a_header_and_every_code_with_its_message(api: ApiClient, 
     first = rows[1]
     assert first[1] == issued_order.emoticon_title
     assert first[2] == "30"
-    assert first[4].endswith("/register/")
-    assert first[0] in first[6] and first[3] in first[6] and "30일" in first[6]
+    assert first[4] == f"{settings.SITE_URL}/register/#code={first[0]}"
+    assert first[0] in first[6] and first[3] in first[6] and "30일" in first[6] and first[4] in first[6]
+
+
+def test_every_code_in_the_api_has_its_registration_link_with_the_code_in_the_fragment_only(
+    api: ApiClient, issued_order: Order
+) -> None:
+    rows = api.get(f"/api/v1/orders/{issued_order.pk}/codes/?page_size=1000").json()["results"]
+
+    assert len(rows) == 50
+    for row in rows:
+        link = urlsplit(row["registration_url"])
+        assert row["registration_url"].startswith(settings.SITE_URL)
+        assert (link.path, link.query, link.fragment) == ("/register/", "", f"code={row['code']}")
+
+
+def test_the_xlsx_gives_each_code_its_registration_link_and_message(api: ApiClient, issued_order: Order) -> None:
+    workbook = load_workbook(export.xlsx_file(order=issued_order), read_only=True)
+    rows = list(workbook.worksheets[0].iter_rows(values_only=True))[1:]
+
+    links = {row[0]: row[4] for row in rows}
+    assert links == {code: f"{settings.SITE_URL}/register/#code={code}" for code in api_codes(api, issued_order)}
+    assert all(str(row[4]) in str(row[6]) for row in rows)
 
 
 def test_csv_rows_equal_the_export_rows_even_for_a_title_that_needs_quoting(
