@@ -11,6 +11,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from bizshop.core.admin import ReadOnlyAdminMixin
 from bizshop.core.errors import ApplicationError
 from bizshop.invoices import delivery
 from bizshop.invoices.models import InvoiceMergeRequest, InvoiceMonth, Reconciliation, TaxInvoice, TaxInvoiceLine
@@ -31,7 +32,7 @@ class TaxInvoiceLineInline(admin.TabularInline[TaxInvoiceLine, TaxInvoice]):
 
 
 @admin.register(TaxInvoice)
-class TaxInvoiceAdmin(admin.ModelAdmin[TaxInvoice]):
+class TaxInvoiceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin[TaxInvoice]):
     list_display = (
         "number",
         "kind",
@@ -86,15 +87,6 @@ class TaxInvoiceAdmin(admin.ModelAdmin[TaxInvoice]):
                 messages.SUCCESS,
             )
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
 
 @admin.register(InvoiceMonth)
 class InvoiceMonthAdmin(admin.ModelAdmin[InvoiceMonth]):
@@ -110,7 +102,7 @@ class InvoiceMonthAdmin(admin.ModelAdmin[InvoiceMonth]):
 
 
 @admin.register(Reconciliation)
-class ReconciliationAdmin(admin.ModelAdmin[Reconciliation]):
+class ReconciliationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin[Reconciliation]):
     """월별 대사: the monthly run's check (and every ``reconcile_month``), newest first; read-only."""
 
     list_display = (
@@ -142,15 +134,6 @@ class ReconciliationAdmin(admin.ModelAdmin[Reconciliation]):
     @admin.display(description=_("대사 결과"))
     def report(self, result: Reconciliation) -> str:
         return format_html("<pre>{}</pre>", "\n".join(reconciliation_report(result)))
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(InvoiceMergeRequest)
