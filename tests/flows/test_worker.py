@@ -110,6 +110,7 @@ def test_a_worker_killed_mid_issuance_is_noticed_within_60_seconds_and_the_order
             if process is not None:
                 stop(process)
 
+    print(f"issuance resumed {resumed_after:.1f} s after its worker was killed")  # the figure, with -s
     assert resumed_after <= 60, f"resumed {resumed_after:.0f} s after the worker died"
     assert api.get(f"/api/v1/orders/{order.pk}/").json()["status"] == "issued"
     codes = SerialCode.objects.filter(issuance=issuance)
