@@ -35,6 +35,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     name = models.CharField(_("이름"), max_length=100, blank=True)
     is_active = models.BooleanField(_("활성"), default=True)
     is_staff = models.BooleanField(_("운영자"), default=False)
+    # False only for an end user who signed up by themselves and has not yet opened the link of
+    # the verification e-mail; accounts made otherwise (partners, operators, create_end_user) are
+    # vouched for, so the default is True. A code is registered only on a verified account.
+    email_verified = models.BooleanField(_("이메일 인증"), default=True)
     date_joined = models.DateTimeField(_("가입일"), default=timezone.now)
 
     objects: ClassVar[UserManager] = UserManager()

@@ -8,23 +8,31 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 
 from bizshop.accounts import errors
 from bizshop.accounts.models import ApiToken, User
 from bizshop.accounts.selectors import user_is_end_user
+from bizshop.accounts.tokens import email_verification_token
 
 # End-user API tokens: short-lived, so a leaked one is of little use; clients sign in again.
 API_TOKEN_LIFETIME = timedelta(hours=1)
 API_TOKEN_PREFIX = "eut_"  # tells an end-user token from a partner API key in the same Bearer header
 
 
-def user_create(*, email: str, password: str, name: str = "") -> User:
+def user_create(*, email: str, password: str, name: str = "", email_verified: bool = True) -> User:
+    """A new account. ``email_verified=False`` for self sign-ups: they verify their address by the
+    link ``email_verification_send`` mails before they can register a code."""
     email = email.strip().lower()
     try:
         validate_email(email)
@@ -39,9 +47,45 @@ def user_create(*, email: str, password: str, name: str = "") -> User:
         raise errors.EMAIL_TAKEN()
     try:
         with transaction.atomic():
-            return User.objects.create_user(email=email, password=password, name=name)
+            return User.objects.create_user(email=email, password=password, name=name, email_verified=email_verified)
     except IntegrityError as exc:  # lost a race with another sign-up of the same address
         raise errors.EMAIL_TAKEN() from exc
+
+
+def email_verification_send(*, user: User) -> None:
+    """Mail the account its verification link (이메일 인증), once the transaction commits."""
+    context = {
+        "user": user,
+        "site_url": settings.SITE_URL,  # never the request's Host header
+        "uid": urlsafe_base64_encode(force_bytes(user.pk)),
+        "token": email_verification_token.make_token(user),
+    }
+    subject = render_to_string("accounts/verify_email_subject.txt", context).strip()
+    body = render_to_string("accounts/verify_email.txt", context)
+    address = user.email
+    transaction.on_commit(lambda: send_mail(subject, body, None, [address]))
+
+
+def email_verification_resend(*, user: User, client_ip: str) -> None:
+    """Mail the link again; counted with the password-reset e-mails (``password_reset_throttle``),
+    the same per-address and per-IP limits on mail that anyone can make the shop send."""
+    if user.email_verified:
+        return
+    password_reset_throttle(email=user.email, client_ip=client_ip)
+    email_verification_send(user=user)
+
+
+def user_email_verify(*, uidb64: str, token: str) -> User | None:
+    """The account whose verification link this is, now verified; None for a broken or expired link."""
+    try:
+        user = User.objects.get(pk=int(urlsafe_base64_decode(uidb64).decode()))
+    except (ValueError, TypeError, OverflowError, User.DoesNotExist):
+        return None
+    if not email_verification_token.check_token(user, token):
+        return None
+    User.objects.filter(pk=user.pk, email_verified=False).update(email_verified=True)
+    user.email_verified = True
+    return user
 
 
 def login_throttle_check(*, email: str, client_ip: str, **audit_data: Any) -> None:

@@ -1,4 +1,4 @@
-"""Sign-in, sign-out, end-user sign-up and password reset pages."""
+"""Sign-in, sign-out, end-user sign-up with e-mail verification, and password reset pages."""
 
 from django.contrib.auth import views as auth_views
 from django.urls import path
@@ -10,6 +10,8 @@ urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("signup/", views.signup, name="signup"),
+    path("verify-email/resend/", views.verify_email_resend, name="verify-email-resend"),
+    path("verify-email/<uidb64>/<token>/", views.verify_email, name="verify-email"),
     path("password-reset/", views.PasswordResetView.as_view(), name="password-reset"),
     path(
         "password-reset/sent/",

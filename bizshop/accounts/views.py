@@ -1,5 +1,5 @@
-"""Sign-up page of end users (code holders); sign-in (throttled), sign-out and password reset
-are Django's own views with Korean templates."""
+"""Sign-up page of end users (code holders) and its e-mail verification; sign-in (throttled),
+sign-out and password reset are Django's own views with Korean templates."""
 
 from __future__ import annotations
 
@@ -9,11 +9,13 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from bizshop.accounts import services
 from bizshop.accounts.forms import LoginForm, SignupForm
@@ -37,17 +39,47 @@ def signup(request: HttpRequest) -> HttpResponse:
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            user = services.user_create(email=form.cleaned_data["email"], password=form.cleaned_data["password1"])
+            user = services.user_create(
+                email=form.cleaned_data["email"], password=form.cleaned_data["password1"], email_verified=False
+            )
         except ApplicationError as exc:
             field = SIGNUP_ERROR_FIELDS.get(exc.code)
             # Each broken password rule gets its own line next to the field.
             for problem in exc.details.get("problems") or [str(exc.message)]:
                 form.add_error(field, problem)
         else:
+            services.email_verification_send(user=user)
             login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
-            messages.success(request, _("가입이 완료되었습니다. 환영합니다!"))
+            messages.success(
+                request, _("가입이 완료되었습니다. 메일로 보내 드린 링크를 눌러 이메일 주소를 인증해 주세요.")
+            )
             return redirect(_next_url(request))
     return render(request, "accounts/signup.html", {"form": form, "next": _next_url(request)})
+
+
+def verify_email(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
+    """The link of the verification e-mail: the account is verified, and registration goes on
+    (the code typed before signing up is still in the browser: static/bizshop/register.js)."""
+    user = services.user_email_verify(uidb64=uidb64, token=token)
+    if user is None:
+        return render(request, "accounts/verify_email_invalid.html", status=400)
+    messages.success(request, _("이메일 인증이 완료되었습니다. 일련번호를 등록할 수 있습니다."))
+    register_url = reverse("codes:register")
+    if request.user.is_authenticated and request.user.pk == user.pk:
+        return redirect(register_url)
+    return redirect(f"{reverse('accounts:login')}?{urlencode({'next': register_url})}")
+
+
+@require_POST
+@login_required
+def verify_email_resend(request: HttpRequest) -> HttpResponse:
+    try:
+        services.email_verification_resend(user=request.user, client_ip=client_ip(request))  # type: ignore[arg-type]
+    except ApplicationError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("인증 메일을 다시 보냈습니다. 메일함을 확인해 주세요."))
+    return redirect("codes:register")
 
 
 def answer_429_when_throttled(response: HttpResponse) -> HttpResponse:

@@ -14,6 +14,9 @@ CODE_NOT_FOUND = ErrorCode("code_not_found", 404, _("존재하지 않는 일련�
 CODE_ALREADY_REGISTERED = ErrorCode("code_already_registered", 409, _("이미 등록된 일련번호입니다."))
 REGISTRATION_PERIOD_OVER = ErrorCode("registration_period_over", 410, _("일련번호 등록기간이 지났습니다."))
 CODE_VOIDED = ErrorCode("code_voided", 410, _("사용할 수 없도록 처리된 일련번호입니다."))
+EMAIL_NOT_VERIFIED = ErrorCode(
+    "email_not_verified", 403, _("이메일 인증 후 등록할 수 있습니다. 메일로 받은 인증 링크를 눌러 주세요.")
+)
 TOO_MANY_ATTEMPTS = ErrorCode(
     "too_many_attempts", 429, _("일련번호 입력 시도가 너무 많습니다. 잠시 후 다시 시도해 주세요.")
 )

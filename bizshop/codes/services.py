@@ -104,8 +104,11 @@ def code_register(*, user: User, raw_code: str, client_ip: str | None = None) ->
     Failed attempts count against the account and the IP (``throttle``); past the limit
     every attempt is refused with ``too_many_attempts`` before the code is even read. Each
     attempt is counted before it is tried (one atomic step with the check) and taken back
-    when it succeeds, so parallel guesses cannot slip past the limit.
+    when it succeeds, so parallel guesses cannot slip past the limit. An account that signed
+    up by itself registers once its e-mail address is verified (not counted: it is no guess).
     """
+    if not user.email_verified:
+        raise errors.EMAIL_NOT_VERIFIED()
     attempt = throttle.attempt_reserve(user_id=user.pk, client_ip=client_ip)
     if attempt.retry_after is not None:
         raise errors.TOO_MANY_ATTEMPTS(retry_after=attempt.retry_after)
@@ -118,6 +121,32 @@ def code_register(*, user: User, raw_code: str, client_ip: str | None = None) ->
         raise
     attempt.release()
     return registration
+
+
+def code_preview(*, user: User, raw_code: str, client_ip: str | None = None) -> SerialCode:
+    """The code a signed-in end user is about to register, with its emoticon (the page shows which
+    one a code link is for). Throttled exactly like ``code_register``: telling an unknown code
+    from a known one is a guess all the same, so a refusal stays counted; a registrable code is
+    taken back. Refused with the errors its registration would meet."""
+    if not user.email_verified:
+        raise errors.EMAIL_NOT_VERIFIED()
+    attempt = throttle.attempt_reserve(user_id=user.pk, client_ip=client_ip)
+    if attempt.retry_after is not None:
+        raise errors.TOO_MANY_ATTEMPTS(retry_after=attempt.retry_after)
+    try:
+        code = selectors.code_find(raw_code=raw_code)
+        refusal = _status_refusal(code.status)
+        if refusal is None and code.issuance.registration_deadline <= timezone.now():
+            refusal = errors.REGISTRATION_PERIOD_OVER()
+    except ApplicationError:
+        raise
+    except BaseException:
+        attempt.release()
+        raise
+    if refusal is not None:
+        raise refusal
+    attempt.release()
+    return code
 
 
 def _register(*, user: User, raw_code: str) -> Registration:

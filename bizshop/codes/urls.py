@@ -7,6 +7,7 @@ from bizshop.codes import views
 app_name = "codes"
 urlpatterns = [
     path("register/", views.register, name="register"),
+    path("register/preview/", views.register_preview, name="register-preview"),
     path("me/emoticons/", views.my_emoticons, name="my-emoticons"),
     path("mypage/orders/<int:order_id>/codes.csv", views.order_codes_csv, name="order-codes-csv"),
     path("mypage/orders/<int:order_id>/codes.xlsx", views.order_codes_xlsx, name="order-codes-xlsx"),

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -28,8 +29,13 @@ from bizshop.partners.models import Partner
 SECONDS_PER_DAY = 24 * 60 * 60
 
 
-@login_required
 def register(request: HttpRequest) -> HttpResponse:
+    """일련번호 등록, open to visitors: a code link (``/register/#code=…``) fills the form by script,
+    and a visitor signs up or in first, the code kept in the browser (static/bizshop/register.js)."""
+    if not request.user.is_authenticated:
+        if request.method == "POST":  # no script ran: the code stayed in the body, nowhere else
+            return redirect_to_login(reverse("codes:register"))
+        return render(request, "codes/register.html", {"form": RegisterForm(), "visitor": True})
     registrations = selectors.registration_list_for_user(user=request.user)  # type: ignore[arg-type]
     retry_after = None
     if request.method == "POST":
@@ -56,6 +62,27 @@ def register(request: HttpRequest) -> HttpResponse:
     if retry_after:  # throttled: the page says so, and the status and header say it to programs
         response.status_code = 429
         response["Retry-After"] = str(retry_after)
+    return response
+
+
+@require_POST
+@login_required
+def register_preview(request: HttpRequest) -> JsonResponse:
+    """Which emoticon the code in the form is for (the page asks on a code link); the code comes
+    in the body, never in the URL."""
+    try:
+        code = services.code_preview(
+            user=request.user,  # type: ignore[arg-type]
+            raw_code=str(request.POST.get("code", "")),
+            client_ip=client_ip(request),
+        )
+    except ApplicationError as exc:
+        response = JsonResponse({"error": {"code": exc.code, "message": str(exc.message)}}, status=exc.status)
+        if exc.status == 429:
+            response["Retry-After"] = str(exc.details.get("retry_after", ""))
+    else:
+        response = JsonResponse({"title": code.order.emoticon.title, "period_days": code.order.period_days})
+    response["Cache-Control"] = "no-store"
     return response
 
 

@@ -31,7 +31,8 @@ def issued_code() -> str:
 
 def sign_in(page: Any, live_server: Any, email: str) -> None:
     page.goto(f"{live_server.url}/register/")
-    assert "/accounts/login/" in page.url  # the page asks to sign in first, and comes back after
+    page.get_by_role("button", name="로그인하고 등록하기").click()  # open to visitors: sign in, then back
+    page.wait_for_url("**/accounts/login/**")
     page.get_by_label("이메일").fill(email)
     page.get_by_label("비밀번호").fill(PASSWORD)
     page.locator("main form button[type=submit]").click()

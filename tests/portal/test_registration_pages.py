@@ -43,10 +43,24 @@ def _code_field_error(response: Any) -> str:
     return match.group(1)
 
 
-def test_register_page_requires_login() -> None:
+def test_register_page_is_open_to_visitors_with_sign_up_and_log_in_that_come_back() -> None:
     url = reverse("codes:register")
 
-    assertRedirects(Client().get(url), f"{reverse('accounts:login')}?next={url}")
+    response = Client().get(url)
+
+    assert response.status_code == 200
+    assertContains(response, 'id="id_code"')
+    assertContains(response, f'href="{reverse("accounts:signup")}?next={url}"')
+    assertContains(response, "로그인하고 등록하기")
+
+
+def test_a_visitor_submitting_a_code_is_sent_to_log_in_and_nothing_is_registered(codes: Any) -> None:
+    url = reverse("codes:register")
+
+    response = Client().post(url, {"code": codes[0]})
+
+    assertRedirects(response, f"{reverse('accounts:login')}?next={url}", fetch_redirect_response=False)
+    assert not Registration.objects.exists()
 
 
 def test_register_page_has_a_labelled_autofocused_field_with_help(end_user_client: Client) -> None:
