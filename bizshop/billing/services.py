@@ -435,35 +435,38 @@ def order_refund(*, order_id: int, partner: Partner, refund_account: dict[str, s
     now = timezone.now()
     if payment.method == PaymentMethod.CARD:
         _event(order, OrderEvent.Kind.REFUND_REQUESTED, amount=payment.amount, payment_id=payment.pk)
-        # The order stays paid (everything here rolls back) when the PG does not cancel the approval.
+        # Every record first (the amended invoice included), the PG last: a failure writing them
+        # rolls back before any money moves, and a PG refusal rolls them all back, the order
+        # staying paid. Only a failed commit after the PG's yes is left, for the operator.
+        _payment_cancel(payment, now=now)
+        order.status = OrderStatus.REFUNDED
+        order.refunded_at = now
+        order.save(update_fields=["status", "refunded_at"])
+        _event(order, OrderEvent.Kind.REFUND_COMPLETED, amount=payment.amount, payment_id=payment.pk)
         try:
             get_gateway().cancel_card(transaction_id=payment.gateway_transaction_id, amount=payment.amount)
         except CancelFailed as exc:
             logger.warning("card cancel refused by the PG for order %s: %s", order.pk, exc.reason)
             raise errors.REFUND_FAILED(reason=exc.reason) from exc
-        _payment_cancel(payment, now=now)
-        order.status = OrderStatus.REFUNDED
-        order.refunded_at = now
-        _event(order, OrderEvent.Kind.REFUND_COMPLETED, amount=payment.amount, payment_id=payment.pk)
-    else:
-        given = refund_account or {}
-        account = refund_account_clean(
-            bank=str(given.get("bank", "")),
-            account_number=str(given.get("account_number", "")),
-            holder=str(given.get("holder", "")),
-        )
-        for name, value in account.items():
-            setattr(payment, name, value)
-        payment.save(update_fields=list(account))
-        _event(
-            order,
-            OrderEvent.Kind.REFUND_REQUESTED,
-            amount=payment.amount,
-            payment_id=payment.pk,
-            bank=BANK_NAMES[account["refund_bank"]],
-        )
-        order.status = OrderStatus.REFUND_PENDING
-    order.save(update_fields=["status", "refunded_at"])
+        return order
+    given = refund_account or {}
+    account = refund_account_clean(
+        bank=str(given.get("bank", "")),
+        account_number=str(given.get("account_number", "")),
+        holder=str(given.get("holder", "")),
+    )
+    for name, value in account.items():
+        setattr(payment, name, value)
+    payment.save(update_fields=list(account))
+    _event(
+        order,
+        OrderEvent.Kind.REFUND_REQUESTED,
+        amount=payment.amount,
+        payment_id=payment.pk,
+        bank=BANK_NAMES[account["refund_bank"]],
+    )
+    order.status = OrderStatus.REFUND_PENDING
+    order.save(update_fields=["status"])
     return order
 
 

@@ -12,7 +12,14 @@ from collections.abc import Iterator
 
 from django.db.models import F
 
-from bizshop.billing.models import Order, OrderEvent, OrderStatus, Payment
+from bizshop.billing.models import (
+    DepositNotification,
+    DepositRefundStatus,
+    Order,
+    OrderEvent,
+    OrderStatus,
+    Payment,
+)
 from bizshop.billing.selectors import order_list_for_partner
 from bizshop.partners.models import Partner
 from bizshop.partners.withdrawal import WithdrawalAnswer
@@ -44,10 +51,17 @@ def _ids(partner: Partner, *statuses: str, remaining_only: bool = False) -> list
 
 
 def _blockers(partner: Partner) -> dict[str, list[int]]:
+    # Money that arrived but could not pay its order (after expiry, a wrong amount, a second
+    # deposit) is a refund in progress too, until an operator has sent it back.
+    unreturned = (
+        DepositNotification.objects.filter(refund_status=DepositRefundStatus.REQUIRED, payment__order__partner=partner)
+        .order_by()
+        .values_list("payment__order_id", flat=True)
+    )
     return {
         "pending_deposit": _ids(partner, OrderStatus.AWAITING_DEPOSIT),
         "unissued_codes": _ids(partner, OrderStatus.PAID, OrderStatus.PARTIALLY_ISSUED, remaining_only=True),
-        "refund_in_progress": _ids(partner, OrderStatus.REFUND_PENDING),
+        "refund_in_progress": sorted(set(_ids(partner, OrderStatus.REFUND_PENDING)) | set(unreturned)),
     }
 
 

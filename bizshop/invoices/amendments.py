@@ -16,6 +16,7 @@ from bizshop.invoices.delivery import deliver_after_commit
 from bizshop.invoices.models import AMENDMENT_REASON_CANCELLATION, InvoiceKind, InvoicePayment, TaxInvoice
 from bizshop.invoices.months import local_date, month_of
 from bizshop.invoices.writing import Draft, invoices_insert, lock_month
+from bizshop.partners.models import Partner
 
 
 def invoice_amend_for_refund(*, payment_id: int, cancelled_at: datetime) -> TaxInvoice | None:
@@ -65,6 +66,11 @@ def invoice_amend_for_refund(*, payment_id: int, cancelled_at: datetime) -> TaxI
                 "recipient_email",
             )
         }
+        # The amendment corrects the original's parties as they were; it is sent where the
+        # partner receives invoices now (the original's address once it has withdrawn).
+        partner = original.partner
+        if partner.status == Partner.Status.ACTIVE and partner.invoice_email:
+            recipient["recipient_email"] = partner.invoice_email
         (amended_id,) = invoices_insert(
             [
                 Draft(

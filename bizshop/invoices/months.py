@@ -52,7 +52,7 @@ def previous_month(*, now: datetime | None = None) -> date:
 def parse_month(text: str) -> date:
     # ASCII digits only: \d would take a full-width "２０２６".
     match = re.fullmatch(r"([0-9]{4})-([0-9]{2})", text.strip())
-    if not match or not 1 <= int(match.group(2)) <= 12:
+    if not match or not 1 <= int(match.group(2)) <= 12 or int(match.group(1)) < 1:
         raise errors.INVALID_MONTH(month=text)
     return date(int(match.group(1)), int(match.group(2)), 1)
 

@@ -81,11 +81,16 @@ def reconcile_month(*, month: date, record: bool = True) -> Reconciliation:
         .annotate(total=Sum("total_amount"))
         .order_by()
     }
-    # An invoice whose total is not the sum of its lines (a hand edit, say) names its payments.
+    # An invoice whose supply, VAT or total is not the sum of its lines' (a hand edit, a split
+    # moved between supply and VAT) names its payments, even when the totals agree.
     broken = (
         TaxInvoice.objects.filter(supply_month=month)
-        .annotate(lines_total=Sum(F("lines__supply_amount") + F("lines__vat_amount")))
-        .exclude(total_amount=F("lines_total"))
+        .annotate(lines_supply=Sum("lines__supply_amount"), lines_vat=Sum("lines__vat_amount"))
+        .exclude(
+            supply_amount=F("lines_supply"),
+            vat_amount=F("lines_vat"),
+            total_amount=F("lines_supply") + F("lines_vat"),
+        )
         .values("pk")
     )
     for brn, payment_id in InvoicePayment.objects.filter(invoice__in=broken).values_list(

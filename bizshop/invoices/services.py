@@ -180,3 +180,18 @@ def invoice_merge_request_create(*, partner: Partner, payment_ids: list[int], us
             [InvoiceMergeRequestPayment(request=request, payment_id=pid) for pid in ids]
         )
     return request
+
+
+def invoice_months_catch_up(*, deliver: bool = True) -> list[date]:
+    """Months whose run has started but that hold approved payments not yet invoiced: a deposit
+    notification that arrived after the run with a deposit time in that month (a PG's late
+    retry), or a payment approved while the run was paging past its id. Each is run again (it
+    issues only what is missing); returns them, oldest first."""
+    caught_up = []
+    for month in (
+        InvoiceMonth.objects.filter(run_started_at__isnull=False).order_by("month").values_list("month", flat=True)
+    ):
+        if _not_invoiced(_approved_payments_of_month(month)).exists():
+            invoice_month_run(month=month, deliver=deliver)
+            caught_up.append(month)
+    return caught_up

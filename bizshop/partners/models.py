@@ -7,6 +7,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from bizshop.core.business import format_brn
+
 
 class Partner(models.Model):
     class Status(models.TextChoices):
@@ -41,8 +43,7 @@ class Partner(models.Model):
 
     @property
     def formatted_brn(self) -> str:
-        n = self.business_registration_number
-        return f"{n[:3]}-{n[3:5]}-{n[5:]}"
+        return format_brn(self.business_registration_number)
 
 
 class Member(models.Model):

@@ -5,31 +5,39 @@ merged invoice can be asked for with the API alone."""
 from __future__ import annotations
 
 import ast
-from datetime import date
+from datetime import date, datetime, timedelta
 from io import StringIO
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
-from django.core.management import call_command
+import time_machine
+from django.core.management import CommandError, call_command
+from django.db import OperationalError
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from pytest_django.asserts import assertContains
 
 from bizshop.billing import services as billing
+from bizshop.billing.gateways.sandbox import SandboxGateway
 from bizshop.billing.models import Order, OrderStatus, Payment
 from bizshop.codes.services import issuance_run
+from bizshop.invoices import writing
 from bizshop.invoices.models import InvoiceKind, Reconciliation, TaxInvoice
 from bizshop.invoices.months import month_of, next_month
 from bizshop.invoices.reconciliation import reconcile_month
 from bizshop.invoices.tasks import invoice_month_run_task
 from bizshop.partners import services as partner_services
-from bizshop.partners.models import Member
+from bizshop.partners.models import Member, Partner
 from tests.conftest import ApiClient
 from tests.factories import PASSWORD, REFUND_ACCOUNT, UserFactory
 
 pytestmark = pytest.mark.django_db
+
+KST = ZoneInfo("Asia/Seoul")
+MARCH = date(2026, 3, 1)
 
 
 def this_month() -> date:
@@ -356,3 +364,99 @@ def test_partners_imports_none_of_the_apps_that_answer_a_withdrawal() -> None:
     }
 
     assert not {m for m in imported if m.split(".")[1:2] in (["billing"], ["codes"], ["webhooks"], ["invoices"])}
+
+
+# --- found in review ---------------------------------------------------------------------------
+
+
+def test_a_late_deposit_into_a_month_already_run_is_invoiced_and_reconciled_by_the_next_beat_run(
+    api: ApiClient, emoticon: Any
+) -> None:
+    with time_machine.travel(datetime(2026, 3, 30, 10, 0, tzinfo=KST), tick=False):
+        order = billing.order_create(partner=api.partner, emoticon_id=emoticon.pk, period_days=30, quantity=100)
+        billing.order_open_virtual_account(order_id=order.pk, partner=api.partner)
+    payment = Payment.objects.get(order=order)
+    with time_machine.travel(datetime(2026, 4, 5, 0, 5, tzinfo=KST), tick=False):
+        invoice_month_run_task()  # March's run: nothing paid yet
+    with time_machine.travel(datetime(2026, 4, 6, 9, 0, tzinfo=KST), tick=False):
+        # The PG's notification comes late, for money deposited on 31 March.
+        body, signature = SandboxGateway().deposit_notification(
+            transaction_id=payment.gateway_transaction_id,
+            account_number=payment.account_number,
+            amount=payment.amount,
+            deposited_at=datetime(2026, 3, 31, 23, 0, tzinfo=KST),
+        )
+        billing.payment_deposit_receive(body=body, signature=signature)
+    assert not reconcile_month(month=MARCH, record=False).ok  # an alarm until it is invoiced
+
+    with time_machine.travel(datetime(2026, 5, 5, 0, 5, tzinfo=KST), tick=False):
+        invoice_month_run_task()  # April's run catches March up
+
+    invoice = TaxInvoice.objects.get()
+    assert (invoice.supply_month, invoice.write_date, invoice.total_amount) == (MARCH, date(2026, 3, 31), 176_000)
+    last_march = Reconciliation.objects.filter(month=MARCH).order_by("-checked_at").first()
+    assert last_march is not None and last_march.ok
+
+
+def test_a_card_refund_whose_amendment_fails_never_reaches_the_pg(
+    api: ApiClient, emoticon: Any, monkeypatch: Any
+) -> None:
+    order = order_paid_by_card(api, emoticon)
+    run_month()
+    cancels: list[str] = []
+    monkeypatch.setattr(SandboxGateway, "cancel_card", lambda self, **kw: cancels.append(kw["transaction_id"]))
+
+    def lock_timeout(prefix: str, count: int) -> int:
+        raise OperationalError("canceling statement due to lock timeout")
+
+    monkeypatch.setattr(writing, "_allocate_numbers", lock_timeout)
+    with pytest.raises(OperationalError):
+        billing.order_refund(order_id=order["id"], partner=api.partner)
+
+    assert cancels == []  # the money was not returned without its amended invoice
+    assert Order.objects.get(pk=order["id"]).status == OrderStatus.PAID
+    assert not TaxInvoice.objects.filter(kind=InvoiceKind.AMENDED).exists()
+
+
+def test_money_waiting_to_be_returned_blocks_withdrawal(api: ApiClient, emoticon: Any) -> None:
+    order = billing.order_create(partner=api.partner, emoticon_id=emoticon.pk, period_days=30, quantity=100)
+    billing.order_open_virtual_account(order_id=order.pk, partner=api.partner)
+    billing.order_expire_overdue(now=timezone.now() + timedelta(days=30))
+    payment = Payment.objects.get(order=order)
+    body, signature = SandboxGateway().deposit_notification(
+        transaction_id=payment.gateway_transaction_id, account_number=payment.account_number, amount=payment.amount
+    )
+    billing.payment_deposit_receive(body=body, signature=signature)  # after expiry: to be returned
+
+    response = api.post("/api/v1/partner/withdrawal/", {"password": PASSWORD})
+
+    assert (response.status_code, response.json()["error"]["code"]) == (409, "withdrawal_blocked")
+    assert response.json()["error"]["details"]["reasons"] == [{"code": "refund_in_progress", "order_ids": [order.pk]}]
+
+
+def test_reconciliation_flags_an_invoice_whose_supply_and_vat_split_moved(api: ApiClient, emoticon: Any) -> None:
+    order = order_paid_by_card(api, emoticon)
+    run_month()
+    TaxInvoice.objects.update(supply_amount=176_000, vat_amount=0)  # same total, wrong VAT
+
+    result = reconcile_month(month=this_month(), record=False)
+
+    assert [row["payment_ids"] for row in result.mismatches] == [[order["payment_id"]]]
+
+
+def test_an_amendment_goes_to_the_partners_invoice_address_of_today(api: ApiClient, emoticon: Any) -> None:
+    order = order_paid_by_card(api, emoticon)
+    run_month()
+    Partner.objects.filter(pk=api.partner.pk).update(invoice_email="new-tax@partner.example.kr")
+
+    api.post(f"/api/v1/orders/{order['id']}/refund/")
+
+    amended = TaxInvoice.objects.get(kind=InvoiceKind.AMENDED)
+    assert amended.recipient_email == "new-tax@partner.example.kr"
+    assert amended.recipient_brn == TaxInvoice.objects.get(kind=InvoiceKind.NORMAL).recipient_brn
+
+
+@pytest.mark.parametrize("month", ["0000-05", "2026-13", "２０２６-０３"])
+def test_a_month_that_is_no_month_is_a_clean_command_error(month: str) -> None:
+    with pytest.raises(CommandError, match="YYYY-MM"):
+        call_command("reconcile_month", "--month", month, stdout=StringIO())
