@@ -7,6 +7,7 @@ from collections.abc import Callable
 from datetime import date
 
 import pytest
+import time_machine
 from django.db import connection, transaction
 from django.db.models import Sum
 
@@ -141,3 +142,25 @@ def test_a_refund_racing_the_run_never_leaves_an_invoice_without_its_amendment(
     assert InvoicePayment.objects.filter(amendment=False).exclude(payment=refunded).count() == len(payments) - 1
     net = TaxInvoice.objects.filter(partner=partner).aggregate(total=Sum("total_amount"))["total"]
     assert net == 176_000 * (len(payments) - 1)
+
+
+@pytest.mark.usefixtures("march_merge_window")
+def test_the_seed_example_two_payments_merged_then_one_cancelled_gives_minus_176000_against_the_merged_invoice(
+    partner: Partner, pay: Callable[..., Payment]
+) -> None:
+    first, second = (pay(partner, kst(2026, 3, day, 9, 0), issued=True) for day in (2, 5))
+    services.invoice_merge_request_create(partner=partner, payment_ids=[first.pk, second.pk])
+    with time_machine.travel(kst(2026, 4, 5, 0, 5), tick=False):
+        services.invoice_month_run(month=MARCH)
+    merged = TaxInvoice.objects.get(kind=InvoiceKind.MERGED)
+    assert merged.total_amount == 352_000
+    # No refund reaches this (a refund needs no code issued, a merge every code issued; the order
+    # table's check forbids a refunded order with codes): the amendment service itself is driven
+    # with the payment cancelled, and amends the merged invoice for that payment's line only.
+    Payment.objects.filter(pk=second.pk).update(status="cancelled", cancelled_at=kst(2026, 4, 20, 10, 0))
+
+    amended = amendments.invoice_amend_for_refund(payment_id=second.pk, cancelled_at=kst(2026, 4, 20, 10, 0))
+
+    assert amended is not None
+    assert (amended.original_id, amended.total_amount, amended.write_date) == (merged.pk, -176_000, date(2026, 4, 20))
+    assert list(amended.lines.values_list("payment_id", flat=True)) == [second.pk]
