@@ -121,16 +121,20 @@ def lookup_fill(*, batch_size: int = BATCH, progress: Progress = None) -> int:
         progress=progress,
         **common,
     )
-    # Codes that committed late with an id the fill had already passed (written before the restart).
-    done += _run(
-        checkpoint=None,
-        select=f"SELECT id, key_id, ciphertext FROM {TABLE} "  # noqa: S608
-        "WHERE id > %s AND blind_index_next IS NULL ORDER BY id LIMIT %s",
-        select_params=[],
-        progress=None,
-        **common,
-    )
+    if not index_is_valid(NEXT_INDEX):
+        _execute(f"DROP INDEX CONCURRENTLY IF EXISTS {NEXT_INDEX}")  # an interrupted build leaves it invalid
     _execute(f"CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS {NEXT_INDEX} ON {TABLE} (blind_index_next)")
+    # Codes that committed late with an id the fill had already passed (a process still running
+    # from before the restart): rare, and found through the new index, which holds NULLs too.
+    if SerialCode.objects.filter(blind_index_next__isnull=True).exists():
+        done += _run(
+            checkpoint=None,
+            select=f"SELECT id, key_id, ciphertext FROM {TABLE} "  # noqa: S608
+            "WHERE id > %s AND blind_index_next IS NULL ORDER BY id LIMIT %s",
+            select_params=[],
+            progress=None,
+            **common,
+        )
     return done
 
 

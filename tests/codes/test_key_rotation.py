@@ -152,3 +152,19 @@ def test_the_check_fails_when_lookups_would_read_an_incomplete_second_index(
     settings.CODE_LOOKUP_KEY_PREVIOUS, settings.CODE_LOOKUP_KEY = settings.CODE_LOOKUP_KEY, new_key()
 
     assert [e.id for e in lookup_rotation_switch_is_safe()] == ["codes.E003"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_code_the_fill_has_passed_without_its_second_index_is_caught_up(
+    api: ApiClient, paid_order: Order, settings: Any, issue_codes: Any
+) -> None:
+    issue_codes(paid_order, quantity=12)
+    settings.CODE_LOOKUP_KEY_NEXT = new_key()
+    first = SerialCode.objects.order_by("id").values_list("id", flat=True).first()
+
+    def late_commit(done: int) -> None:  # as a code written before the restart and committed late
+        SerialCode.objects.filter(pk=first).update(blind_index_next=None)
+
+    rotation.lookup_fill(batch_size=5, progress=late_commit)
+
+    assert not SerialCode.objects.filter(blind_index_next__isnull=True).exists()
