@@ -27,7 +27,9 @@ from bizshop.codes.models import CodeExport, CodeStatus, Issuance, SerialCode
 
 BATCH = 5000
 EXCEL_MAX_ROWS = 1_048_576  # per sheet, header included
-HEADER = ["일련번호", "이모티콘", "사용기간(일)", "등록기한", "등록링크", "상태", "안내문구"]
+# 등록페이지 now holds each code's own link (the page with #code=…); the header stays as partners'
+# spreadsheets know it.
+HEADER = ["일련번호", "이모티콘", "사용기간(일)", "등록기한", "등록페이지", "상태", "안내문구"]
 STATUS_LABELS = dict(CodeStatus.choices)
 # Stands for the code in a row template; the unit separator cannot occur in a title or URL we write.
 CODE_PLACEHOLDER = "\x1fcode\x1f"

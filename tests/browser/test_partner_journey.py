@@ -197,7 +197,7 @@ def test_a_new_partner_buys_and_issues_codes_and_is_told_why_it_cannot_refund_or
     for code in codes:
         assert CODE_SHAPE.match(code), code
         assert code_format.display(code_format.normalize(code)) == code  # the check symbol holds
-    assert all(row[1] == TITLE and row[2] == "60" and row[4].endswith("/register/") for row in rows[1:])
+    assert all(row[1] == TITLE and row[2] == "60" and row[4].endswith(f"/register/#code={row[0]}") for row in rows[1:])
     assert all(row[0] in row[6] for row in rows[1:])  # the ready-to-send message carries its code
 
     guide = download(page, page.get_by_role("link", name="사용방법 안내 가이드(PDF)"))
