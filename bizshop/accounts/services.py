@@ -227,11 +227,13 @@ def login_success_record(*, user: User, client_ip: str) -> None:
 
 
 def password_reset_record(*, user: User, client_ip: str) -> None:
-    """A password was reset by its e-mailed link: the account's failed-login count starts afresh."""
+    """A password was reset by its e-mailed link: the account's failed-login count starts afresh,
+    and the address is verified (the link reached it, as a verification link would have)."""
     from bizshop.accounts import throttle
 
     throttle.reset_account(email=user.email)
     api_tokens_revoke_for_user(user=user)
+    User.objects.filter(pk=user.pk, email_verified=False).update(email_verified=True)
     _audit("password_reset", email=user.email, client_ip=client_ip, user=user)
 
 

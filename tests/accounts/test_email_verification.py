@@ -112,3 +112,22 @@ def test_the_mail_can_be_sent_again_within_the_password_reset_mail_limits(
     assert len(mail.outbox) == 1 + 3  # the sign-up's, then three resends: the reset e-mails' limit per address
     assertContains(answers[0], "인증 메일을 다시 보냈습니다")
     assertContains(answers[3], "비밀번호 재설정 요청이 너무 많습니다")
+
+
+def test_a_password_reset_by_its_mailed_link_verifies_the_address_too(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    sign_up(Client(), "new@example.kr", django_capture_on_commit_callbacks)
+    client = Client()
+    client.post(reverse("accounts:password-reset"), {"email": "new@example.kr"})
+    reset_link = re.search(r"https?://[^/\s]+(/accounts/password-reset/[^\s]+/)", mail.outbox[-1].body)
+    assert reset_link is not None
+
+    form_page = client.get(reset_link.group(1), follow=True)
+    done = client.post(
+        form_page.redirect_chain[-1][0], {"new_password1": NEW_PASSWORD + "x", "new_password2": NEW_PASSWORD + "x"}
+    )
+
+    assert done.url == reverse("accounts:password-reset-complete")
+
+    assert User.objects.get(email="new@example.kr").email_verified is True
