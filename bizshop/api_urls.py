@@ -14,6 +14,7 @@ from bizshop.webhooks import api as webhooks_api
 urlpatterns = [
     path("emoticons/", catalog_api.EmoticonListApi.as_view(), name="emoticon-list"),
     path("emoticons/ranking/", catalog_api.RankingApi.as_view(), name="emoticon-ranking"),
+    path("emoticons/<int:pk>/", catalog_api.EmoticonDetailApi.as_view(), name="emoticon-detail"),
     path("orders/", billing_api.OrderListCreateApi.as_view(), name="order-list"),
     path("orders/<int:order_id>/", billing_api.OrderDetailApi.as_view(), name="order-detail"),
     path("orders/<int:order_id>/payment/", billing_api.OrderPaymentApi.as_view(), name="order-payment"),

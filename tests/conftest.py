@@ -39,6 +39,12 @@ def _export_files_in_tmp(settings: Any, tmp_path_factory: pytest.TempPathFactory
 
 
 @pytest.fixture(autouse=True)
+def _media_in_tmp(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Uploaded and seeded emoticon images go to a directory of the test's, not the checkout's var/media."""
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
+
+
+@pytest.fixture(autouse=True)
 def _tasks_in_process(settings: Any) -> None:
     # Unit and API tests run Celery tasks in-process; tests/flows start a real worker.
     settings.CELERY_TASK_ALWAYS_EAGER = True

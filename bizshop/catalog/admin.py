@@ -14,17 +14,16 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from bizshop.catalog import services
-from bizshop.catalog.images import image_validate
-from bizshop.catalog.models import Emoticon, EmoticonImage, EmoticonPriceHistory, RankingEntry, SalesDaily
+from bizshop.catalog import errors, images, services
+from bizshop.catalog.models import Emoticon, EmoticonPriceHistory, RankingEntry, SalesDaily, Sticker
 from bizshop.core.errors import ApplicationError
 
 
-def _checked_image(upload: Any) -> Any:
-    """Form-side use of the service's image rule, so the admin shows the same message next to the field."""
+def _checked_image(upload: Any, formats: dict[str, str] = images.STICKER_FORMATS) -> Any:
+    """Form-side use of the service's image rules, so the admin shows the rule's message next to the field."""
     if upload:
         try:
-            image_validate(upload)
+            images.image_validate(upload, formats=formats)
         except ApplicationError as exc:
             raise forms.ValidationError(str(exc.message), code=exc.code) from exc
     return upload
@@ -45,6 +44,8 @@ class EmoticonAdminForm(forms.ModelForm[Emoticon]):
             "min_quantity",
             "max_quantity",
         ]
+        # A plain file field: the shop's own rules (images.image_validate) speak, not Django's generic one.
+        field_classes = {"representative_image": forms.FileField}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -53,7 +54,7 @@ class EmoticonAdminForm(forms.ModelForm[Emoticon]):
                 self.fields[f"price_{price.period_days}"].initial = price.unit_price
 
     def clean_representative_image(self) -> Any:
-        return _checked_image(self.cleaned_data.get("representative_image"))
+        return _checked_image(self.cleaned_data.get("representative_image"), images.REPRESENTATIVE_FORMATS)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -65,27 +66,61 @@ class EmoticonAdminForm(forms.ModelForm[Emoticon]):
         return data
 
 
-class EmoticonImageForm(forms.ModelForm[EmoticonImage]):
+class StickerForm(forms.ModelForm[Sticker]):
     class Meta:
-        model = EmoticonImage
-        fields = ["image", "position"]
+        model = Sticker
+        fields = ["file", "position"]
+        field_classes = {"file": forms.FileField}
 
-    def clean_image(self) -> Any:
-        return _checked_image(self.cleaned_data.get("image"))
+    def clean_file(self) -> Any:
+        return _checked_image(self.cleaned_data.get("file"))
 
 
-class EmoticonImageInline(admin.TabularInline[EmoticonImage, Emoticon]):
-    model = EmoticonImage
-    form = EmoticonImageForm
-    extra = 1
-    fields = ("preview", "image", "position")
-    readonly_fields = ("preview",)
+class StickerFormSet(BaseInlineFormSet[Sticker, Emoticon, forms.ModelForm[Sticker]]):
+    def clean(self) -> None:
+        """The set's size rule of services.sticker_set_change, as a form error before anything is saved."""
+        super().clean()
+        if any(self.errors):
+            return
+        kept = sum(
+            1
+            for form in self.forms
+            if form not in self.deleted_forms and (form.instance.pk or form.cleaned_data.get("file"))
+        )
+        if kept and not images.STICKERS_MIN <= kept <= images.STICKERS_MAX:
+            message = errors.STICKER_COUNT_OUT_OF_RANGE.message
+            raise forms.ValidationError(
+                gettext("%(message)s 지금 %(count)s개입니다.") % {"message": message, "count": kept},
+                code=errors.STICKER_COUNT_OUT_OF_RANGE.code,
+            )
+
+
+class StickerInline(admin.TabularInline[Sticker, Emoticon]):
+    """스티커 세트: 8–32 files; a new emoticon gets eight empty rows to fill at once."""
+
+    model = Sticker
+    form = StickerForm
+    formset = StickerFormSet
+    fields = ("preview", "file", "position", "dimensions")
+    readonly_fields = ("preview", "dimensions")
+    max_num = images.STICKERS_MAX
+
+    def get_extra(self, request: HttpRequest, obj: Emoticon | None = None, **kwargs: Any) -> int:
+        existing = obj.stickers.count() if obj and obj.pk else 0
+        return max(images.STICKERS_MIN - existing, 1) if existing < images.STICKERS_MAX else 0
 
     @admin.display(description=_("미리보기"))
-    def preview(self, image: EmoticonImage) -> str:
-        if not image.pk or not image.thumbnail:
+    def preview(self, sticker: Sticker) -> str:
+        if not sticker.pk or not sticker.thumbnail:
             return "-"
-        return format_html('<img src="{}" alt="" style="max-height:60px">', image.thumbnail.url)
+        return format_html('<img src="{}" alt="" style="max-height:60px">', sticker.thumbnail.url)
+
+    @admin.display(description=_("크기"))
+    def dimensions(self, sticker: Sticker) -> str:
+        if not sticker.pk:
+            return "-"
+        animated = gettext(" · 움직임 %(frames)s프레임") % {"frames": sticker.frame_count} if sticker.animated else ""
+        return f"{sticker.width}×{sticker.height}{animated}"
 
 
 @admin.register(Emoticon)
@@ -95,12 +130,22 @@ class EmoticonAdmin(admin.ModelAdmin[Emoticon]):
     list_display_links = ("id", "title")
     list_filter = ("on_sale",)
     search_fields = ("title", "creator")
-    inlines = [EmoticonImageInline]
+    inlines = [StickerInline]
     actions = ["start_sale", "stop_sale"]
     readonly_fields = ("thumbnail", "price_history_table")
     fieldsets = (
         (None, {"fields": ("title", "creator", "description")}),
-        (_("대표이미지"), {"fields": ("thumbnail", "representative_image")}),
+        (
+            _("대표이미지"),
+            {
+                "fields": ("thumbnail", "representative_image"),
+                "description": _(
+                    "대표이미지: 정사각형 PNG, 360px 이상, 2MB 이하. 스티커(아래): PNG·WebP·GIF(움직이는 GIF/WebP는 "
+                    "24프레임 이하), 정사각형 360px 이상, 한 개 2MB 이하, 세트는 8~32개. 형식은 파일 이름이 아닌 "
+                    "내용으로 확인합니다."
+                ),
+            },
+        ),
         (_("판매"), {"fields": ("on_sale", "price_30", "price_60", "min_quantity", "max_quantity")}),
         (_("가격 변경 이력"), {"fields": ("price_history_table",)}),
     )
@@ -192,28 +237,35 @@ class EmoticonAdmin(admin.ModelAdmin[Emoticon]):
     def save_formset(
         self, request: HttpRequest, form: Any, formset: BaseInlineFormSet[Any, Any, Any], change: bool
     ) -> None:
+        """Through services.sticker_set_change: the whole set's change at once, its size rule held."""
         # The admin's change message reads these three lists, which formset.save() would have set.
         formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
         deleted = set(formset.deleted_forms)
-        for image_form in formset.initial_forms:
-            if image_form in deleted:
-                formset.deleted_objects.append(image_form.instance)
-                image_form.instance.delete()
-            elif image_form.has_changed():
-                upload = image_form.cleaned_data["image"] if "image" in image_form.changed_data else None
-                updated = services.emoticon_image_update(
-                    image_id=image_form.instance.pk, position=image_form.cleaned_data["position"], upload=upload
-                )
-                formset.changed_objects.append((updated, image_form.changed_data))
-        for image_form in formset.extra_forms:
-            if image_form in deleted or not image_form.has_changed() or not image_form.cleaned_data.get("image"):
-                continue
-            added = services.emoticon_image_add(
-                emoticon_id=form.instance.pk,
-                upload=image_form.cleaned_data["image"],
-                position=image_form.cleaned_data.get("position"),
+        delete = [sticker_form.instance.pk for sticker_form in formset.initial_forms if sticker_form in deleted]
+        change_items = [
+            services.StickerChange(
+                sticker_id=sticker_form.instance.pk,
+                position=sticker_form.cleaned_data["position"],
+                upload=sticker_form.cleaned_data["file"] if "file" in sticker_form.changed_data else None,
             )
-            formset.new_objects.append(added)
+            for sticker_form in formset.initial_forms
+            if sticker_form not in deleted and sticker_form.has_changed()
+        ]
+        add = [
+            (sticker_form.cleaned_data["file"], sticker_form.cleaned_data.get("position"))
+            for sticker_form in formset.extra_forms
+            if sticker_form not in deleted and sticker_form.has_changed() and sticker_form.cleaned_data.get("file")
+        ]
+        if not (delete or change_items or add):
+            return
+        before = set(Sticker.objects.filter(emoticon_id=form.instance.pk).values_list("pk", flat=True))
+        stickers = services.sticker_set_change(
+            emoticon_id=form.instance.pk, add=add, change=change_items, delete=delete
+        )
+        formset.deleted_objects = [f.instance for f in formset.initial_forms if f in deleted]
+        changed_ids = {item.sticker_id for item in change_items}
+        formset.changed_objects = [(s, ["position"]) for s in stickers if s.pk in changed_ids]
+        formset.new_objects = [s for s in stickers if s.pk not in before]
 
     @admin.action(description=_("선택한 이모티콘 판매 시작"))
     def start_sale(self, request: HttpRequest, queryset: QuerySet[Emoticon]) -> None:

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from bizshop.catalog.images import image_storage
+
 
 class UsagePeriod(models.IntegerChoices):
     """사용기간: the two periods sold."""
@@ -18,9 +20,12 @@ class Emoticon(models.Model):
     title = models.CharField(_("이모티콘명"), max_length=100)
     creator = models.CharField(_("작가"), max_length=100, blank=True)
     description = models.TextField(_("설명"), blank=True)
-    representative_image = models.ImageField(_("대표이미지"), upload_to="emoticons/", blank=True)
+    # Every image is named by its content hash (images.ContentAddressedStorage) and served for a year.
+    representative_image = models.ImageField(
+        _("대표이미지"), upload_to="emoticons/representative/", storage=image_storage, blank=True
+    )
     representative_thumbnail = models.ImageField(
-        _("대표이미지 썸네일"), upload_to="emoticons/thumbs/", blank=True, editable=False
+        _("대표이미지 썸네일"), upload_to="emoticons/thumbs/", storage=image_storage, blank=True, editable=False
     )
     on_sale = models.BooleanField(_("판매중"), default=True)
     min_quantity = models.PositiveIntegerField(_("최소 구매수량"), default=100)
@@ -81,18 +86,32 @@ class RankingEntry(models.Model):
         return f"{self.rank}위 {self.emoticon}"
 
 
-class EmoticonImage(models.Model):
-    """One image of the emoticon set (the representative image is on Emoticon), with its thumbnail."""
+class Sticker(models.Model):
+    """One sticker of the emoticon's set (8–32, in ``position`` order): PNG, WebP or animated GIF/WebP.
 
-    emoticon = models.ForeignKey(Emoticon, on_delete=models.CASCADE, related_name="images")
-    image = models.ImageField(_("이미지"), upload_to="emoticons/set/")
-    thumbnail = models.ImageField(_("썸네일"), upload_to="emoticons/thumbs/", blank=True, editable=False)
+    The full file is what an end user gets (later, through signed URLs); the public catalog shows
+    only the WebP thumbnails of the first few (images.PREVIEW_STICKERS).
+    """
+
+    emoticon = models.ForeignKey(Emoticon, on_delete=models.CASCADE, related_name="stickers")
+    file = models.ImageField(_("스티커 이미지"), upload_to="emoticons/stickers/", storage=image_storage)
+    thumbnail = models.ImageField(
+        _("썸네일"), upload_to="emoticons/thumbs/", storage=image_storage, blank=True, editable=False
+    )
     position = models.PositiveSmallIntegerField(_("순서"), default=0)
+    width = models.PositiveIntegerField(_("가로(px)"), default=0, editable=False)
+    height = models.PositiveIntegerField(_("세로(px)"), default=0, editable=False)
+    animated = models.BooleanField(_("움직이는 스티커"), default=False, editable=False)
+    frame_count = models.PositiveSmallIntegerField(_("프레임 수"), default=1, editable=False)
 
     class Meta:
-        verbose_name = _("세트 이미지")
-        verbose_name_plural = _("세트 이미지")
+        verbose_name = _("스티커")
+        verbose_name_plural = _("스티커")
         ordering = ["position", "id"]
+        indexes = [
+            models.Index(fields=["emoticon", "position", "id"], name="catalog_sticker_in_order"),
+            models.Index(fields=["thumbnail"], name="catalog_sticker_thumbnail"),  # the public image view
+        ]
 
     def __str__(self) -> str:
         return f"{self.emoticon} #{self.position}"

@@ -7,7 +7,8 @@ from typing import Any
 from django.db.models import Count, F, Max, Min, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 
 from bizshop.catalog import errors
-from bizshop.catalog.models import Emoticon, EmoticonPrice, RankingEntry, UsagePeriod
+from bizshop.catalog.images import PREVIEW_STICKERS
+from bizshop.catalog.models import Emoticon, EmoticonPrice, RankingEntry, Sticker, UsagePeriod
 
 
 def emoticon_list_on_sale() -> QuerySet[Emoticon]:
@@ -76,3 +77,20 @@ def catalog_fingerprint() -> str:
     prices = EmoticonPrice.objects.aggregate(count=Count("id"), last=Max("id"), total=Sum("unit_price"))
     changed = emoticons["changed"].timestamp() if emoticons["changed"] else 0
     return f"{emoticons['count']}.{emoticons['on_sale']}.{changed}.{prices['count']}.{prices['last']}.{prices['total']}"
+
+
+def sticker_preview(*, emoticon: Emoticon) -> list[Sticker]:
+    """The stickers the public catalog shows: the first PREVIEW_STICKERS of the set, in order."""
+    return list(Sticker.objects.filter(emoticon=emoticon).order_by("position", "id")[:PREVIEW_STICKERS])
+
+
+def public_image_exists(*, name: str) -> bool:
+    """Whether ``name`` is an image the public may see: a representative image or its thumbnail, or the
+    thumbnail of a sticker in its set's preview. Every other sticker image is for the set's owners only."""
+    if Emoticon.objects.filter(Q(representative_image=name) | Q(representative_thumbnail=name)).exists():
+        return True
+    for sticker in Sticker.objects.filter(thumbnail=name).only("pk", "emoticon_id"):
+        preview = Sticker.objects.filter(emoticon_id=sticker.emoticon_id).order_by("position", "id")
+        if sticker.pk in preview.values_list("pk", flat=True)[:PREVIEW_STICKERS]:
+            return True
+    return False

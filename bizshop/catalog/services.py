@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import IO, Any
 from zoneinfo import ZoneInfo
@@ -17,12 +18,12 @@ from bizshop.accounts.models import User
 from bizshop.catalog import errors, images
 from bizshop.catalog.models import (
     Emoticon,
-    EmoticonImage,
     EmoticonPrice,
     EmoticonPriceHistory,
     RankingEntry,
     RankingState,
     SalesDaily,
+    Sticker,
     UsagePeriod,
 )
 
@@ -120,31 +121,72 @@ def emoticon_price_set(*, emoticon: Emoticon, period_days: int, unit_price: int,
 
 
 def emoticon_representative_image_set(*, emoticon_id: int, upload: IO[bytes] | Any) -> Emoticon:
-    """Replace the representative image (대표이미지) and its thumbnail; a file that is not an image changes nothing."""
-    images.image_validate(upload)
-    thumbnail = images.thumbnail_make(upload, name=upload.name)
+    """Replace the representative image (대표이미지: a square PNG, kept byte for byte) and its WebP thumbnail.
+
+    A file that breaks a rule of images.image_validate changes nothing and stores nothing.
+    """
+    checked = images.image_validate(upload, formats=images.REPRESENTATIVE_FORMATS)
+    name = images.content_name(upload, checked.extension)
+    thumbnail = images.thumbnail_make(upload)
     with transaction.atomic():
         emoticon = Emoticon.objects.select_for_update().get(pk=emoticon_id)
-        emoticon.representative_image.save(upload.name, upload, save=False)
-        emoticon.representative_thumbnail.save(thumbnail.name or "thumb.png", thumbnail, save=False)
+        emoticon.representative_image.save(name, upload, save=False)
+        emoticon.representative_thumbnail.save(thumbnail.name or "thumb.webp", thumbnail, save=False)
         emoticon.save(update_fields=["representative_image", "representative_thumbnail", "updated_at"])
     return emoticon
 
 
-def emoticon_image_add(*, emoticon_id: int, upload: IO[bytes] | Any, position: int | None = None) -> EmoticonImage:
-    """Add one image of the set, with its thumbnail; a file that is not an image changes nothing."""
-    images.image_validate(upload)
-    thumbnail = images.thumbnail_make(upload, name=upload.name)
+@dataclass(frozen=True)
+class StickerChange:
+    """One kept sticker of the set: its new position, and its new file if replaced."""
+
+    sticker_id: int
+    position: int
+    upload: IO[bytes] | Any | None = None
+
+
+def sticker_set_change(
+    *,
+    emoticon_id: int,
+    add: Sequence[tuple[IO[bytes] | Any, int | None]] | None = None,
+    change: list[StickerChange] | None = None,
+    delete: list[int] | None = None,
+) -> list[Sticker]:
+    """Add, move, replace and delete stickers of a set at once; the set that results has 8–32 stickers
+    (or none yet). Every new file is checked before anything is written: one bad file stores nothing."""
+    add, change, delete = list(add or []), change or [], delete or []
+    checked_adds = [(upload, position, images.image_validate(upload)) for upload, position in add]
+    checked_changes = [(item, images.image_validate(item.upload) if item.upload else None) for item in change]
     with transaction.atomic():
         emoticon = Emoticon.objects.select_for_update().get(pk=emoticon_id)
-        if position is None:
-            last = emoticon.images.order_by("-position").values_list("position", flat=True).first()
-            position = 0 if last is None else last + 1
-        image = EmoticonImage(emoticon=emoticon, position=position)
-        image.image.save(upload.name, upload, save=False)
-        image.thumbnail.save(thumbnail.name or "thumb.png", thumbnail, save=False)
-        image.save()
-    return image
+        existing = {sticker.pk: sticker for sticker in Sticker.objects.filter(emoticon=emoticon)}
+        remaining = len(set(existing) - set(delete)) + len(add)
+        if remaining and not images.STICKERS_MIN <= remaining <= images.STICKERS_MAX:
+            raise errors.STICKER_COUNT_OUT_OF_RANGE(count=remaining)
+        Sticker.objects.filter(emoticon=emoticon, pk__in=delete).delete()
+        for item, checked in checked_changes:
+            sticker = existing[item.sticker_id]
+            sticker.position = item.position
+            if item.upload is not None and checked is not None:
+                _sticker_file_set(sticker, item.upload, checked)
+            sticker.save()
+        next_position = max((s.position for s in existing.values() if s.pk not in delete), default=-1) + 1
+        for upload, position, checked in checked_adds:
+            if position is None:
+                position, next_position = next_position, next_position + 1
+            sticker = Sticker(emoticon=emoticon, position=position)
+            _sticker_file_set(sticker, upload, checked)
+            sticker.save()
+        Emoticon.objects.filter(pk=emoticon.pk).update(updated_at=timezone.now())
+    return list(Sticker.objects.filter(emoticon_id=emoticon_id))
+
+
+def _sticker_file_set(sticker: Sticker, upload: IO[bytes] | Any, checked: images.CheckedImage) -> None:
+    thumbnail = images.thumbnail_make(upload)
+    sticker.file.save(images.content_name(upload, checked.extension), upload, save=False)
+    sticker.thumbnail.save(thumbnail.name or "thumb.webp", thumbnail, save=False)
+    sticker.width, sticker.height = checked.width, checked.height
+    sticker.frame_count, sticker.animated = checked.frame_count, checked.animated
 
 
 # ------------------------------------------------------------------------------------------ ranking
@@ -306,19 +348,3 @@ def emoticon_representative_image_clear(*, emoticon_id: int) -> None:
     Emoticon.objects.filter(pk=emoticon_id).update(
         representative_image="", representative_thumbnail="", updated_at=timezone.now()
     )
-
-
-def emoticon_image_update(*, image_id: int, position: int, upload: IO[bytes] | Any | None = None) -> EmoticonImage:
-    """Move an image of the set, or replace its file (thumbnail remade); a non-image changes nothing."""
-    thumbnail = None
-    if upload is not None:
-        images.image_validate(upload)
-        thumbnail = images.thumbnail_make(upload, name=upload.name)
-    with transaction.atomic():
-        image = EmoticonImage.objects.select_for_update().get(pk=image_id)
-        image.position = position
-        if upload is not None and thumbnail is not None:
-            image.image.save(upload.name, upload, save=False)
-            image.thumbnail.save(thumbnail.name or "thumb.png", thumbnail, save=False)
-        image.save()
-    return image

@@ -2,25 +2,32 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_safe
 
 from bizshop.billing.forms import OrderForm
 from bizshop.catalog.forms import CatalogFilterForm
+from bizshop.catalog.images import CONTENT_TYPES, image_storage
 from bizshop.catalog.models import Emoticon, EmoticonPrice
 from bizshop.catalog.selectors import (
     catalog_fingerprint,
     emoticon_list_on_sale,
     emoticon_search_on_sale,
+    public_image_exists,
     ranking_list,
+    sticker_preview,
 )
 from bizshop.core.money import VAT_RATE_PERCENT, Amounts, amounts_for
+from bizshop.partners.models import Member
 from bizshop.partners.selectors import partner_for_user
+from bizshop.partners.views import member_required
 
 CATALOG_PAGE_SIZE = 24
 # The grid of a catalog page is rendered once per catalog state (catalog_fingerprint), page and
@@ -33,6 +40,12 @@ IMAGE_RULES = [
     _("대표이미지는 경품 소개 용도로만 사용 가능합니다."),
     _("인쇄 불가: 대표이미지를 인쇄물(전단지, 포스터 등)에 사용할 수 없습니다."),
 ]
+
+
+# A public image: a content hash and an extension, in one of the two public folders. Full sticker
+# files (emoticons/stickers/) are never served here: they reach end users through signed URLs.
+PUBLIC_IMAGE_NAME = re.compile(r"^emoticons/(representative|thumbs)/[0-9a-f]{64}\.(png|webp|gif)$")
+IMMUTABLE = "public, max-age=31536000, immutable"
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -81,6 +94,7 @@ def emoticon_detail_context(request: HttpRequest, emoticon: Emoticon, form: Orde
         "emoticon": emoticon,
         "prices": prices,
         "image_rules": IMAGE_RULES,
+        "sticker_preview": sticker_preview(emoticon=emoticon),
         "partner": partner_for_user(user=request.user),  # type: ignore[arg-type]
         "form": form,
         "preview": _preview(form, prices),
@@ -106,3 +120,41 @@ def _int_or_none(value: Any) -> int | None:
         return int(value)
     except (TypeError, ValueError):
         return None
+
+
+@require_safe
+def image(request: HttpRequest, name: str) -> FileResponse:
+    """A catalog image by its content-hash name, cacheable for a year (the name changes with the content).
+
+    Only a file some emoticon names as its representative image or a thumbnail is served: the
+    pattern keeps every other path of MEDIA_ROOT (and anything outside it) out.
+    """
+    name = f"emoticons/{name}"
+    if not PUBLIC_IMAGE_NAME.match(name) or not public_image_exists(name=name):
+        raise Http404
+    storage = image_storage()
+    try:
+        handle = storage.open(name, "rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    response = FileResponse(handle, content_type=CONTENT_TYPES[name.rsplit(".", 1)[1]])
+    response["Cache-Control"] = IMMUTABLE
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+@member_required
+def representative_image_download(request: HttpRequest, membership: Member, emoticon_id: int) -> FileResponse:
+    """The representative image (PNG) exactly as uploaded, as a download for partners; the page beside
+    the button states its rules (경품 소개 목적, 변형 금지, 인쇄 불가)."""
+    emoticon = get_object_or_404(Emoticon, pk=emoticon_id, on_sale=True)
+    if not emoticon.representative_image:
+        raise Http404
+    filename = f"{emoticon.title} 대표이미지.png"
+    response = FileResponse(emoticon.representative_image.open("rb"), content_type="image/png")
+    response["Content-Disposition"] = (
+        f"attachment; filename=\"representative-{emoticon.pk}.png\"; filename*=UTF-8''{quote(filename)}"
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -43,10 +43,10 @@ def emoticon_form(emoticon: Emoticon, **changes: Any) -> dict[str, Any]:
         "max_quantity": emoticon.max_quantity,
         "price_30": 1_600,
         "price_60": 2_500,
-        "images-TOTAL_FORMS": 0,
-        "images-INITIAL_FORMS": 0,
-        "images-MIN_NUM_FORMS": 0,
-        "images-MAX_NUM_FORMS": 1000,
+        "stickers-TOTAL_FORMS": 0,
+        "stickers-INITIAL_FORMS": 0,
+        "stickers-MIN_NUM_FORMS": 0,
+        "stickers-MAX_NUM_FORMS": 1000,
     }
     data.update(changes)
     return data

@@ -16,7 +16,7 @@ SUPPORT = "고객 지원"
 GROUP_PERMISSIONS: dict[str, list[str]] = {
     CATALOG_MANAGER: [
         *(f"catalog.{action}_emoticon" for action in ("add", "change", "delete", "view")),
-        *(f"catalog.{action}_emoticonimage" for action in ("add", "change", "delete", "view")),
+        *(f"catalog.{action}_sticker" for action in ("add", "change", "delete", "view")),
         "catalog.view_emoticonprice",
         "catalog.view_emoticonpricehistory",
         "catalog.view_rankingentry",

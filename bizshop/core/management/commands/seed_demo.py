@@ -14,6 +14,7 @@ from django.db import transaction
 from bizshop.accounts.models import User
 from bizshop.accounts.passwords import password_problems
 from bizshop.accounts.services import user_create
+from bizshop.catalog.demo import demo_images_seed
 from bizshop.catalog.models import Emoticon
 from bizshop.catalog.services import emoticon_create, ranking_refresh
 from bizshop.partners.models import Partner
@@ -62,6 +63,8 @@ class Command(BaseCommand):
                     emoticon_create(
                         title=title, creator=creator, description=description, prices={30: price_30, 60: price_60}
                     )
+            # Each demo emoticon's own drawn images (bizshop/catalog/demo.py), made once.
+            demo_images_seed(emoticons=[Emoticon.objects.get(title=row[0]) for row in DEMO_CATALOG])
             partner_password = end_user_password = None
             if not Partner.objects.filter(business_registration_number=DEMO_PARTNER_BRN).exists():
                 partner_password = demo_password()
