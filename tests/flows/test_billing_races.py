@@ -13,6 +13,7 @@ from bizshop.billing.models import DepositNotification, Order, OrderEvent, Order
 from bizshop.core.models import IdempotencyRecord
 from tests.billing.conftest import order_in_state, signed_deposit
 from tests.conftest import ApiClient
+from tests.factories import REFUND_ACCOUNT
 from tests.flows.test_races import outcome, run_together
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -38,7 +39,9 @@ def test_refund_racing_a_deposit_notification_never_loses_money(api: ApiClient, 
         order = order_in_state(api.partner, emoticon.pk, "awaiting_deposit")
         body, signature = signed_deposit(order)
         calls = {
-            "refund": outcome(lambda o=order: billing.order_refund(order_id=o.pk, partner=api.partner)),
+            "refund": outcome(
+                lambda o=order: billing.order_refund(order_id=o.pk, partner=api.partner, refund_account=REFUND_ACCOUNT)
+            ),
             "deposit": outcome(lambda b=body, s=signature: billing.payment_deposit_receive(body=b, signature=s)),
         }
         names = ("refund", "deposit") if round_ % 2 else ("deposit", "refund")
