@@ -113,7 +113,7 @@ class StickerInline(admin.TabularInline[Sticker, Emoticon]):
     def preview(self, sticker: Sticker) -> str:
         if not sticker.pk or not sticker.thumbnail:
             return "-"
-        return format_html('<img src="{}" alt="" style="max-height:60px">', sticker.thumbnail.url)
+        return format_html('<img src="{}" alt="" width="80" height="80">', sticker.thumbnail.url)
 
     @admin.display(description=_("크기"))
     def dimensions(self, sticker: Sticker) -> str:
@@ -157,7 +157,7 @@ class EmoticonAdmin(admin.ModelAdmin[Emoticon]):
     def thumbnail(self, emoticon: Emoticon) -> str:
         if not emoticon.representative_thumbnail:
             return "-"
-        return format_html('<img src="{}" alt="" style="max-height:48px">', emoticon.representative_thumbnail.url)
+        return format_html('<img src="{}" alt="" width="64" height="64">', emoticon.representative_thumbnail.url)
 
     @admin.display(description=_("단가"))
     def price_list(self, emoticon: Emoticon) -> str:

@@ -8,3 +8,6 @@ class CatalogConfig(AppConfig):
     name = "bizshop.catalog"
     label = "catalog"
     verbose_name = _("상품")
+
+    def ready(self) -> None:
+        from bizshop.catalog import checks  # noqa: F401  (registers the media/export directories check)

@@ -45,6 +45,8 @@ IMAGE_RULES = [
 # A public image: a content hash and an extension, in one of the two public folders. Full sticker
 # files (emoticons/stickers/) are never served here: they reach end users through signed URLs.
 PUBLIC_IMAGE_NAME = re.compile(r"^emoticons/(representative|thumbs)/[0-9a-f]{64}\.(png|webp|gif)$")
+# Operators (staff) may also open a full sticker file, as the admin links it; never cached by others.
+STAFF_IMAGE_NAME = re.compile(r"^emoticons/stickers/[0-9a-f]{64}\.(png|webp|gif)$")
 IMMUTABLE = "public, max-age=31536000, immutable"
 
 
@@ -130,7 +132,9 @@ def image(request: HttpRequest, name: str) -> FileResponse:
     pattern keeps every other path of MEDIA_ROOT (and anything outside it) out.
     """
     name = f"emoticons/{name}"
-    if not PUBLIC_IMAGE_NAME.match(name) or not public_image_exists(name=name):
+    public = bool(PUBLIC_IMAGE_NAME.match(name)) and public_image_exists(name=name)
+    staff_only = not public and request.user.is_staff and bool(STAFF_IMAGE_NAME.match(name))
+    if not (public or staff_only):
         raise Http404
     storage = image_storage()
     try:
@@ -138,7 +142,7 @@ def image(request: HttpRequest, name: str) -> FileResponse:
     except FileNotFoundError as exc:
         raise Http404 from exc
     response = FileResponse(handle, content_type=CONTENT_TYPES[name.rsplit(".", 1)[1]])
-    response["Cache-Control"] = IMMUTABLE
+    response["Cache-Control"] = IMMUTABLE if public else "private, max-age=3600"
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response

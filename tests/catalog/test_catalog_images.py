@@ -242,3 +242,26 @@ def test_a_partners_order_page_shows_the_emoticons_image(api: Any, emoticon_with
     page = client.get(f"/mypage/orders/{order.pk}/").content.decode()
 
     assert emoticon_with_images.representative_thumbnail.url in page
+
+
+def test_code_exports_under_media_root_fail_the_system_check(settings: Any, tmp_path: Path) -> None:
+    from bizshop.catalog.checks import code_exports_outside_media
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.CODE_EXPORT_DIR = tmp_path / "media" / "exports"
+
+    assert [error.id for error in code_exports_outside_media()] == ["catalog.E001"]
+    settings.CODE_EXPORT_DIR = tmp_path / "exports"
+    assert code_exports_outside_media() == []
+
+
+def test_an_operator_opens_a_full_sticker_file_the_admin_links(
+    emoticon_with_images: Emoticon, manager_client: Client
+) -> None:
+    sticker = emoticon_with_images.stickers.last()
+    assert sticker is not None
+
+    response = manager_client.get(sticker.file.url)
+
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "private, max-age=3600"
