@@ -18,7 +18,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from bizshop.codes.models import CodeExport, Issuance
 from bizshop.codes.services import code_export_request
 from bizshop.invoices.models import TaxInvoice
-from bizshop.invoices.services import invoice_month_run, month_of
+from bizshop.invoices.months import month_of
+from bizshop.invoices.services import invoice_month_run
 from bizshop.partners.models import ApiKey, Invitation, Member, Partner
 from bizshop.partners.services import member_invite
 from bizshop.support.models import Inquiry, InquiryAttachment
@@ -62,6 +63,10 @@ PUBLIC_ROUTES = {
     "partners:invitation-accept": "the token in the invitation link is the credential, not a session",
     "accounts:password-reset-confirm": "Django's signed reset token is the credential, not a session",
     "support:notice-detail": "고객센터 notices are public: every published notice is shown to everyone",
+    "accounts:verify-email": "the signed token in the verification link is the credential, not a session",
+    "api:emoticon-detail": "the public catalog API: every emoticon on sale is shown to everyone",
+    "catalog:image": "emoticon images are public like the catalog (content-hashed names, not ids)",
+    "catalog:representative-image-download": "the representative image of a public catalog emoticon",
 }
 # Staff-only areas: a partner's session must not get in at all (checked below), whatever the object.
 OPERATOR_NAMESPACES = {"admin", "backoffice"}
