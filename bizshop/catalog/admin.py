@@ -29,6 +29,9 @@ def _checked_image(upload: Any, formats: dict[str, str] = images.STICKER_FORMATS
     return upload
 
 
+REPRESENTATIVE_IMAGE_REQUIRED = _("판매하려면 대표이미지(정사각형 PNG)를 올려 주세요.")
+
+
 class EmoticonAdminForm(forms.ModelForm[Emoticon]):
     price_30 = forms.IntegerField(label=_("30일 단가(원, VAT 별도)"), min_value=1, required=False)
     price_60 = forms.IntegerField(label=_("60일 단가(원, VAT 별도)"), min_value=1, required=False)
@@ -63,6 +66,13 @@ class EmoticonAdminForm(forms.ModelForm[Emoticon]):
             self.add_error("max_quantity", _("최대 구매수량은 최소 구매수량 이상이어야 합니다."))
         if data.get("on_sale") and not (data.get("price_30") or data.get("price_60")):
             self.add_error("on_sale", _("판매하려면 30일 또는 60일 단가를 하나 이상 입력해 주세요."))
+        # Every emoticon put on sale has its image (the API's image_url); one already on sale before
+        # images were required stays editable.
+        image = data.get("representative_image")
+        has_image = bool(image) or (image is None and bool(self.instance.representative_image))
+        putting_on_sale = not self.instance.pk or "on_sale" in self.changed_data or image is False
+        if data.get("on_sale") and putting_on_sale and not has_image and "representative_image" not in self.errors:
+            self.add_error("representative_image", REPRESENTATIVE_IMAGE_REQUIRED)
         return data
 
 
@@ -276,10 +286,15 @@ class EmoticonAdmin(admin.ModelAdmin[Emoticon]):
         self._set_on_sale(request, queryset, on_sale=False)
 
     def _set_on_sale(self, request: HttpRequest, queryset: QuerySet[Emoticon], *, on_sale: bool) -> None:
+        changed = 0
         for emoticon in queryset:
+            if on_sale and not emoticon.representative_image:
+                self.message_user(request, f"{emoticon.title}: {REPRESENTATIVE_IMAGE_REQUIRED}", messages.ERROR)
+                continue
             services.emoticon_update(emoticon_id=emoticon.pk, operator=request.user, on_sale=on_sale)  # type: ignore[arg-type]
+            changed += 1
         self.message_user(
-            request, gettext("%(count)s개 이모티콘을 변경했습니다.") % {"count": queryset.count()}, messages.SUCCESS
+            request, gettext("%(count)s개 이모티콘을 변경했습니다.") % {"count": changed}, messages.SUCCESS
         )
 
 

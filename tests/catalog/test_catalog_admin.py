@@ -9,6 +9,7 @@ from django.test import Client
 from bizshop.billing import services as billing
 from bizshop.catalog.models import Emoticon, EmoticonPrice, EmoticonPriceHistory
 from tests.backoffice.test_operator_groups import emoticon_form
+from tests.helpers.images import png
 
 CATALOG_MANAGER = "상품 관리자"
 
@@ -41,7 +42,9 @@ def test_saving_an_unchanged_price_writes_no_history(manager_client: Client, emo
 def test_an_emoticon_created_in_the_admin_gets_its_prices_and_their_first_history(manager_client: Client) -> None:
     response = manager_client.post(
         "/admin/catalog/emoticon/add/",
-        emoticon_form(Emoticon(title="새 이모티콘", min_quantity=100, max_quantity=5_000), price_60=""),
+        emoticon_form(
+            Emoticon(title="새 이모티콘", min_quantity=100, max_quantity=5_000), price_60="", representative_image=png()
+        ),
     )
 
     assert response.status_code == 302

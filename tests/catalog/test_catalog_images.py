@@ -265,3 +265,30 @@ def test_an_operator_opens_a_full_sticker_file_the_admin_links(
 
     assert response.status_code == 200
     assert response["Cache-Control"] == "private, max-age=3600"
+
+
+def test_an_emoticon_is_not_put_on_sale_without_its_representative_image(manager_client: Client) -> None:
+    response = manager_client.post(
+        "/admin/catalog/emoticon/add/",
+        emoticon_form(Emoticon(title="그림 없는 이모티콘", min_quantity=1, max_quantity=9)),
+    )
+
+    assert response.status_code == 200
+    assert "판매하려면 대표이미지(정사각형 PNG)를 올려 주세요." in error_text(response)
+    assert not Emoticon.objects.filter(title="그림 없는 이모티콘").exists()
+
+
+def test_the_start_sale_action_skips_an_emoticon_without_an_image(
+    manager_client: Client, emoticon_with_images: Emoticon
+) -> None:
+    from tests.factories import EmoticonFactory
+
+    bare = EmoticonFactory(on_sale=False)
+    Emoticon.objects.filter(pk=emoticon_with_images.pk).update(on_sale=False)
+
+    manager_client.post(
+        "/admin/catalog/emoticon/",
+        {"action": "start_sale", "_selected_action": [bare.pk, emoticon_with_images.pk]},
+    )
+
+    assert set(Emoticon.objects.filter(on_sale=True).values_list("pk", flat=True)) == {emoticon_with_images.pk}
