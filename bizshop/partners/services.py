@@ -528,16 +528,19 @@ def partner_withdraw(*, partner: Partner, user: User, password: str, ip: str = "
     """탈퇴: refused while a deposit is pending, paid codes are unissued or a refund is running;
     otherwise members are deactivated, keys revoked and the purchase history deleted for good,
     while the codes already issued stay registrable by end users."""
-    from bizshop.accounts.services import login_failure_record, login_throttle_check
+    from bizshop.accounts import throttle
+    from bizshop.accounts.services import login_attempt_begin, login_attempt_failed
 
     actor_email = user.email
     _require_owner(partner=partner, user=user)
-    # The confirmation password is a login: it counts against the same throttle, so a stolen
-    # session or key cannot be used to guess it.
-    login_throttle_check(email=actor_email, client_ip=ip)
+    # The confirmation password is a login: it counts in the same windows, before it is checked
+    # (so parallel guesses get no more checks than the limit), and a stolen session or key
+    # cannot be used to guess it.
+    login_attempt_begin(email=actor_email, client_ip=ip, channel="withdrawal")
     if not user.check_password(password):
-        login_failure_record(email=actor_email, client_ip=ip)
+        login_attempt_failed(email=actor_email, client_ip=ip, channel="withdrawal")
         raise errors.INVALID_PASSWORD()
+    throttle.attempt_succeeded(email=actor_email, client_ip=ip)
     reasons = _withdraw_locked(partner=partner, user=user, ip=ip)
     if reasons:
         # Recorded after the rollback of the attempt, so the refusal stays in the log.

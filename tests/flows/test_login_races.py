@@ -11,6 +11,7 @@ from django.core import mail
 from django.test import Client
 
 from bizshop.accounts import throttle
+from bizshop.core.errors import ApplicationError
 from tests.factories import PASSWORD, UserFactory
 from tests.helpers.races import run_together
 
@@ -72,3 +73,24 @@ def test_parallel_reset_requests_for_one_address_send_exactly_the_limit_of_mails
 
     assert Counter(statuses) == {302: throttle.RESET_ACCOUNT_LIMIT, 429: 12 - throttle.RESET_ACCOUNT_LIMIT}
     assert len(mail.outbox) == throttle.RESET_ACCOUNT_LIMIT
+
+
+def test_parallel_wrong_withdrawal_passwords_get_exactly_the_limit_of_checks(db: Any) -> None:
+    from bizshop.partners.services import partner_withdraw
+    from tests.factories import MemberFactory
+
+    owner = MemberFactory()
+
+    def guess(i: int) -> str:
+        try:
+            partner_withdraw(partner=owner.partner, user=owner.user, password=f"Wrong!pass{i}", ip=f"10.2.0.{i}")
+        except ApplicationError as exc:
+            return exc.code
+        return "withdrawn"
+
+    codes = run_together(*[lambda i=i: guess(i) for i in range(GUESSES)])
+
+    assert Counter(codes) == {
+        "invalid_password": throttle.ACCOUNT_LIMIT,
+        "too_many_login_attempts": GUESSES - throttle.ACCOUNT_LIMIT,
+    }
