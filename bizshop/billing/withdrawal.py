@@ -8,8 +8,6 @@ sale and the partner), for the month's invoice run and reconciliation.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from django.db.models import F
 
 from bizshop.billing.models import (
@@ -22,15 +20,7 @@ from bizshop.billing.models import (
 )
 from bizshop.billing.selectors import order_list_for_partner
 from bizshop.partners.models import Partner
-from bizshop.partners.withdrawal import WithdrawalAnswer
-
-# Ids per statement: PostgreSQL's server-side binding takes at most 65,535 parameters.
-BATCH = 10_000
-
-
-def _batches(ids: list[int]) -> Iterator[list[int]]:
-    for start in range(0, len(ids), BATCH):
-        yield ids[start : start + BATCH]
+from bizshop.partners.withdrawal import WithdrawalAnswer, id_batches
 
 
 def _order_ids(partner: Partner) -> list[int]:
@@ -72,13 +62,13 @@ def _purge(partner: Partner) -> dict[str, int]:
     kept = set(Order.objects.filter(partner=partner, issued_quantity__gt=0).order_by().values_list("pk", flat=True))
     gone = [pk for pk in order_ids if pk not in kept]
     kept_payments = 0
-    for ids in _batches(order_ids):
+    for ids in id_batches(order_ids):
         OrderEvent.objects.filter(order_id__in=ids).delete()
         Payment.objects.filter(order_id__in=ids, approved_at__isnull=True).delete()
         kept_payments += Payment.objects.filter(order_id__in=ids).update(order=None)
-    for ids in _batches(gone):
+    for ids in id_batches(gone):
         Order.objects.filter(pk__in=ids).delete()
-    for ids in _batches(sorted(kept)):
+    for ids in id_batches(sorted(kept)):
         Order.objects.filter(pk__in=ids).update(
             unit_price=0, supply_amount=0, vat_amount=0, total_amount=0, refunded_at=None
         )

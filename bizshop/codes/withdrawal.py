@@ -7,7 +7,7 @@ from bizshop.billing.models import Order
 from bizshop.codes.selectors import order_ids_with_issuance_in_progress
 from bizshop.codes.services import code_exports_delete_for_orders
 from bizshop.partners.models import Partner
-from bizshop.partners.withdrawal import WithdrawalAnswer
+from bizshop.partners.withdrawal import WithdrawalAnswer, id_batches
 
 
 def _blockers(partner: Partner) -> dict[str, list[int]]:
@@ -16,10 +16,7 @@ def _blockers(partner: Partner) -> dict[str, list[int]]:
 
 def _purge(partner: Partner) -> dict[str, int]:
     order_ids = list(Order.objects.filter(partner=partner).order_by("pk").values_list("pk", flat=True))
-    deleted = 0
-    # Ids per statement: PostgreSQL's server-side binding takes at most 65,535 parameters.
-    for start in range(0, len(order_ids), 10_000):
-        deleted += code_exports_delete_for_orders(order_ids=order_ids[start : start + 10_000])
+    deleted = sum(code_exports_delete_for_orders(order_ids=ids) for ids in id_batches(order_ids))
     return {"deleted_code_exports": deleted}
 
 

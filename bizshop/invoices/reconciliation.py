@@ -66,7 +66,8 @@ def reconcile_month(*, month: date, record: bool = True) -> Reconciliation:
         if status == PaymentStatus.CANCELLED:
             refunded += amount
         expected[payment_id] = 0 if status == PaymentStatus.CANCELLED else amount
-    off_payments_seed: dict[str, set[int]] = {}
+    # The payments behind each business number's mismatch.
+    off_payments: dict[str, set[int]] = defaultdict(set)
     invoiced_per_payment: dict[int, int] = {
         row["payment_id"]: row["total"]
         for row in TaxInvoiceLine.objects.filter(invoice__supply_month=month)
@@ -96,13 +97,12 @@ def reconcile_month(*, month: date, record: bool = True) -> Reconciliation:
     for brn, payment_id in InvoicePayment.objects.filter(invoice__in=broken).values_list(
         "invoice__recipient_brn", "payment_id"
     ):
-        off_payments_seed.setdefault(brn, set()).add(payment_id)
+        off_payments[brn].add(payment_id)
     expected_per_brn: dict[str, int] = defaultdict(int)
-    off_payments: dict[str, set[int]] = off_payments_seed
     for payment_id, amount in expected.items():
         expected_per_brn[brn_of[payment_id]] += amount
         if invoiced_per_payment.get(payment_id, 0) != amount:
-            off_payments.setdefault(brn_of[payment_id], set()).add(payment_id)
+            off_payments[brn_of[payment_id]].add(payment_id)
     # Invoiced payments that were not received in this month at all (or no longer exist).
     strangers = sorted(set(invoiced_per_payment) - set(expected))
     mismatches = []

@@ -17,13 +17,15 @@ so this module imports none of them.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from bizshop.partners.models import Partner
 
+# Ids per statement in a purge: PostgreSQL's server-side binding takes at most 65,535 parameters.
+ID_BATCH = 10_000
 # The reasons a withdrawal is refused, in the order they are shown (API.md).
 WITHDRAWAL_BLOCKER_CODES = ("pending_deposit", "unissued_codes", "refund_in_progress")
 
@@ -86,3 +88,9 @@ def withdrawal_orders(partner: Partner, order_ids: set[int]) -> dict[int, Any]:
         if answer.orders is not None and order_ids:
             found.update(answer.orders(partner, order_ids))
     return found
+
+
+def id_batches(ids: list[int]) -> Iterator[list[int]]:
+    """``ids`` in slices a purge's statements can bind (``ID_BATCH`` each)."""
+    for start in range(0, len(ids), ID_BATCH):
+        yield ids[start : start + ID_BATCH]

@@ -14,7 +14,7 @@ from bizshop.core.models import IdempotencyRecord
 from tests.billing.conftest import order_in_state, signed_deposit
 from tests.conftest import ApiClient
 from tests.factories import REFUND_ACCOUNT
-from tests.flows.test_races import outcome, run_together
+from tests.helpers.races import outcome, run_together
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -11,9 +11,8 @@ from django.core import mail
 from django.test import Client
 
 from bizshop.accounts import throttle
-from bizshop.core.errors import ApplicationError
 from tests.factories import PASSWORD, UserFactory
-from tests.helpers.races import run_together
+from tests.helpers.races import outcome, run_together
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -81,14 +80,16 @@ def test_parallel_wrong_withdrawal_passwords_get_exactly_the_limit_of_checks(db:
 
     owner = MemberFactory()
 
-    def guess(i: int) -> str:
-        try:
-            partner_withdraw(partner=owner.partner, user=owner.user, password=f"Wrong!pass{i}", ip=f"10.2.0.{i}")
-        except ApplicationError as exc:
-            return exc.code
-        return "withdrawn"
-
-    codes = run_together(*[lambda i=i: guess(i) for i in range(GUESSES)])
+    codes = run_together(
+        *[
+            outcome(
+                lambda i=i: partner_withdraw(
+                    partner=owner.partner, user=owner.user, password=f"Wrong!pass{i}", ip=f"10.2.0.{i}"
+                )
+            )
+            for i in range(GUESSES)
+        ]
+    )
 
     assert Counter(codes) == {
         "invalid_password": throttle.ACCOUNT_LIMIT,

@@ -2,60 +2,21 @@
 
 from __future__ import annotations
 
-import threading
 from collections import Counter
-from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.db import connection
 from django.test import Client
 
 from bizshop.billing import services as billing
 from bizshop.billing.models import DepositNotification, Order, OrderEvent, OrderStatus, Payment, PaymentStatus
 from bizshop.codes.models import CodeStatus, Issuance, Registration, SerialCode
 from bizshop.codes.services import issuance_start
-from bizshop.core.errors import ApplicationError
 from tests.conftest import ApiClient
 from tests.factories import UserFactory
+from tests.helpers.races import outcome, run_together
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def run_together(*calls: Callable[[], Any]) -> list[Any]:
-    """Start every call at the same moment, each in its own thread with its own connection."""
-    barrier = threading.Barrier(len(calls))
-    results: list[Any] = [None] * len(calls)
-
-    def run(index: int, call: Callable[[], Any]) -> None:
-        try:
-            barrier.wait(timeout=30)
-            results[index] = call()
-        except BaseException as exc:  # reported below, never swallowed
-            results[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads), "a racing thread hung"
-    return results
-
-
-def outcome(call: Callable[[], Any]) -> Callable[[], str]:
-    """A service call's result as 'ok' or its error code; anything else propagates."""
-
-    def wrapped() -> str:
-        try:
-            call()
-        except ApplicationError as exc:
-            return exc.code
-        return "ok"
-
-    return wrapped
 
 
 def http_outcome(response: Any) -> tuple[int, str]:

@@ -16,7 +16,7 @@ from bizshop.codes.services import issuance_run, issuance_start
 from bizshop.webhooks.models import WebhookDelivery, WebhookEndpoint
 from tests.conftest import ApiClient
 from tests.factories import UserFactory
-from tests.flows.test_races import run_together
+from tests.helpers.races import run_together
 
 pytestmark = pytest.mark.django_db(transaction=True)
 THREADS = 50

@@ -14,10 +14,10 @@ from django.urls import reverse
 
 from bizshop.accounts.models import User
 from bizshop.billing import services as billing
-from bizshop.billing import withdrawal as billing_withdrawal
 from bizshop.billing.models import Order, OrderEvent, OrderStatus, Payment
 from bizshop.codes.models import CodeStatus, Issuance, Registration, SerialCode
 from bizshop.core.errors import ApplicationError
+from bizshop.partners import withdrawal as withdrawal_registry
 from bizshop.partners.models import ApiKey, AuditEvent, Member, Partner
 from bizshop.partners.services import partner_create, partner_withdraw
 from tests.conftest import ApiClient
@@ -177,7 +177,7 @@ def test_after_withdrawal_members_cannot_sign_in(api: ApiClient) -> None:
 def test_withdrawal_deletes_the_purchase_history_for_good_but_keeps_the_money_records(
     api: ApiClient, make_order: Callable[..., Order], issue_codes: Any, batch: int, monkeypatch: Any
 ) -> None:
-    monkeypatch.setattr(billing_withdrawal, "BATCH", batch)
+    monkeypatch.setattr(withdrawal_registry, "ID_BATCH", batch)
     cancelled = make_order(api.partner)
     billing.order_cancel(order_id=cancelled.pk, partner=api.partner)
     refunded = billing.order_refund(order_id=make_order(api.partner, paid=True).pk, partner=api.partner)

@@ -8,6 +8,8 @@ from typing import Any
 
 from django.db import connection
 
+from bizshop.core.errors import ApplicationError
+
 
 def run_together(*calls: Callable[[], Any]) -> list[Any]:
     """Start every call at once (a barrier), return each one's result or the exception it raised."""
@@ -30,3 +32,16 @@ def run_together(*calls: Callable[[], Any]) -> list[Any]:
         thread.join(timeout=120)
     assert not any(thread.is_alive() for thread in threads), "a racing thread hung"
     return results
+
+
+def outcome(call: Callable[[], Any]) -> Callable[[], str]:
+    """A service call's result as 'ok' or its error code; anything else propagates."""
+
+    def wrapped() -> str:
+        try:
+            call()
+        except ApplicationError as exc:
+            return exc.code
+        return "ok"
+
+    return wrapped
