@@ -51,6 +51,8 @@ CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS"
 # How many reverse proxies in front of the app append to X-Forwarded-For (0: use REMOTE_ADDR).
 NUM_PROXIES = int(os.environ.get("NUM_PROXIES", "0"))
 SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000").rstrip("/")
+# How long an end user's signed sticker URL lives: one to two of these windows (bizshop/codes/stickers.py).
+STICKER_URL_SECONDS = int(os.environ.get("STICKER_URL_SECONDS", "300"))
 # E-mail (password reset, invitations): printed to the console unless a real backend is set;
 # the test suite swaps in Django's in-memory outbox.
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

@@ -8,7 +8,7 @@ from typing import Any
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, inline_serializer
 from rest_framework import generics, serializers, status
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.permissions import IsAuthenticated
@@ -18,7 +18,7 @@ from rest_framework.views import APIView
 
 from bizshop.accounts.authentication import EndUserBasicAuthentication, EndUserTokenAuthentication
 from bizshop.billing.selectors import order_get_for_partner
-from bizshop.codes import errors, export, guide, selectors, services
+from bizshop.codes import errors, export, guide, selectors, services, stickers
 from bizshop.codes import format as code_format
 from bizshop.codes.crypto import get_keyring
 from bizshop.codes.models import CodeExport, Issuance, Registration, SerialCode
@@ -71,6 +71,17 @@ class CodeInputSerializer(serializers.Serializer[Any]):
     )
 
 
+class MyStickerSerializer(serializers.Serializer[Any]):
+    """One sticker of the user's set: the image (PNG, WebP or GIF as uploaded) and a WebP thumbnail,
+    both at URLs signed for the requesting user that stop working within minutes."""
+
+    url = serializers.URLField()
+    thumbnail_url = serializers.URLField()
+    width = serializers.IntegerField()
+    height = serializers.IntegerField()
+    animated = serializers.BooleanField()
+
+
 class RegistrationSerializer(serializers.Serializer[Registration]):
     # Declared rather than a ModelSerializer: it answers every registration, and deriving a
     # ModelSerializer's fields from the model on each use was most of its cost.
@@ -83,6 +94,40 @@ class RegistrationSerializer(serializers.Serializer[Registration]):
 
     def get_usage_expired(self, registration: Registration) -> bool:
         return registration.usage_expires_at <= timezone.now()
+
+
+class MyEmoticonSerializer(RegistrationSerializer):
+    """A registration in the user's list: the registration, the emoticon's image and its sticker set."""
+
+    image_url = serializers.SerializerMethodField()
+    stickers = serializers.SerializerMethodField()
+
+    def get_image_url(self, registration: Registration) -> str | None:
+        """The emoticon's representative image: public, at a content-hashed URL."""
+        image = registration.emoticon.representative_image
+        return self._absolute(image.url) if image else None
+
+    @extend_schema_field(MyStickerSerializer(many=True))
+    def get_stickers(self, registration: Registration) -> list[dict[str, Any]]:
+        """The set's stickers through URLs signed for this user, valid for minutes; none once the
+        usage period is over (the images are then refused)."""
+        signed = stickers.signed_stickers(
+            registration=registration, stickers=list(registration.emoticon.stickers.all())
+        )
+        return [
+            {
+                "url": self._absolute(sticker.url),
+                "thumbnail_url": self._absolute(sticker.thumbnail_url),
+                "width": sticker.width,
+                "height": sticker.height,
+                "animated": sticker.animated,
+            }
+            for sticker in signed
+        ]
+
+    def _absolute(self, url: str) -> str:
+        request = self.context.get("request")
+        return request.build_absolute_uri(url) if request is not None else url
 
 
 class IssuanceListCreateApi(APIView):
@@ -289,7 +334,7 @@ class RegistrationCreateApi(EndUserApi):
 class MyEmoticonListApi(EndUserApi, generics.ListAPIView[Registration]):
     """The end user's emoticons, newest first, paged like every list of the API."""
 
-    serializer_class = RegistrationSerializer
+    serializer_class = MyEmoticonSerializer
 
     def get_queryset(self) -> Any:
-        return selectors.registration_list_for_user(user=self.request.user)  # type: ignore[arg-type]
+        return selectors.registration_list_with_stickers_for_user(user=self.request.user)  # type: ignore[arg-type]

@@ -26,3 +26,12 @@ UNSUPPORTED_EXPORT_FORMAT = ErrorCode(
 ISSUANCE_NOT_FOUND = ErrorCode("not_found", 404, _("발급 내역을 찾을 수 없습니다."))
 EXPORT_NOT_FOUND = ErrorCode("not_found", 404, _("파일을 찾을 수 없습니다."))
 EXPORT_NOT_READY = ErrorCode("export_not_ready", 409, _("파일을 만드는 중입니다. 잠시 후 다시 시도해 주세요."))
+# The end user's sticker images (signed URLs, stickers.py).
+STICKER_LINK_INVALID = ErrorCode(
+    "sticker_link_invalid", 403, _("이 이미지 주소는 로그인한 본인만 열 수 있습니다. 내 이모티콘에서 다시 열어 주세요.")
+)
+STICKER_LINK_EXPIRED = ErrorCode(
+    "sticker_link_expired", 403, _("이미지 주소의 유효 시간이 지났습니다. 내 이모티콘에서 다시 열어 주세요.")
+)
+USAGE_PERIOD_EXPIRED = ErrorCode("usage_period_expired", 403, _("사용기간이 만료된 이모티콘입니다."))
+STICKER_NOT_FOUND = ErrorCode("not_found", 404, _("스티커를 찾을 수 없습니다."))

@@ -6,12 +6,12 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 from django.db import connection
-from django.db.models import Model, QuerySet
+from django.db.models import Model, Prefetch, QuerySet
 from django.utils import timezone
 
 from bizshop.accounts.models import User
 from bizshop.billing.models import Order
-from bizshop.catalog.models import Emoticon
+from bizshop.catalog.models import Emoticon, Sticker
 from bizshop.codes import errors
 from bizshop.codes import format as code_format
 from bizshop.codes.crypto import get_keyring
@@ -57,6 +57,14 @@ def issuance_is_finished(issuance: Issuance) -> bool:
 
 def registration_list_for_user(*, user: User) -> QuerySet[Registration]:
     return Registration.objects.filter(user=user).select_related("emoticon").order_by("-registered_at")
+
+
+def registration_list_with_stickers_for_user(*, user: User) -> QuerySet[Registration]:
+    """The user's registrations, newest first, each emoticon's stickers fetched in order (two queries)."""
+    stickers = Sticker.objects.order_by("position", "id").only(
+        "pk", "emoticon_id", "width", "height", "animated", "position"
+    )
+    return registration_list_for_user(user=user).prefetch_related(Prefetch("emoticon__stickers", queryset=stickers))
 
 
 def code_export_list_for_order(*, order: Order) -> QuerySet[CodeExport]:

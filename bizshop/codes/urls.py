@@ -9,6 +9,11 @@ urlpatterns = [
     path("register/", views.register, name="register"),
     path("register/preview/", views.register_preview, name="register-preview"),
     path("me/emoticons/", views.my_emoticons, name="my-emoticons"),
+    path(
+        "me/emoticons/<int:registration_id>/stickers/<int:sticker_id>/<str:variant>",
+        views.my_sticker,
+        name="my-sticker",
+    ),
     path("mypage/orders/<int:order_id>/codes.csv", views.order_codes_csv, name="order-codes-csv"),
     path("mypage/orders/<int:order_id>/codes.xlsx", views.order_codes_xlsx, name="order-codes-xlsx"),
     path("mypage/orders/<int:order_id>/guide.pdf", views.order_guide_pdf, name="order-guide-pdf"),

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import math
+import time
+from dataclasses import dataclass
 from datetime import datetime
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,10 +19,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from bizshop.accounts.models import User
+from bizshop.accounts.services import API_TOKEN_PREFIX, api_token_authenticate
 from bizshop.billing.models import Order
 from bizshop.billing.selectors import order_get_for_partner
 from bizshop.billing.views import XLSX_DIRECT_LIMIT, partner_member_required
-from bizshop.codes import export, guide, selectors, services
+from bizshop.catalog.images import CONTENT_TYPES, image_storage
+from bizshop.codes import export, guide, selectors, services, stickers
 from bizshop.codes.forms import RegisterForm
 from bizshop.codes.models import CodeExport, Registration
 from bizshop.core.errors import ApplicationError
@@ -92,18 +98,91 @@ def _days_left(registration: Registration, now: datetime) -> int:
     return max(0, math.ceil(seconds / SECONDS_PER_DAY))
 
 
+@dataclass(frozen=True)
+class MySet:
+    """One registered set as 내 이모티콘 shows it."""
+
+    registration: Registration
+    expired: bool
+    days_left: int
+    sticker_count: int
+    stickers: list[stickers.SignedSticker]
+
+
 @login_required
 def my_emoticons(request: HttpRequest) -> HttpResponse:
+    """내 이모티콘: each registered set with its days left and, while in use, its stickers as a grid of
+    signed images (``?open=<registration id>`` opens that set's grid; else the newest set in use)."""
     now = timezone.now()
-    registrations = [
-        {
-            "registration": registration,
-            "expired": registration.usage_expires_at <= now,
-            "days_left": _days_left(registration, now),
-        }
-        for registration in selectors.registration_list_for_user(user=request.user)  # type: ignore[arg-type]
-    ]
-    return render(request, "codes/my_emoticons.html", {"registrations": registrations})
+    sets = []
+    for registration in selectors.registration_list_with_stickers_for_user(user=request.user):  # type: ignore[arg-type]
+        set_stickers = list(registration.emoticon.stickers.all())
+        sets.append(
+            MySet(
+                registration=registration,
+                expired=registration.usage_expires_at <= now,
+                days_left=_days_left(registration, now),
+                sticker_count=len(set_stickers),
+                stickers=stickers.signed_stickers(
+                    registration=registration, stickers=set_stickers, now=now.timestamp()
+                ),
+            )
+        )
+    opened = query_id(request.GET.get("open"))
+    if opened is None:
+        opened = next((item.registration.pk for item in sets if not item.expired), None)
+    response = render(request, "codes/my_emoticons.html", {"registrations": sets, "opened": opened})
+    response["Cache-Control"] = "private, no-store"  # the signed URLs are the user's own
+    return response
+
+
+def my_sticker(request: HttpRequest, registration_id: int, sticker_id: int, variant: str) -> HttpResponseBase:
+    """One sticker image of the user's set, through a signed URL (stickers.py); ``download=1`` saves it.
+
+    The signature binds the URL to the user signed in (session, or an end-user API token for apps), so
+    a shared link opens for nobody else, and stops working within minutes for its owner too."""
+    user = _sticker_requester(request)
+    try:
+        sticker_file = stickers.sticker_file_authorize(
+            user_id=user.pk if user is not None else None,
+            registration_id=registration_id,
+            sticker_id=sticker_id,
+            variant=variant,
+            expires=str(request.GET.get("expires", "")),
+            signature=str(request.GET.get("signature", "")),
+        )
+    except ApplicationError as exc:
+        refused = JsonResponse({"error": {"code": exc.code, "message": str(exc.message)}}, status=exc.status)
+        refused["Cache-Control"] = "no-store"
+        return refused
+    extension = sticker_file.name.rsplit(".", 1)[1]
+    try:
+        handle = image_storage().open(sticker_file.name, "rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    response = FileResponse(handle, content_type=CONTENT_TYPES[extension])
+    if request.GET.get("download") == "1":
+        filename = f"{sticker_file.title}-{sticker_file.position:02d}.{extension}"
+        response["Content-Disposition"] = (
+            f"attachment; filename=\"sticker-{sticker_id}.{extension}\"; filename*=UTF-8''{quote(filename)}"
+        )
+    # The browser may keep it while the URL lives; no shared cache may keep it at all.
+    max_age = max(0, int(request.GET["expires"]) - int(time.time()))
+    response["Cache-Control"] = f"private, max-age={max_age}"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+def _sticker_requester(request: HttpRequest) -> User | None:
+    if request.user.is_authenticated:
+        return request.user  # type: ignore[return-value]
+    header = request.headers.get("Authorization", "").split()
+    if len(header) == 2 and header[0].lower() == "bearer" and header[1].startswith(API_TOKEN_PREFIX):
+        token = api_token_authenticate(raw_token=header[1])
+        return token.user if token is not None else None
+    return None
 
 
 # 마이페이지 hand-over of an order's codes: the same exports and guide as the API.
