@@ -111,9 +111,10 @@ class MyEmoticonSerializer(RegistrationSerializer):
     def get_stickers(self, registration: Registration) -> list[dict[str, Any]]:
         """The set's stickers through URLs signed for this user, valid for minutes; none once the
         usage period is over (the images are then refused)."""
-        signed = stickers.signed_stickers(
-            registration=registration, stickers=list(registration.emoticon.stickers.all())
-        )
+        rows = self.context.get("sticker_rows")
+        if rows is None:  # a registration serialized on its own
+            rows = selectors.sticker_rows_for_emoticons(emoticon_ids=[registration.emoticon_id])
+        signed = stickers.signed_stickers(registration=registration, stickers=rows.get(registration.emoticon_id, []))
         return [
             {
                 "url": self._absolute(sticker.url),
@@ -126,8 +127,13 @@ class MyEmoticonSerializer(RegistrationSerializer):
         ]
 
     def _absolute(self, url: str) -> str:
+        """``url`` (a path) made absolute; the origin worked out once per response, not once per URL."""
         request = self.context.get("request")
-        return request.build_absolute_uri(url) if request is not None else url
+        if request is None:
+            return url
+        if "origin" not in self.context:
+            self.context["origin"] = request.build_absolute_uri("/")[:-1]
+        return f"{self.context['origin']}{url}"
 
 
 class IssuanceListCreateApi(APIView):
@@ -337,4 +343,11 @@ class MyEmoticonListApi(EndUserApi, generics.ListAPIView[Registration]):
     serializer_class = MyEmoticonSerializer
 
     def get_queryset(self) -> Any:
-        return selectors.registration_list_with_stickers_for_user(user=self.request.user)  # type: ignore[arg-type]
+        return selectors.registration_list_for_user(user=self.request.user)  # type: ignore[arg-type]
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        page = self.paginate_queryset(self.get_queryset()) or []
+        # Every sticker of the page's sets in one query, read as tuples rather than models.
+        rows = selectors.sticker_rows_for_emoticons(emoticon_ids=[r.emoticon_id for r in page])
+        context = {**self.get_serializer_context(), "sticker_rows": rows}
+        return self.get_paginated_response(MyEmoticonSerializer(page, many=True, context=context).data)  # type: ignore[arg-type]

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from django.db import connection
-from django.db.models import Model, Prefetch, QuerySet
+from django.db.models import Model, QuerySet
 from django.utils import timezone
 
 from bizshop.accounts.models import User
@@ -59,12 +60,26 @@ def registration_list_for_user(*, user: User) -> QuerySet[Registration]:
     return Registration.objects.filter(user=user).select_related("emoticon").order_by("-registered_at")
 
 
-def registration_list_with_stickers_for_user(*, user: User) -> QuerySet[Registration]:
-    """The user's registrations, newest first, each emoticon's stickers fetched in order (two queries)."""
-    stickers = Sticker.objects.order_by("position", "id").only(
-        "pk", "emoticon_id", "width", "height", "animated", "position"
+class StickerRow(NamedTuple):
+    """What the end user's grid needs of a sticker (read as tuples: a page holds hundreds)."""
+
+    pk: int
+    width: int
+    height: int
+    animated: bool
+
+
+def sticker_rows_for_emoticons(*, emoticon_ids: Iterable[int]) -> dict[int, list[StickerRow]]:
+    """Each emoticon's stickers in set order, in one query."""
+    rows: dict[int, list[StickerRow]] = {}
+    stickers = (
+        Sticker.objects.filter(emoticon_id__in=set(emoticon_ids))
+        .order_by("emoticon_id", "position", "id")
+        .values_list("emoticon_id", "pk", "width", "height", "animated")
     )
-    return registration_list_for_user(user=user).prefetch_related(Prefetch("emoticon__stickers", queryset=stickers))
+    for emoticon_id, pk, width, height, animated in stickers:
+        rows.setdefault(emoticon_id, []).append(StickerRow(pk, width, height, animated))
+    return rows
 
 
 def code_export_list_for_order(*, order: Order) -> QuerySet[CodeExport]:

@@ -12,6 +12,7 @@ import pytest
 import time_machine
 from django.conf import settings
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from bizshop.accounts.services import api_token_issue
@@ -135,11 +136,12 @@ def test_a_tampered_link_is_refused(registration: Registration, end_user_client:
         f"{path}?expires={params['expires'][0]}&signature={flipped}",
         f"{path}?expires={later}&signature={params['signature'][0]}",
         f"{other_path}?{query}",
-        f"{path.replace('/image', '/thumb')}?{query}",
+        f"{path.replace('/image', '/original')}?{query}",
         f"{path}?expires={params['expires'][0]}",
         path,
     ]
 
+    assert end_user_client.get(f"{path.replace('/image', '/thumb')}?{query}").status_code == 200  # the owner's own
     for link in tampered:
         response = end_user_client.get(link)
         assert response.status_code == 403, link
@@ -219,3 +221,11 @@ def test_the_list_of_twenty_sets_costs_a_fixed_number_of_queries(
         assert len(page_sticker_urls(end_user_client)) > 0
     with django_assert_max_num_queries(8):
         assert len(end_user_client.get("/api/v1/me/emoticons/").json()["results"]) == 20
+
+
+def test_a_signed_path_is_the_one_the_url_pattern_routes(registration: Registration) -> None:
+    link = stickers.sticker_url(user_id=1, registration_id=registration.pk, sticker_id=7, variant="thumb", expires=9)
+
+    assert link.split("?")[0] == reverse(
+        "codes:my-sticker", kwargs={"registration_id": registration.pk, "sticker_id": 7, "variant": "thumb"}
+    )
