@@ -8,7 +8,13 @@ from typing import Any
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    inline_serializer,
+)
 from rest_framework import generics, serializers, status
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.permissions import IsAuthenticated
@@ -322,7 +328,13 @@ class RegistrationCreateApi(EndUserApi):
                     "registered_at": serializers.DateTimeField(),
                     "usage_expires_at": serializers.DateTimeField(),
                 },
-            )
+            ),
+            403: OpenApiResponse(description="email_not_verified: 이메일 인증 전인 사용자는 등록할 수 없습니다."),
+            404: OpenApiResponse(description="code_not_found"),
+            409: OpenApiResponse(description="code_already_registered"),
+            410: OpenApiResponse(description="registration_period_over, code_voided"),
+            422: OpenApiResponse(description="invalid_code_format, invalid_check_character"),
+            429: OpenApiResponse(description="too_many_attempts (Retry-After 헤더)"),
         },
     )
     @idempotent

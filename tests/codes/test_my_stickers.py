@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import timedelta
 from html import unescape
@@ -229,3 +230,12 @@ def test_a_signed_path_is_the_one_the_url_pattern_routes(registration: Registrat
     assert link.split("?")[0] == reverse(
         "codes:my-sticker", kwargs={"registration_id": registration.pk, "sticker_id": 7, "variant": "thumb"}
     )
+
+
+def test_the_schema_documents_the_sticker_list_and_the_refusal_of_an_unverified_user(db: None) -> None:
+    schema = json.loads(Client().get("/api/schema/?format=json").content)
+
+    registration = schema["paths"]["/api/v1/registrations/"]["post"]["responses"]
+    sticker = schema["components"]["schemas"]["MySticker"]["properties"]
+    assert "email_not_verified" in registration["403"]["description"]
+    assert {"url", "thumbnail_url", "width", "height", "animated"} <= set(sticker)
