@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from datetime import timedelta
 from html import unescape
@@ -233,7 +232,7 @@ def test_a_signed_path_is_the_one_the_url_pattern_routes(registration: Registrat
 
 
 def test_the_schema_documents_the_sticker_list_and_the_refusal_of_an_unverified_user(db: None) -> None:
-    schema = json.loads(Client().get("/api/schema/?format=json").content)
+    schema = Client().get("/api/schema/", HTTP_ACCEPT="application/json").json()
 
     registration = schema["paths"]["/api/v1/registrations/"]["post"]["responses"]
     sticker = schema["components"]["schemas"]["MySticker"]["properties"]
