@@ -53,6 +53,8 @@ NUM_PROXIES = int(os.environ.get("NUM_PROXIES", "0"))
 SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000").rstrip("/")
 # How long an end user's signed sticker URL lives: one to two of these windows (bizshop/codes/stickers.py).
 STICKER_URL_SECONDS = int(os.environ.get("STICKER_URL_SECONDS", "300"))
+# Orders with more codes than this get their XLSX built in the background (API 202, portal button).
+CODE_XLSX_DIRECT_LIMIT = int(os.environ.get("CODE_XLSX_DIRECT_LIMIT", "100000"))
 # E-mail (password reset, invitations): printed to the console unless a real backend is set;
 # the test suite swaps in Django's in-memory outbox.
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

@@ -28,6 +28,7 @@ from bizshop.billing.gateways.sandbox import SandboxGateway
 from bizshop.billing.models import Order, OrderStatus, PaymentMethod
 from bizshop.catalog.selectors import emoticon_list_on_sale
 from bizshop.catalog.views import emoticon_detail_context
+from bizshop.codes import export as code_export
 from bizshop.codes import selectors as code_selectors
 from bizshop.codes import services as code_services
 from bizshop.codes.crypto import get_keyring
@@ -40,7 +41,6 @@ from bizshop.partners.selectors import partner_for_user
 ORDER_PAGE_SIZE = 20
 CODES_SHOWN = 50
 # Up to this many codes the workbook is made while the partner waits; beyond, in the background.
-XLSX_DIRECT_LIMIT = 100_000
 # Which field of the order form a refusal of order_create is about.
 ORDER_ERROR_FIELDS = {"invalid_period": "period_days", "quantity_out_of_range": "quantity"}
 
@@ -153,7 +153,7 @@ def order_detail(request: HttpRequest, partner: Partner, order_id: int) -> HttpR
         # The refusal the refund service would give, shown before anyone presses a button.
         "refund_refusal": errors.CODES_ALREADY_ISSUED.message if issuable and order.issued_quantity else None,
         "card_form": CardPaymentForm(),
-        "xlsx_direct": order.issued_quantity <= XLSX_DIRECT_LIMIT,
+        "xlsx_direct": order.issued_quantity <= code_export.xlsx_direct_limit(),
         "exports": code_selectors.code_export_list_for_order(order=order)[:10],
     }
     return render(request, "billing/order_detail.html", context)

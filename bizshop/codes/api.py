@@ -173,6 +173,21 @@ class IssuanceDetailApi(APIView):
         return Response(IssuanceSerializer(issuance).data)
 
 
+class CodeExportSerializer(serializers.ModelSerializer[CodeExport]):
+    download_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = CodeExport
+        fields = ["id", "order_id", "format", "status", "row_count", "created_at", "finished_at", "download_url"]
+
+    def get_download_url(self, code_export: CodeExport) -> str | None:
+        if code_export.status != CodeExport.Status.READY:
+            return None
+        path = reverse("api:code-export-file", args=[code_export.order_id, code_export.pk])
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else path
+
+
 class OrderCodeListApi(generics.ListAPIView[SerialCode]):
     """Paged JSON; ``?format=csv`` or ``?format=xlsx`` hands over every code of the order as a file."""
 
@@ -193,6 +208,11 @@ class OrderCodeListApi(generics.ListAPIView[SerialCode]):
             (200, "application/json"): list_envelope("CodeList", CodeSerializer()),
             (200, "text/csv"): bytes,
             (200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"): bytes,
+            202: OpenApiResponse(
+                CodeExportSerializer,
+                description="format=xlsx of an order of more than 100,000 codes: the file is built in the "
+                "background (poll the export in Location until status is ready, then GET its download_url).",
+            ),
         },
     )
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Any:
@@ -205,6 +225,16 @@ class OrderCodeListApi(generics.ListAPIView[SerialCode]):
             response = StreamingHttpResponse(export.csv_stream(order=order), content_type="text/csv; charset=utf-8")
             response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
             return response
+        if wanted == "xlsx" and order.issued_quantity > export.xlsx_direct_limit():
+            # An XLSX is written whole before its first byte (its zip directory comes last): for a large
+            # order that is a minute of silence past any proxy's timeout. The file is built in the
+            # background instead, as the portal does; the answer says where to poll.
+            code_export = services.code_export_request(order_id=order.pk, partner=order.partner, file_format="xlsx")
+            code_export.refresh_from_db()  # built in-process when tasks run eagerly
+            location = reverse("api:code-export-detail", args=[order.pk, code_export.pk])
+            accepted = Response(CodeExportSerializer(code_export, context={"request": request}).data, status=202)
+            accepted["Location"] = request.build_absolute_uri(location)
+            return accepted
         if wanted == "xlsx":
             return FileResponse(
                 export.xlsx_file(order=order),
@@ -213,21 +243,6 @@ class OrderCodeListApi(generics.ListAPIView[SerialCode]):
                 content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             )
         raise errors.UNSUPPORTED_EXPORT_FORMAT(format=wanted)
-
-
-class CodeExportSerializer(serializers.ModelSerializer[CodeExport]):
-    download_url = serializers.SerializerMethodField()
-
-    class Meta:
-        model = CodeExport
-        fields = ["id", "order_id", "format", "status", "row_count", "created_at", "finished_at", "download_url"]
-
-    def get_download_url(self, code_export: CodeExport) -> str | None:
-        if code_export.status != CodeExport.Status.READY:
-            return None
-        path = reverse("api:code-export-file", args=[code_export.order_id, code_export.pk])
-        request = self.context.get("request")
-        return request.build_absolute_uri(path) if request else path
 
 
 class CodeExportCreateSerializer(serializers.Serializer[Any]):

@@ -42,6 +42,12 @@ class ExportContext:
     registration_url: str
 
 
+def xlsx_direct_limit() -> int:
+    """Above this many codes an XLSX is built in the background (202 and an export to poll), never
+    answered synchronously: it cannot be streamed, and 1M codes took 36–95 s before the first byte."""
+    return int(settings.CODE_XLSX_DIRECT_LIMIT)
+
+
 def registration_url() -> str:
     """The bare registration page (the usage guide's QR code points here)."""
     return f"{settings.SITE_URL}/register/"

@@ -24,7 +24,7 @@ from bizshop.accounts.models import User
 from bizshop.accounts.services import API_TOKEN_PREFIX, api_token_authenticate
 from bizshop.billing.models import Order
 from bizshop.billing.selectors import order_get_for_partner
-from bizshop.billing.views import XLSX_DIRECT_LIMIT, partner_member_required
+from bizshop.billing.views import partner_member_required
 from bizshop.catalog.images import CONTENT_TYPES, image_storage
 from bizshop.codes import export, guide, selectors, services, stickers
 from bizshop.codes.forms import RegisterForm
@@ -218,7 +218,7 @@ def order_codes_csv(request: HttpRequest, partner: Partner, order_id: int) -> Ht
 @partner_member_required
 def order_codes_xlsx(request: HttpRequest, partner: Partner, order_id: int) -> HttpResponseBase:
     order = _own_order(partner, order_id)
-    if order.issued_quantity > XLSX_DIRECT_LIMIT:
+    if order.issued_quantity > export.xlsx_direct_limit():
         messages.info(request, _("일련번호가 많아 엑셀 파일은 따로 만들어 드립니다. [엑셀 파일 만들기]를 눌러 주세요."))
         return redirect("billing:order-detail", order.pk)
     return FileResponse(

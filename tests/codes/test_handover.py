@@ -166,6 +166,29 @@ def test_a_background_xlsx_export_becomes_ready_with_every_code(
     assert sorted(r[0] for r in rows[1:]) == sorted(api_codes(api, issued_order))
 
 
+def test_a_large_order_asked_for_xlsx_gets_202_and_an_export_to_poll_never_a_silent_minute(
+    api: ApiClient, issued_order: Order, settings: Any, tmp_path: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    settings.CODE_XLSX_DIRECT_LIMIT = 49  # the order has 50 codes
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api.get(f"/api/v1/orders/{issued_order.pk}/codes/?format=xlsx")
+    poll = api.get(response["Location"].replace("http://testserver", "")).json()
+    csv_response = api.get(f"/api/v1/orders/{issued_order.pk}/codes/?format=csv")
+
+    assert response.status_code == 202
+    body = response.json()
+    assert body["format"] == "xlsx" and body["order_id"] == issued_order.pk
+    assert poll["id"] == body["id"] and poll["status"] == "ready" and poll["row_count"] == 50
+    download = api.get(poll["download_url"].replace("http://testserver", ""))
+    rows = list(
+        load_workbook(io.BytesIO(b"".join(download.streaming_content))).worksheets[0].iter_rows(values_only=True)
+    )
+    assert sorted(r[0] for r in rows[1:]) == sorted(api_codes(api, issued_order))
+    assert csv_response.status_code == 200  # CSV streams at any size
+
+
 def test_a_queued_export_is_not_downloadable_yet(
     api: ApiClient, issued_order: Order, settings: Any, tmp_path: Any
 ) -> None:

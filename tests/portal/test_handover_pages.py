@@ -10,7 +10,6 @@ import pytest
 from django.test import Client
 from openpyxl import load_workbook
 
-from bizshop.billing import views as billing_views
 from bizshop.billing.models import Order
 from bizshop.codes.models import CodeExport
 from bizshop.codes.services import issuance_start
@@ -58,8 +57,7 @@ def test_a_large_order_gets_its_workbook_built_in_the_background(
     django_capture_on_commit_callbacks: Any,
 ) -> None:
     settings.MEDIA_ROOT = tmp_path
-    monkeypatch.setattr(billing_views, "XLSX_DIRECT_LIMIT", 10)
-    monkeypatch.setattr("bizshop.codes.views.XLSX_DIRECT_LIMIT", 10)
+    settings.CODE_XLSX_DIRECT_LIMIT = 10
     assert "엑셀 파일 만들기" in member_client.get(f"/mypage/orders/{issued.pk}/").content.decode()
     assert member_client.get(f"/mypage/orders/{issued.pk}/codes.xlsx").status_code == 302
 
