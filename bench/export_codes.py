@@ -4,8 +4,11 @@
 
 Each format runs in its own process (so peak RSS is its own): a GET of
 /api/v1/orders/{id}/codes/?format=csv|xlsx through Django's test client, consuming the
-response as it streams. Uses the database ``bizshop_bench`` (created if missing); the
-order's codes are written beforehand with the issuance writer.
+response as it streams. Above 100,000 codes the XLSX is answered 202 at once and built in the
+background: "first byte" is then the 202 answer, "wall" the answer plus the build (run here, in
+the measuring process, as the worker would). No synchronous answer may wait 10 s for its first
+byte. Uses the database ``bizshop_bench`` (created if missing); the order's codes are written
+beforehand with the issuance writer.
 """
 
 from __future__ import annotations
@@ -50,6 +53,7 @@ def prepare(n: int) -> dict[str, object]:
     for start in range(0, n, 50_000):
         with transaction.atomic():
             write_codes(keyring=keyring, order_id=order.pk, issuance_id=issuance.pk, count=min(50_000, n - start))  # type: ignore[attr-defined]
+    type(order).objects.filter(pk=order.pk).update(issued_quantity=n)  # type: ignore[attr-defined]  # as issuance would
     with connection.cursor() as cursor:  # as autovacuum would after a bulk insert: plan with real row counts
         cursor.execute("ANALYZE codes_serialcode")
     member = Member.objects.filter(partner=partner).select_related("user").first()
@@ -63,6 +67,13 @@ def measure(fmt: str, order_id: int, key: str) -> dict[str, float]:
     client = Client(HTTP_AUTHORIZATION=f"Bearer {key}")
     started = time.perf_counter()
     response = client.get(f"/api/v1/orders/{order_id}/codes/?format={fmt}")
+    if response.status_code == 202:  # XLSX of a large order: answered at once, the file built in the background
+        from bizshop.codes.services import code_export_build
+
+        answered = time.perf_counter() - started
+        built = code_export_build(export_id=response.json()["id"])  # what the Celery worker runs
+        wall = time.perf_counter() - started
+        return {"wall_s": wall, "first_byte_s": answered, "mb": built.size / 1e6, "peak_rss_mb": peak_rss_mb()}
     assert response.status_code == 200, response.status_code
     size = 0
     first_byte = None
@@ -100,10 +111,10 @@ def main() -> None:
     print(f"export_codes: N = {n:,} codes of one order, through the API, PostgreSQL")
     print(f"{'format':<8}{'wall s':>9}{'first byte s':>14}{'MB':>9}{'peak RSS MB':>14}  target")
     for fmt, r in results.items():
-        ok = r["wall_s"] <= targets[fmt] and r["peak_rss_mb"] <= 200
+        ok = r["wall_s"] <= targets[fmt] and r["peak_rss_mb"] <= 200 and r["first_byte_s"] <= 10
         print(
             f"{fmt:<8}{r['wall_s']:>9.2f}{r['first_byte_s']:>14.2f}{r['mb']:>9.1f}{r['peak_rss_mb']:>14.1f}"
-            f"  <= {targets[fmt]} s, <= 200 MB: {ok}"
+            f"  <= {targets[fmt]} s, first byte <= 10 s, <= 200 MB: {ok}"
         )
 
 
