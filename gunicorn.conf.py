@@ -28,3 +28,27 @@ def when_ready(server: Any) -> None:
     # closing here makes sure no connection made while loading is shared by the workers.
     connections.close_all()
     gc.freeze()
+
+
+# No control socket: by default every gunicorn of the machine would share ~/.gunicorn/gunicorn.ctl,
+# and the control interface is nothing this deployment uses.
+control_socket_disable = True
+
+# Access and error lines as JSON, with the request id the app answered in X-Request-ID (the same id
+# its own log lines and the Celery tasks it started carry). Written to stdout like the rest.
+accesslog = None  # logging goes through logconfig_dict below
+logconfig_dict: dict[str, Any] = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"json": {"()": "bizshop.core.observability.JsonFormatter"}},
+    # gunicorn merges this over its defaults, whose root logger names "console": so it is defined here.
+    "handlers": {
+        "json_stdout": {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stdout"},
+        "console": {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stdout"},
+        "error_console": {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stderr"},
+    },
+    "loggers": {
+        "gunicorn.error": {"handlers": ["json_stdout"], "level": "INFO", "propagate": False},
+        "gunicorn.access": {"handlers": ["json_stdout"], "level": "INFO", "propagate": False},
+    },
+}

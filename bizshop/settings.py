@@ -179,6 +179,8 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# The worker logs through LOGGING above (JSON lines with the request id), not Celery's own format.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # A task unacknowledged this long (its worker died) is delivered again. It must exceed the
 # longest chunk of work between acknowledgements: tasks ack at their end (acks_late), so it
 # bounds a whole issuance task; an hour covers a million codes many times over.
@@ -285,7 +287,10 @@ LOG_FORMAT = os.environ.get("LOG_FORMAT", "text" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "bizshop.core.observability.RequestIdFilter"}},
+    "filters": {
+        "request_id": {"()": "bizshop.core.observability.RequestIdFilter"},
+        "expected_client_errors": {"()": "bizshop.core.observability.ExpectedClientErrorFilter"},
+    },
     "formatters": {
         "json": {"()": "bizshop.core.observability.JsonFormatter"},
         "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
@@ -296,6 +301,7 @@ LOGGING = {
         # WeasyPrint and fontTools narrate every rendering step at INFO.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        "django.request": {"filters": ["expected_client_errors"]},
     },
 }
 

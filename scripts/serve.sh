@@ -11,14 +11,41 @@ export DEBUG="${DEBUG:-0}"
 # (bizshop/settings.py); SECURE_SSL_REDIRECT=0 when trying it over plain HTTP on this machine.
 export PRODUCTION=1
 PY=.venv/bin
-mkdir -p var
+VAR_DIR="${BIZSHOP_VAR_DIR:-var}"
+mkdir -p "$VAR_DIR"
 psql "${DATABASE_URL%/*}/postgres" -tAc "SELECT 1 FROM pg_database WHERE datname='${DATABASE_URL##*/}'" | grep -q 1 \
   || psql "${DATABASE_URL%/*}/postgres" -c "CREATE DATABASE \"${DATABASE_URL##*/}\"" >/dev/null
-$PY/python manage.py migrate --noinput
+$PY/python manage.py migrate --noinput -v0
 $PY/python manage.py collectstatic --noinput -v0
+# Started as root (a container, this machine), the services drop to an unprivileged service user:
+# a Celery worker runs whatever a task message says, and gunicorn's workers parse the internet.
+SERVICE_USER="${SERVICE_USER:-bizshop}"
+web_user=() task_user=()
+if [ "$(id -u)" = 0 ]; then
+  id -u "$SERVICE_USER" >/dev/null 2>&1 \
+    || useradd --system --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin "$SERVICE_USER"
+  chown -R "$SERVICE_USER": "$VAR_DIR"  # uploads, export files, the beat schedule
+  # The service user must reach the interpreter and the code: a Python installed under /root (pyenv)
+  # sits behind a 0700 directory. Only the search (x) bit is added, and said out loud.
+  for target in "$($PY/python -c 'import sys; print(sys.base_prefix)')" "$PWD"; do
+    path=""
+    for part in ${target//\// }; do
+      path="$path/$part"
+      if [ -z "$(find "$path" -maxdepth 0 -perm -o=x)" ]; then
+        chmod o+x "$path" && echo "serve.sh: chmod o+x $path (so $SERVICE_USER reaches the interpreter and code)"
+      fi
+    done
+  done
+  runuser -u "$SERVICE_USER" -- $PY/python -c "import getpass, django" \
+    || { echo "serve.sh: $SERVICE_USER cannot run $PY/python; fix the permissions or set SERVICE_USER" >&2; exit 1; }
+  web_user=(--user "$SERVICE_USER" --group "$SERVICE_USER")
+  task_user=(--uid "$SERVICE_USER" --gid "$SERVICE_USER")
+fi
 pids=()
 trap 'kill "${pids[@]}" 2>/dev/null; wait' EXIT INT TERM
-$PY/gunicorn bizshop.wsgi --config gunicorn.conf.py --access-logfile - & pids+=($!)  # BIND, WEB_WORKERS, WEB_THREADS
-$PY/celery -A bizshop worker --loglevel INFO --concurrency "${WORKER_CONCURRENCY:-2}" & pids+=($!)
-$PY/celery -A bizshop beat --loglevel INFO --schedule var/celerybeat-schedule & pids+=($!)
+# Every process writes JSON lines to stdout: gunicorn's access and error logs (gunicorn.conf.py),
+# the app's and Celery's own (LOGGING in bizshop/settings.py), each with the request id.
+$PY/gunicorn bizshop.wsgi --config gunicorn.conf.py "${web_user[@]}" & pids+=($!)  # BIND, WEB_WORKERS, WEB_THREADS
+$PY/celery -A bizshop --quiet worker --loglevel INFO --concurrency "${WORKER_CONCURRENCY:-2}" "${task_user[@]}" & pids+=($!)
+$PY/celery -A bizshop --quiet beat --loglevel INFO --schedule "$VAR_DIR/celerybeat-schedule" "${task_user[@]}" & pids+=($!)
 wait -n
