@@ -85,9 +85,12 @@ class JsonFormatter(logging.Formatter):
         if record.name == "gunicorn.access" and isinstance(record.args, dict):
             atoms = record.args
             for atom, field in _ACCESS_FIELDS.items():
-                value = atoms[atom] if atom in atoms or "{" in atom else None  # gunicorn's atoms answer "-" if absent
-                if value not in (None, "-"):
-                    entry[field] = int(value) if field in ("status", "bytes", "duration_ms") and str(value).isdigit() else value
+                value = (
+                    str(atoms[atom]) if atom in atoms or "{" in atom else "-"
+                )  # gunicorn's atoms answer "-" if absent
+                if value == "-":
+                    continue
+                entry[field] = int(value) if field in ("status", "bytes", "duration_ms") and value.isdigit() else value
             entry["message"] = f"{entry.get('method', '')} {entry.get('path', '')} {entry.get('status', '')}".strip()
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
