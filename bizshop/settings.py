@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_filters",
     "bizshop.core",
     "bizshop.accounts",
@@ -239,6 +240,10 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "이모티콘 비즈샵 파트너 API. Authorization: Bearer <API key>.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI and ReDoc from our own static files (drf-spectacular-sidecar): a CDN is blocked by our CSP.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     # The description (auth, error body and codes, idempotency, paging) is written by this hook.
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "bizshop.core.schema.describe_api"],
 }

@@ -4,9 +4,9 @@ from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView
 
-from bizshop.core import health
+from bizshop.core import api_docs, health
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
@@ -25,7 +25,8 @@ urlpatterns = [
     path("support/", include("bizshop.support.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/docs/", api_docs.swagger_ui, name="api-docs"),
+    path("api/redoc/", api_docs.redoc, name="api-redoc"),
     path("backoffice/", include("bizshop.backoffice.urls")),
     path("admin/", admin.site.urls),
 ]

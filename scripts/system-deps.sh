@@ -4,6 +4,7 @@
 # With --best-effort a machine where we cannot install (no root, no sudo) gets a warning instead of a failure.
 set -euo pipefail
 packages=(make fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 chromium)
+echo "bizshop needs these Debian packages (the missing ones are installed with apt-get): ${packages[*]}"
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -14,7 +15,7 @@ if [ "$SUDO" = "none" ]; then
   echo "missing Debian packages: ${missing[*]} (install them as root: apt-get install ${missing[*]})" >&2
   [ "${1:-}" = "--best-effort" ] && exit 0 || exit 1
 fi
-echo "installing Debian packages: ${missing[*]}"
+echo "installing Debian packages: ${missing[*]} (apt-get${SUDO:+ through sudo})"
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"

@@ -41,8 +41,9 @@ class CardPaymentForm(forms.Form):
     card_token = forms.ChoiceField(
         label=_("테스트 카드"),
         choices=[
-            (APPROVE_TOKEN, _("승인되는 카드 (tok_sandbox_approve)")),
-            (DECLINE_TOKEN, _("거절되는 카드 (tok_sandbox_decline)")),
+            # People read which card it is; the token stays the option's value, the PG's business.
+            (APPROVE_TOKEN, _("테스트 카드 (승인)")),
+            (DECLINE_TOKEN, _("테스트 카드 (거절)")),
         ],
     )
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+from typing import TYPE_CHECKING
 
 import segno
 from django.template.loader import render_to_string
@@ -12,6 +13,9 @@ from weasyprint import HTML
 from bizshop.billing.models import Order
 from bizshop.codes.export import registration_url
 from bizshop.codes.selectors import issuance_list_for_order
+
+if TYPE_CHECKING:
+    from datetime import datetime
 
 IMAGE_RULES = [
     "대표이미지는 변형 없이 원본 그대로만 사용할 수 있습니다.",
@@ -41,9 +45,19 @@ def _image_data_uri(order: Order) -> str | None:
     return f"data:{mime};base64," + base64.b64encode(data).decode()
 
 
+def registration_deadlines(*, order: Order) -> list[tuple[datetime, int]]:
+    """Each registration deadline as the guide prints it (KST, to the minute), with how many codes it
+    applies to, earliest first: tranches issued in the same minute share one line."""
+    quantities: dict[datetime, int] = {}
+    for issuance in issuance_list_for_order(order=order):
+        shown = timezone.localtime(issuance.registration_deadline).replace(second=0, microsecond=0)
+        quantities[shown] = quantities.get(shown, 0) + issuance.quantity
+    return sorted(quantities.items())
+
+
 def guide_html(*, order: Order) -> str:
     url = registration_url()
-    deadlines = [timezone.localtime(i.registration_deadline) for i in issuance_list_for_order(order=order)]
+    deadlines = registration_deadlines(order=order)
     # Handed out to end users in Korea: always in Korean, whatever language the portal is shown in.
     with translation.override("ko"):
         return render_to_string(

@@ -159,8 +159,8 @@ def test_a_new_partner_buys_and_issues_codes_and_is_told_why_it_cannot_refund_or
     shoot("4-paid")
 
     # 5. Issue 400: nothing happens until the worker runs; then the bar fills on the open page.
-    page.get_by_label("일부만 발급").fill("400")
-    page.get_by_role("button", name="일련번호 발급", exact=True).click()
+    page.get_by_label("발급할 수량").fill("400")
+    page.get_by_role("button", name="입력한 수량만 발급").click()
     page.get_by_text("일련번호 400개 발급을 요청했습니다.").wait_for()
     progress = page.get_by_role("progressbar", name="발급 진행률")
     assert progress.get_attribute("value") == "0" and progress.get_attribute("max") == "400"

@@ -26,8 +26,17 @@ def test_schema_declares_bearer_api_key_auth(db: None) -> None:
     }
 
 
-def test_docs_page_is_served(db: None) -> None:
-    assert Client().get("/api/docs/").status_code == 200
+def test_docs_pages_load_nothing_from_another_origin(db: None) -> None:
+    """Swagger UI and ReDoc come from our static files (drf-spectacular-sidecar), not a CDN our CSP blocks;
+    tests/browser/test_api_docs.py opens both in Chromium."""
+    for url in ("/api/docs/", "/api/redoc/"):
+        response = Client().get(url)
+
+        assert response.status_code == 200
+        page = response.content.decode()
+        assert "/static/drf_spectacular_sidecar/" in page
+        assert "https://" not in page and "//cdn" not in page, url
+        assert "default-src 'self'" in response["Content-Security-Policy"]
 
 
 def _schema() -> dict:  # type: ignore[type-arg]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shlex
 from io import StringIO
 from pathlib import Path
 from typing import Any
@@ -64,3 +65,13 @@ def test_seed_demo_prints_the_partner_login(db: None) -> None:
     output = seed()
 
     assert "partner@demo.bizshop.kr" in output
+
+
+def test_seed_demo_passwords_can_be_typed_into_a_shell_unquoted(db: None) -> None:
+    """No `!` (interactive bash expands it), `$`, quote or space: pasted after curl -u, they stay as printed."""
+    logins = re.findall(r"login:\s+(\S+) / (\S+)$", seed(), re.MULTILINE)
+
+    assert len(logins) == 2
+    for email, password in logins:
+        assert shlex.quote(password) == password, password
+        assert User.objects.get(email=email).check_password(password)

@@ -22,6 +22,7 @@ from tests.conftest import ApiClient
 from tests.webhooks.conftest import Receiver
 
 README = Path(__file__).resolve().parents[2] / "README.md"
+API_GUIDE = Path(__file__).resolve().parents[2] / "docs" / "api.md"
 Verifier = Callable[[str, bytes, str], bool]
 
 
@@ -57,15 +58,16 @@ def test_a_delivery_carries_hmac_sha256_of_its_timestamp_a_dot_and_its_raw_body(
     assert json.loads(body)["type"] == "order.paid"
 
 
-@pytest.fixture
-def readme_verifier() -> Verifier:
-    """The README's verifier, exactly as printed under 'Verifying on the receiving side'."""
-    text = README.read_text(encoding="utf-8")
-    section = text[text.index("Verifying on the receiving side") :]
+@pytest.fixture(params=[(README, "Verifying on the receiving side"), (API_GUIDE, "### Verifying the signature")])
+def readme_verifier(request: pytest.FixtureRequest) -> Verifier:
+    """The verifier as printed in the README (under 'Verifying on the receiving side') and in docs/api.md."""
+    document, heading = request.param
+    text = document.read_text(encoding="utf-8")
+    section = text[text.index(heading) :]
     code = re.search(r"```python\n(.*?)```", section, re.DOTALL)
-    assert code, "the README prints a Python verifier"
+    assert code, f"{document.name} prints a Python verifier"
     namespace: dict[str, Any] = {}
-    exec(code.group(1), namespace)  # our own README, run as a partner would paste it
+    exec(code.group(1), namespace)  # our own documentation, run as a partner would paste it
     return namespace["verify"]  # type: ignore[no-any-return]
 
 

@@ -36,9 +36,11 @@ DEMO_END_USER_EMAIL = "user@demo.bizshop.kr"
 
 
 def demo_password() -> str:
-    """Fresh per installation: demo secrets are never written into the repo."""
+    """Fresh per installation: demo secrets are never written into the repo. Only letters, digits,
+    `-` and `_`, so the printed password can be pasted into a shell as it is (a `!` is history
+    expansion in interactive bash)."""
     while True:
-        candidate = f"Demo-{secrets.token_urlsafe(9)}!7"
+        candidate = f"Demo-{secrets.token_urlsafe(9)}-7"
         if not password_problems(candidate):
             return candidate
 
