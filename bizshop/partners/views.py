@@ -20,6 +20,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from bizshop.accounts.policies import policies_in_force
 from bizshop.core.errors import ApplicationError
 from bizshop.core.http import client_ip
 from bizshop.partners import errors, selectors, services
@@ -44,6 +45,7 @@ SIGNUP_ERROR_FIELDS = {
     "email_taken": "email",
     "weak_password": "password1",
     "terms_not_agreed": "agree_terms",
+    "policies_not_accepted": "agree_privacy",  # the terms are refused above with their own code
 }
 
 
@@ -117,6 +119,7 @@ def signup(request: HttpRequest) -> HttpResponse:
                 owner_email=data["email"],
                 owner_password=data["password1"],
                 terms_agreed=data["agree_terms"],
+                privacy_agreed=data["agree_privacy"],
                 ip=client_ip(request),
             )
         except ApplicationError as exc:
@@ -127,7 +130,8 @@ def signup(request: HttpRequest) -> HttpResponse:
             login(request, owner, backend=settings.AUTHENTICATION_BACKENDS[0])
             messages.success(request, _("파트너 가입이 완료되었습니다. 환영합니다!"))
             return redirect("partners:info")
-    return render(request, "partners/signup.html", {"form": form, "terms_version": services.TERMS_VERSION})
+    in_force = {policy.document: policy for policy in policies_in_force()}
+    return render(request, "partners/signup.html", {"form": form, "policies": in_force})
 
 
 # --- 파트너정보 ------------------------------------------------------------------------------
