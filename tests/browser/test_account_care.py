@@ -131,16 +131,14 @@ def test_a_newer_terms_version_must_be_accepted_before_anything_else(
     assert PolicyAcceptance.objects.filter(user=user, document="terms", version="2026-12").exists()
 
 
-def test_the_footer_shows_the_business_details_and_a_bold_privacy_link(
-    page: Any, live_server: Any, shoot: Any
-) -> None:
+def test_the_footer_shows_the_business_details_and_a_bold_privacy_link(page: Any, live_server: Any, shoot: Any) -> None:
     page.goto(f"{live_server.url}/")
     footer = page.locator("footer.site-footer")
     footer.scroll_into_view_if_needed()
 
     text = footer.inner_text()
-    for shown in ("(주)이모티콘비즈샵", "김비즈", "214-88-01232", "제2026-성남분당A-0001호", "판교역로 166", "1577-0000"):
-        assert shown in text
+    shown = ("(주)이모티콘비즈샵", "김비즈", "214-88-01232", "제2026-성남분당A-0001호", "판교역로 166", "1577-0000")
+    assert all(detail in text for detail in shown), text
     privacy = footer.get_by_role("link", name="개인정보처리방침")
     assert int(privacy.locator("strong").evaluate("e => getComputedStyle(e).fontWeight")) >= 600
     assert int(footer.get_by_role("link", name="이용약관").evaluate("e => getComputedStyle(e).fontWeight")) < 600
