@@ -125,6 +125,18 @@ def _too_many_requests(response: HttpResponse, retry_after: int) -> HttpResponse
     return response
 
 
+def after_sign_in(request: HttpRequest, *, user: User, target: str) -> str:
+    """Where a fresh sign-in goes: first the consent page if a policy version in force is still
+    to be accepted (required: the session is held there until it is), then the 90-day password
+    question (optional); each page goes on to the next, the last to ``target``."""
+    if services.password_change_due(user=user):
+        target = _with_next("accounts:password-prompt", target)
+    if policies.policies_to_accept(user=user):
+        request.session[POLICY_CONSENT_SESSION_KEY] = True
+        target = _with_next("accounts:consent", target)
+    return target
+
+
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = LoginForm
@@ -137,16 +149,7 @@ class LoginView(auth_views.LoginView):
         session = self.request.session
         # 0: the cookie has no expiry, so the browser drops it when it closes.
         session.set_expiry(settings.SESSION_COOKIE_AGE if form.cleaned_data.get("remember_me") else 0)
-        user = form.get_user()
-        # What to ask after signing in: a newer policy first (required), then an old password
-        # (optional); each page goes on to the next, and the last to where the member was going.
-        target = self.get_success_url()
-        if services.password_change_due(user=user):
-            target = _with_next("accounts:password-prompt", target)
-        if policies.policies_to_accept(user=user):
-            session[POLICY_CONSENT_SESSION_KEY] = True
-            target = _with_next("accounts:consent", target)
-        response["Location"] = target
+        response["Location"] = after_sign_in(self.request, user=form.get_user(), target=self.get_success_url())
         return response
 
 

@@ -17,10 +17,12 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from bizshop.accounts.policies import policies_in_force
+from bizshop.accounts.views import after_sign_in
 from bizshop.core.errors import ApplicationError
 from bizshop.core.http import client_ip
 from bizshop.partners import errors, selectors, services
@@ -275,7 +277,8 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         else:
             login(request, member.user, backend=settings.AUTHENTICATION_BACKENDS[0])
             messages.success(request, _("%(company)s 멤버로 가입되었습니다.") % {"company": member.partner.name})
-            return redirect("partners:info")
+            # A new member agrees to the policies in force before anything else, as at sign-in.
+            return redirect(after_sign_in(request, user=member.user, target=reverse("partners:info")))
     return render(request, "partners/invitation_accept.html", {"form": form, "invitation": invitation})
 
 

@@ -254,3 +254,22 @@ def test_consent_comes_before_the_90_day_question(december: time_machine.Coordin
     assert after_consent.url == f"{reverse('accounts:password-prompt')}?next=%2Fpartners%2Finfo%2F"
     assert policies_to_accept(user=member.user) == []
     assert policy_in_force(document="terms").version == "2026-01"
+
+
+def test_a_member_joining_by_invitation_agrees_to_the_policies_before_anything_else(db: None) -> None:
+    from bizshop.partners.services import member_invite
+
+    owner = MemberFactory()
+    sent = member_invite(partner=owner.partner, user=owner.user, email="joiner@example.kr")
+    client = Client(REMOTE_ADDR="10.4.4.4")
+
+    joined = client.post(
+        reverse("partners:invitation-accept", args=[sent.raw_token]),
+        {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
+    )
+
+    assert joined.url == f"{CONSENT_URL}?next=%2Fpartners%2F"
+    assert client.get("/partners/").url.startswith(CONSENT_URL)
+    accepted = client.post(joined.url, {"agree_terms": "on", "agree_privacy": "on", "next": "/partners/"})
+    assert accepted.url == "/partners/"
+    assert PolicyAcceptance.objects.filter(user__email="joiner@example.kr", ip="10.4.4.4").count() == 2
