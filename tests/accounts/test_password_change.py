@@ -144,3 +144,11 @@ def test_a_change_revokes_the_end_users_api_tokens(end_user: User) -> None:
     change(signed_in(end_user))
 
     assert with_token.get(MY_EMOTICONS_API).status_code == 401
+
+
+def test_the_change_page_is_linked_from_my_emoticons_and_the_partner_menu(end_user_client: Client) -> None:
+    member_client = Client()
+    member_client.force_login(MemberFactory().user)
+
+    assert f'href="{CHANGE_URL}"' in end_user_client.get("/me/emoticons/").content.decode()
+    assert f'href="{CHANGE_URL}?next=/partners/"' in member_client.get("/partners/").content.decode()
