@@ -145,3 +145,28 @@ def test_the_footer_shows_the_business_details_and_a_bold_privacy_link(page: Any
     fits_phone_width(page)
     page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
     shoot("1-footer", full_page=False)
+
+
+def test_the_login_and_signup_forms_show_their_checkboxes_beside_the_labels(
+    page: Any, live_server: Any, shoot: Any
+) -> None:
+    page.goto(f"{live_server.url}/accounts/login/")
+    keep = page.get_by_label("로그인 상태 유지")
+    assert keep.is_visible() and not keep.is_checked()
+    page.get_by_text("로그인 상태 유지").click()  # the label ticks it
+    assert keep.is_checked()
+    fits_phone_width(page)
+    shoot("1-login", full_page=False)
+
+    page.goto(f"{live_server.url}/accounts/signup/")
+    page.get_by_label("이메일").fill("new@example.kr")
+    page.get_by_label("비밀번호", exact=True).fill(NEW_PASSWORD)
+    page.get_by_label("비밀번호 확인").fill(NEW_PASSWORD)
+    page.get_by_label("이용약관에 동의합니다 (필수)").check()
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_load_state()
+    assert page.locator("#id_agree_privacy_error").is_visible()  # one consent missing
+    assert not User.objects.filter(email="new@example.kr").exists()
+    page.locator("#id_agree_privacy").scroll_into_view_if_needed()
+    fits_phone_width(page)
+    shoot("2-signup-consent-missing", full_page=False)
