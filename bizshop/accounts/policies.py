@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 
 from bizshop.accounts.models import PolicyAcceptance, User
@@ -47,7 +48,10 @@ def _today(at: datetime | None) -> date:
 def policy_in_force(*, document: str, at: datetime | None = None) -> PolicyVersion:
     """The version in force at ``at`` (now): the newest whose day has come."""
     today = _today(at)
-    return next(version for version in policy_versions(document=document) if version.effective <= today)
+    in_force = next((version for version in policy_versions(document=document) if version.effective <= today), None)
+    if in_force is None:
+        raise ImproperlyConfigured(f"POLICY_VERSIONS[{document!r}] has no version in force on {today}")
+    return in_force
 
 
 def policy_upcoming(*, document: str, at: datetime | None = None) -> PolicyVersion | None:
