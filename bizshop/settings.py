@@ -96,6 +96,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "bizshop.accounts.middleware.FormerBackendSessionMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "bizshop.accounts.middleware.PolicyConsentMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -145,6 +146,10 @@ AUTHENTICATION_BACKENDS = ["bizshop.accounts.backends.UserBackend"]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "catalog:home"
 LOGOUT_REDIRECT_URL = "catalog:home"
+
+# 로그인 상태 유지: a sign-in that asks to be remembered lasts two weeks; any other ends with the
+# browser (accounts.views.LoginView).
+SESSION_COOKIE_AGE = 14 * 24 * 3600
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "bizshop.accounts.passwords.ShopPasswordValidator"},
@@ -286,6 +291,23 @@ SHOP_BRN = os.environ.get("SHOP_BRN", "2148801232")  # 사업자등록번호, 10
 SHOP_REPRESENTATIVE = os.environ.get("SHOP_REPRESENTATIVE", "김비즈")
 SHOP_ADDRESS = os.environ.get("SHOP_ADDRESS", "경기도 성남시 분당구 판교역로 166")
 SHOP_PHONE = os.environ.get("SHOP_PHONE", "1577-0000")
+# Shown with the above in every page's footer (전자상거래법: 통신판매업자의 신원 정보).
+SHOP_MAIL_ORDER_NUMBER = os.environ.get("SHOP_MAIL_ORDER_NUMBER", "제2026-성남분당A-0001호")  # 통신판매업 신고번호
+SHOP_EMAIL = os.environ.get("SHOP_EMAIL", "help@emoticon-bizshop.kr")
+SHOP_SUPPORT_HOURS = os.environ.get("SHOP_SUPPORT_HOURS", "평일 10:00~18:00 (점심 12:00~13:00, 주말·공휴일 휴무)")
+SHOP_PRIVACY_OFFICER = os.environ.get("SHOP_PRIVACY_OFFICER", "이보안")  # 개인정보 보호책임자
+
+# 이용약관 and 개인정보처리방침: every version, the day it takes effect (KST) and its text (a
+# template). Add a version here, never edit a past one's text: a signed-in member who has not
+# accepted the version in force is asked to, at their next sign-in, before anything else.
+POLICY_VERSIONS = {
+    "terms": [
+        {"version": "2026-01", "effective": "2026-01-01", "template": "accounts/policies/terms_2026-01.html"},
+    ],
+    "privacy": [
+        {"version": "2026-01", "effective": "2026-01-01", "template": "accounts/policies/privacy_2026-01.html"},
+    ],
+}
 
 # JSON lines with the request id in production (LOG_FORMAT=json), readable text while developing.
 LOG_FORMAT = os.environ.get("LOG_FORMAT", "text" if DEBUG else "json")

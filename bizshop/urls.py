@@ -16,6 +16,7 @@ urlpatterns = [
     path("api/v1/", include(("bizshop.api_urls", "api"), namespace="api")),
     path("", include("bizshop.catalog.urls")),
     path("accounts/", include("bizshop.accounts.urls")),
+    path("", include("bizshop.accounts.policy_urls")),
     path("partners/webhooks/", include("bizshop.webhooks.urls")),
     path("partners/", include("bizshop.partners.urls")),
     # codes' mypage/orders/<id>/… downloads come before billing's catch-all order actions

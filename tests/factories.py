@@ -5,7 +5,8 @@ from __future__ import annotations
 import factory
 from django.contrib.auth.hashers import make_password
 
-from bizshop.accounts.models import User
+from bizshop.accounts.models import PolicyAcceptance, User
+from bizshop.accounts.policies import policies_in_force
 from bizshop.catalog.models import Emoticon, EmoticonPrice
 from bizshop.partners.models import Member, Partner
 
@@ -20,6 +21,14 @@ class UserFactory(factory.django.DjangoModelFactory[User]):
 
     email = factory.Sequence(lambda n: f"user{n}@example.kr")
     password = factory.LazyFunction(lambda: make_password(PASSWORD))
+
+    @factory.post_generation
+    def accepted_policies(self, create: bool, accepted: bool | None, **kwargs: object) -> None:
+        """Users have agreed to the policies in force, as at sign-up; ``accepted_policies=False``
+        makes one who has not (asked for consent at sign-in)."""
+        if create and accepted is not False:
+            for policy in policies_in_force():
+                PolicyAcceptance.objects.create(user=self, document=policy.document, version=policy.version)
 
 
 class PartnerFactory(factory.django.DjangoModelFactory[Partner]):

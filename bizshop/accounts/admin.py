@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bizshop.accounts.forms import AdminLoginForm
-from bizshop.accounts.models import ApiToken, User
+from bizshop.accounts.models import ApiToken, PolicyAcceptance, User
 from bizshop.accounts.views import answer_429_when_throttled
 
 
@@ -22,7 +22,7 @@ class UserAdmin(BaseUserAdmin):  # type: ignore[type-arg]
     fieldsets = (
         (None, {"fields": ("email", "password", "name")}),
         (_("권한"), {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")}),
-        (_("기록"), {"fields": ("last_login", "date_joined")}),
+        (_("기록"), {"fields": ("last_login", "date_joined", "password_changed_at", "password_prompt_deferred_until")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
 
@@ -44,6 +44,26 @@ class ApiTokenAdmin(admin.ModelAdmin[ApiToken]):
     def revoke(self, request: HttpRequest, queryset: QuerySet[ApiToken]) -> None:
         revoked = queryset.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
         self.message_user(request, _("토큰 %(count)s개를 폐기했습니다.") % {"count": revoked})
+
+
+@admin.register(PolicyAcceptance)
+class PolicyAcceptanceAdmin(admin.ModelAdmin[PolicyAcceptance]):
+    """Who agreed to which version of 이용약관 / 개인정보처리방침, when and from where: a record, read-only."""
+
+    list_display = ("user", "document", "version", "accepted_at", "ip")
+    list_filter = ("document", "version")
+    list_select_related = ("user",)
+    search_fields = ("user__email",)
+    readonly_fields = ("user", "document", "version", "accepted_at", "ip")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: PolicyAcceptance | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: PolicyAcceptance | None = None) -> bool:
+        return False
 
 
 # Operators sign in to the admin through the same login throttle as the portal.

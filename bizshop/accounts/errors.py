@@ -19,3 +19,10 @@ TOO_MANY_PASSWORD_RESETS = ErrorCode(
 )
 # The code DRF gives a failed authentication, so clients meet one code whichever way they sign in.
 INVALID_CREDENTIALS = ErrorCode("authentication_failed", 401, _("이메일 또는 비밀번호가 올바르지 않습니다."))
+WRONG_CURRENT_PASSWORD = ErrorCode("wrong_current_password", 403, _("현재 비밀번호가 올바르지 않습니다."))
+PASSWORD_UNCHANGED = ErrorCode(
+    "password_unchanged", 422, _("새 비밀번호가 현재 비밀번호와 같습니다. 다른 비밀번호를 입력해 주세요.")
+)
+POLICIES_NOT_ACCEPTED = ErrorCode(
+    "policies_not_accepted", 422, _("이용약관과 개인정보처리방침에 모두 동의해야 이용할 수 있습니다.")
+)

@@ -1,4 +1,5 @@
-"""Forms of accounts: end-user sign-up and the throttled login; the rules live in accounts.services."""
+"""Forms of accounts: end-user sign-up, the throttled login, password change and policy consent;
+the rules live in accounts.services."""
 
 from __future__ import annotations
 
@@ -16,7 +17,16 @@ from bizshop.core.errors import ApplicationError
 from bizshop.core.http import client_ip
 
 
-class SignupForm(forms.Form):
+class PolicyConsentFields(forms.Form):
+    """The two consent checkboxes (필수): refused by accounts.services when one is left empty."""
+
+    agree_terms = forms.BooleanField(label=_("이용약관에 동의합니다 (필수)"), required=False)
+    agree_privacy = forms.BooleanField(
+        label=_("개인정보 수집·이용(개인정보처리방침)에 동의합니다 (필수)"), required=False
+    )
+
+
+class SignupForm(PolicyConsentFields):
     email = forms.CharField(
         label=_("이메일"),
         max_length=254,
@@ -33,15 +43,50 @@ class SignupForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
+    field_order = ["email", "password1", "password2", "agree_terms", "agree_privacy"]
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["password1"].help_text = password_validators_help_text_html()
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        first, second = cleaned.get("password1"), cleaned.get("password2")
-        if first and second and first != second:
-            self.add_error("password2", _("비밀번호가 서로 다릅니다. 같은 비밀번호를 두 번 입력해 주세요."))
+        _check_repeated(self, "password1", "password2")
+        return cleaned
+
+
+def _check_repeated(form: forms.Form, first: str, second: str) -> None:
+    typed, repeated = form.cleaned_data.get(first), form.cleaned_data.get(second)
+    if typed and repeated and typed != repeated:
+        form.add_error(second, _("비밀번호가 서로 다릅니다. 같은 비밀번호를 두 번 입력해 주세요."))
+
+
+class PasswordChangeForm(forms.Form):
+    """비밀번호 변경: the current password, and the new one twice (checked by services.password_change)."""
+
+    current_password = forms.CharField(
+        label=_("현재 비밀번호"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    new_password1 = forms.CharField(
+        label=_("새 비밀번호"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    new_password2 = forms.CharField(
+        label=_("새 비밀번호 확인"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["new_password1"].help_text = password_validators_help_text_html()
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        _check_repeated(self, "new_password1", "new_password2")
         return cleaned
 
 
@@ -76,6 +121,9 @@ class ThrottledLoginMixin:
 
 
 class LoginForm(ThrottledLoginMixin, AuthenticationForm):
+    # Checked: the session lasts SESSION_COOKIE_AGE (two weeks); unchecked: until the browser closes.
+    remember_me = forms.BooleanField(label=_("로그인 상태 유지"), required=False)
+
     error_messages = {
         **AuthenticationForm.error_messages,
         "invalid_login": _("이메일 또는 비밀번호가 올바르지 않습니다."),

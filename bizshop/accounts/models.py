@@ -40,6 +40,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     # vouched for, so the default is True. A code is registered only on a verified account.
     email_verified = models.BooleanField(_("이메일 인증"), default=True)
     date_joined = models.DateTimeField(_("가입일"), default=timezone.now)
+    # When the password was last set (services.password_change, a reset by e-mail, sign-up): after
+    # 90 days the member is asked at sign-in to change it (비밀번호 변경 안내) …
+    password_changed_at = models.DateTimeField(_("비밀번호 변경일"), default=timezone.now)
+    # … unless they chose 나중에 변경하기, which puts the question off until this time.
+    password_prompt_deferred_until = models.DateTimeField(_("비밀번호 변경 안내 연기"), null=True, blank=True)
 
     objects: ClassVar[UserManager] = UserManager()
 
@@ -77,3 +82,28 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class PolicyAcceptance(models.Model):
+    """One user's consent to one version of a policy document (이용약관 or 개인정보처리방침), with
+    when and from where; the documents and their versions are in ``accounts.policies``."""
+
+    class Document(models.TextChoices):
+        TERMS = "terms", _("이용약관")
+        PRIVACY = "privacy", _("개인정보처리방침")
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="policy_acceptances")
+    document = models.CharField(_("문서"), max_length=20, choices=Document.choices)
+    version = models.CharField(_("버전"), max_length=20)
+    accepted_at = models.DateTimeField(_("동의 시각"), default=timezone.now)
+    ip = models.CharField(_("IP"), max_length=45, blank=True)
+
+    class Meta:
+        verbose_name = _("약관 동의")
+        verbose_name_plural = _("약관 동의")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "document", "version"], name="accounts_policy_acceptance_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.document} {self.version}"

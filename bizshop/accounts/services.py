@@ -21,9 +21,14 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 
 from bizshop.accounts import errors
-from bizshop.accounts.models import ApiToken, User
+from bizshop.accounts.models import ApiToken, PolicyAcceptance, User
+from bizshop.accounts.policies import PolicyVersion, policies_in_force
 from bizshop.accounts.selectors import user_is_end_user
 from bizshop.accounts.tokens import email_verification_token
+
+# A password this old is worth changing: the member is asked at sign-in (비밀번호 변경 안내),
+# and 나중에 변경하기 puts the question off as long again.
+PASSWORD_PROMPT_AGE = timedelta(days=90)
 
 # End-user API tokens: short-lived, so a leaked one is of little use; clients sign in again.
 API_TOKEN_LIFETIME = timedelta(hours=1)
@@ -50,6 +55,16 @@ def user_create(*, email: str, password: str, name: str = "", email_verified: bo
             return User.objects.create_user(email=email, password=password, name=name, email_verified=email_verified)
     except IntegrityError as exc:  # lost a race with another sign-up of the same address
         raise errors.EMAIL_TAKEN() from exc
+
+
+@transaction.atomic
+def end_user_signup(*, email: str, password: str, terms_agreed: bool, privacy_agreed: bool, client_ip: str) -> User:
+    """회원가입 of an end user in the portal: consent to both policies first, then the account
+    (unverified: ``email_verification_send``) and the versions it agreed to."""
+    policies_consent_check(terms=terms_agreed, privacy=privacy_agreed)
+    user = user_create(email=email, password=password, email_verified=False)
+    policies_accept(user=user, client_ip=client_ip, terms=terms_agreed, privacy=privacy_agreed)
+    return user
 
 
 def email_verification_send(*, user: User) -> None:
@@ -228,13 +243,83 @@ def login_success_record(*, user: User, client_ip: str) -> None:
 
 def password_reset_record(*, user: User, client_ip: str) -> None:
     """A password was reset by its e-mailed link: the account's failed-login count starts afresh,
-    and the address is verified (the link reached it, as a verification link would have)."""
+    the address is verified (the link reached it, as a verification link would have), and the
+    password's age starts again."""
     from bizshop.accounts import throttle
 
     throttle.reset_account(email=user.email)
     api_tokens_revoke_for_user(user=user)
+    User.objects.filter(pk=user.pk).update(password_changed_at=timezone.now(), password_prompt_deferred_until=None)
     User.objects.filter(pk=user.pk, email_verified=False).update(email_verified=True)
     _audit("password_reset", email=user.email, client_ip=client_ip, user=user)
+
+
+def password_change(*, user: User, current_password: str, new_password: str, client_ip: str) -> None:
+    """비밀번호 변경 while signed in: the current password first, then the shop's policy.
+
+    The current password is a login: it counts in the login windows before it is checked, so a
+    stolen session cannot be used to guess it. A change ends the user's other sessions (Django
+    keeps a hash of the password in each session; the caller keeps its own one with
+    ``update_session_auth_hash``) and revokes their end-user API tokens, as a reset does.
+    """
+    from bizshop.accounts import throttle
+
+    login_attempt_begin(email=user.email, client_ip=client_ip, channel="password_change")
+    if not user.check_password(current_password):
+        login_attempt_failed(email=user.email, client_ip=client_ip, channel="password_change")
+        raise errors.WRONG_CURRENT_PASSWORD()
+    throttle.attempt_succeeded(email=user.email, client_ip=client_ip)
+    if new_password == current_password:
+        raise errors.PASSWORD_UNCHANGED()
+    try:
+        validate_password(new_password, user=user)
+    except ValidationError as exc:
+        raise errors.WEAK_PASSWORD(problems=list(exc.messages)) from exc
+    with transaction.atomic():
+        user.set_password(new_password)
+        user.password_changed_at = timezone.now()
+        user.password_prompt_deferred_until = None
+        user.save(update_fields=["password", "password_changed_at", "password_prompt_deferred_until"])
+        api_tokens_revoke_for_user(user=user)
+
+
+def password_change_due(*, user: User) -> bool:
+    """The sign-in should ask the user to change a password over 90 days old (not deferred)."""
+    now = timezone.now()
+    if user.password_prompt_deferred_until is not None and now < user.password_prompt_deferred_until:
+        return False
+    return user.has_usable_password() and now - user.password_changed_at >= PASSWORD_PROMPT_AGE
+
+
+def password_prompt_defer(*, user: User) -> None:
+    """나중에 변경하기: the question comes back after another 90 days."""
+    user.password_prompt_deferred_until = timezone.now() + PASSWORD_PROMPT_AGE
+    user.save(update_fields=["password_prompt_deferred_until"])
+
+
+def policies_consent_check(*, terms: bool, privacy: bool) -> None:
+    """Both documents must be agreed to; ``missing`` names the ones that were not."""
+    missing = [document for document, agreed in (("terms", terms), ("privacy", privacy)) if not agreed]
+    if missing:
+        raise errors.POLICIES_NOT_ACCEPTED(missing=missing)
+
+
+def policies_accept(
+    *, user: User, client_ip: str, terms: bool, privacy: bool, versions: list[PolicyVersion] | None = None
+) -> list[PolicyAcceptance]:
+    """Consent (동의) to the versions in force (or ``versions``, those shown) of 이용약관 and
+    개인정보처리방침, both required; recorded with who, which document, which version, when and
+    from where. Accepting a version again changes nothing (the first acceptance stands)."""
+    policies_consent_check(terms=terms, privacy=privacy)
+    now = timezone.now()
+    rows = [
+        PolicyAcceptance(
+            user=user, document=policy.document, version=policy.version, accepted_at=now, ip=client_ip[:45]
+        )
+        for policy in (versions if versions is not None else policies_in_force(at=now))
+    ]
+    PolicyAcceptance.objects.bulk_create(rows, ignore_conflicts=True)
+    return rows
 
 
 def _audit(action: str, *, email: str, client_ip: str, user: User | None = None, **data: Any) -> None:

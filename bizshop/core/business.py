@@ -37,3 +37,28 @@ def shop_business() -> Business:
         address=settings.SHOP_ADDRESS,
         phone=settings.SHOP_PHONE,
     )
+
+
+@dataclass(frozen=True)
+class ShopDetails(Business):
+    """The shop as every page's footer and the policies name it (전자상거래법: 사업자 신원 정보)."""
+
+    mail_order_number: str = ""  # 통신판매업 신고번호
+    email: str = ""
+    support_hours: str = ""  # 고객센터 운영시간
+    privacy_officer: str = ""  # 개인정보 보호책임자
+
+
+def shop_details() -> ShopDetails:
+    shop = shop_business()
+    return ShopDetails(
+        name=shop.name,
+        registration_number=shop.registration_number,
+        representative=shop.representative,
+        address=shop.address,
+        phone=shop.phone,
+        mail_order_number=settings.SHOP_MAIL_ORDER_NUMBER,
+        email=settings.SHOP_EMAIL,
+        support_hours=settings.SHOP_SUPPORT_HOURS,
+        privacy_officer=settings.SHOP_PRIVACY_OFFICER,
+    )

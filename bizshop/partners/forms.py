@@ -47,7 +47,10 @@ class PartnerSignupForm(_NewPasswordMixin):
     email = forms.CharField(
         label=_("로그인 이메일"), max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"})
     )
-    agree_terms = forms.BooleanField(label=_("이용약관 및 개인정보 처리방침에 동의합니다 (필수)"), required=False)
+    agree_terms = forms.BooleanField(label=_("이용약관에 동의합니다 (필수)"), required=False)
+    agree_privacy = forms.BooleanField(
+        label=_("개인정보 수집·이용(개인정보처리방침)에 동의합니다 (필수)"), required=False
+    )
 
     field_order = [
         "business_registration_number",
@@ -61,6 +64,7 @@ class PartnerSignupForm(_NewPasswordMixin):
         "password1",
         "password2",
         "agree_terms",
+        "agree_privacy",
     ]
 
 

@@ -41,8 +41,6 @@ API_KEY_PREFIX = "bzs_"
 LAST_USED_RESOLUTION = timedelta(minutes=1)
 # What a key may be limited to; a key with no scopes may do everything (keys made before scopes).
 API_KEY_SCOPES = ("orders", "codes", "invoices", "webhooks", "partner")
-# The terms of service (이용약관) a new partner agrees to; bump when the text changes.
-TERMS_VERSION = "2026-01"
 INVITATION_VALID_FOR = timedelta(days=7)
 # Business details whose edits are kept in the change history (파트너정보 변경 이력).
 EDITABLE_FIELDS = ("name", "representative", "address", "contact_name", "contact_phone", "invoice_email")
@@ -151,11 +149,18 @@ def partner_signup(
     owner_email: str,
     owner_password: str,
     terms_agreed: bool,
+    privacy_agreed: bool,
     ip: str = "",
 ) -> Partner:
-    """Portal sign-up (파트너 가입): the company, its first member as owner, and the terms agreed."""
+    """Portal sign-up (파트너 가입): the company, its first member as owner, and the versions in
+    force of 이용약관 and 개인정보처리방침 agreed to (accounts records them, as for every user)."""
+    from bizshop.accounts.policies import policy_in_force
+    from bizshop.accounts.services import policies_accept, policies_consent_check
+
+    terms_version = policy_in_force(document="terms").version
     if not terms_agreed:
-        raise errors.TERMS_NOT_AGREED(terms_version=TERMS_VERSION)
+        raise errors.TERMS_NOT_AGREED(terms_version=terms_version)
+    policies_consent_check(terms=terms_agreed, privacy=privacy_agreed)
     partner = partner_create(
         name=name,
         business_registration_number=business_registration_number,
@@ -169,9 +174,10 @@ def partner_signup(
     )
     owner = partner.members.get().user
     TermsAgreement.objects.create(
-        partner=partner, user=owner, terms_version=TERMS_VERSION, agreed_at=timezone.now(), ip=ip[:45]
+        partner=partner, user=owner, terms_version=terms_version, agreed_at=timezone.now(), ip=ip[:45]
     )
-    audit_record(action=AuditEvent.Action.PARTNER_SIGNUP, actor=owner, partner=partner, ip=ip, terms=TERMS_VERSION)
+    policies_accept(user=owner, client_ip=ip, terms=terms_agreed, privacy=privacy_agreed)
+    audit_record(action=AuditEvent.Action.PARTNER_SIGNUP, actor=owner, partner=partner, ip=ip, terms=terms_version)
     return partner
 
 

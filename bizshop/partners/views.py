@@ -17,9 +17,12 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from bizshop.accounts.policies import policies_in_force
+from bizshop.accounts.views import after_sign_in
 from bizshop.core.errors import ApplicationError
 from bizshop.core.http import client_ip
 from bizshop.partners import errors, selectors, services
@@ -44,6 +47,7 @@ SIGNUP_ERROR_FIELDS = {
     "email_taken": "email",
     "weak_password": "password1",
     "terms_not_agreed": "agree_terms",
+    "policies_not_accepted": "agree_privacy",  # the terms are refused above with their own code
 }
 
 
@@ -117,6 +121,7 @@ def signup(request: HttpRequest) -> HttpResponse:
                 owner_email=data["email"],
                 owner_password=data["password1"],
                 terms_agreed=data["agree_terms"],
+                privacy_agreed=data["agree_privacy"],
                 ip=client_ip(request),
             )
         except ApplicationError as exc:
@@ -127,7 +132,8 @@ def signup(request: HttpRequest) -> HttpResponse:
             login(request, owner, backend=settings.AUTHENTICATION_BACKENDS[0])
             messages.success(request, _("파트너 가입이 완료되었습니다. 환영합니다!"))
             return redirect("partners:info")
-    return render(request, "partners/signup.html", {"form": form, "terms_version": services.TERMS_VERSION})
+    in_force = {policy.document: policy for policy in policies_in_force()}
+    return render(request, "partners/signup.html", {"form": form, "policies": in_force})
 
 
 # --- 파트너정보 ------------------------------------------------------------------------------
@@ -271,7 +277,8 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         else:
             login(request, member.user, backend=settings.AUTHENTICATION_BACKENDS[0])
             messages.success(request, _("%(company)s 멤버로 가입되었습니다.") % {"company": member.partner.name})
-            return redirect("partners:info")
+            # A new member agrees to the policies in force before anything else, as at sign-in.
+            return redirect(after_sign_in(request, user=member.user, target=reverse("partners:info")))
     return render(request, "partners/invitation_accept.html", {"form": form, "invitation": invitation})
 
 

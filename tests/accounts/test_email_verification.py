@@ -22,7 +22,14 @@ NEW_PASSWORD = "Qz!8vN2mWt"
 def sign_up(client: Client, email: str, capture: Any) -> Any:
     with capture(execute=True):
         return client.post(
-            reverse("accounts:signup"), {"email": email, "password1": NEW_PASSWORD, "password2": NEW_PASSWORD}
+            reverse("accounts:signup"),
+            {
+                "email": email,
+                "password1": NEW_PASSWORD,
+                "password2": NEW_PASSWORD,
+                "agree_terms": "on",
+                "agree_privacy": "on",
+            },
         )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bizshop.accounts.passwords import password_problems
+from bizshop.accounts.passwords import ShopPasswordValidator, password_problems
 from tests.factories import PASSWORD
 
 
@@ -29,10 +29,38 @@ def test_the_listed_special_characters_count_as_a_class(password: str) -> None:
     assert password_problems(password) == []
 
 
-@pytest.mark.parametrize("password", ["mx7.rk2_w", "mx7?rk2~w"])
-def test_other_punctuation_is_not_one_of_the_listed_special_characters(password: str) -> None:
+ALLOWED_SPECIALS_MESSAGE = "특수문자는 ! @ # $ % ^ & * ( ) - + = { } [ ] 만 사용할 수 있습니다."
+
+
+@pytest.mark.parametrize(
+    ("password", "refused"),
+    [
+        ("Mx7.Rk2_w", ". _"),
+        ("Mx7?Rk2~w", "? ~"),
+        ("Mx7!Rk2w ", "(공백)"),
+        ("Mx7!Rk2w한", "한"),
+        ("Mx7!Rk2w\\", "\\"),
+        ("Mx7!Rk2w<>", "< >"),
+    ],
+)
+def test_a_character_outside_the_listed_specials_is_refused_naming_it_and_the_allowed_ones(
+    password: str, refused: str
+) -> None:
     # Issue 7 lists the special characters: ! @ # $ % ^ & * ( ) - + = { } [ ]
-    assert any("3종류" in problem for problem in password_problems(password))
+    assert password_problems(password) == [f"사용할 수 없는 문자가 있습니다: {refused}. {ALLOWED_SPECIALS_MESSAGE}"]
+
+
+def test_each_refused_character_is_named_once_in_order_of_appearance() -> None:
+    assert password_problems("Mx7~Rk2~w.")[0].startswith("사용할 수 없는 문자가 있습니다: ~ .")
+
+
+@pytest.mark.parametrize("special", list("!@#$%^&*()-+={}[]"))
+def test_every_listed_special_character_is_accepted(special: str) -> None:
+    assert password_problems(f"Mx7{special}Rk2w") == []
+
+
+def test_the_help_text_names_the_allowed_special_characters() -> None:
+    assert "! @ # $ % ^ & * ( ) - + = { } [ ]" in ShopPasswordValidator().get_help_text()
 
 
 @pytest.mark.parametrize(

@@ -115,6 +115,8 @@ def test_a_visitor_signs_up_verifies_the_email_and_registers_the_linked_code_typ
     page.locator("#id_email").fill("visitor@example.kr")
     page.locator("#id_password1").fill(NEW_PASSWORD)
     page.locator("#id_password2").fill(NEW_PASSWORD)
+    page.locator("#id_agree_terms").check()
+    page.locator("#id_agree_privacy").check()
     page.locator("main form button[type=submit]").click()
     page.wait_for_url(f"{live_server.url}/register/")
     page.wait_for_load_state("networkidle")

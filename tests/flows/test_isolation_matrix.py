@@ -67,6 +67,8 @@ PUBLIC_ROUTES = {
     "api:emoticon-detail": "the public catalog API: every emoticon on sale is shown to everyone",
     "catalog:image": "emoticon images are public like the catalog (content-hashed names, not ids)",
     "catalog:representative-image-download": "the representative image of a public catalog emoticon",
+    "policies:terms-version": "이용약관 versions are public, the same for everyone",
+    "policies:privacy-version": "개인정보처리방침 versions are public, the same for everyone",
 }
 # Staff-only areas: a partner's session must not get in at all (checked below), whatever the object.
 OPERATOR_NAMESPACES = {"admin", "backoffice"}

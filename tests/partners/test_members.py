@@ -72,7 +72,10 @@ def test_the_invitee_sets_a_password_and_becomes_a_member(
     joined = client.post(link, {"name": "새멤버", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
 
     assert owner.partner.name in page.content.decode()
-    assert joined.url == reverse("partners:info")
+    # A new account agrees to 이용약관 and 개인정보처리방침 first, then goes to 파트너정보.
+    assert joined.url == f"{reverse('accounts:consent')}?next=%2Fpartners%2F"
+    agreed = client.post(joined.url, {"agree_terms": "on", "agree_privacy": "on", "next": reverse("partners:info")})
+    assert agreed.url == reverse("partners:info")
     member = Member.objects.get(user__email="new@example.kr")
     assert (member.partner, member.role) == (owner.partner, Member.Role.MEMBER)
     assert member.user.check_password(NEW_PASSWORD)

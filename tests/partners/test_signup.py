@@ -8,9 +8,9 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from bizshop.accounts.models import User
+from bizshop.accounts.models import PolicyAcceptance, User
+from bizshop.accounts.policies import policy_in_force
 from bizshop.partners.models import AuditEvent, Member, Partner, TermsAgreement
-from bizshop.partners.services import TERMS_VERSION
 from tests.factories import PASSWORD, VALID_BRNS, PartnerFactory
 
 pytestmark = pytest.mark.django_db
@@ -27,6 +27,7 @@ FORM = {
     "password1": PASSWORD,
     "password2": PASSWORD,
     "agree_terms": "on",
+    "agree_privacy": "on",
 }
 
 
@@ -71,7 +72,7 @@ def test_signup_records_the_terms_version_and_time(db: None) -> None:
 
     agreement = TermsAgreement.objects.get()
     assert (agreement.terms_version, agreement.user.email, agreement.ip) == (
-        TERMS_VERSION,
+        policy_in_force(document="terms").version,
         "owner@gift.example.kr",
         "10.1.2.3",
     )
@@ -85,6 +86,24 @@ def test_signup_without_agreeing_to_the_terms_is_refused(db: None) -> None:
     assert response.status_code == 200
     assert "이용약관에 동의해 주세요." in response.content.decode()
     assert not Partner.objects.exists() and not User.objects.exists()
+
+
+def test_signup_records_the_owners_consent_to_both_policies_in_force(db: None) -> None:
+    sign_up()
+
+    accepted = PolicyAcceptance.objects.values_list("user__email", "document", "version", "ip")
+    assert sorted(accepted) == [
+        ("owner@gift.example.kr", "privacy", policy_in_force(document="privacy").version, "10.1.2.3"),
+        ("owner@gift.example.kr", "terms", policy_in_force(document="terms").version, "10.1.2.3"),
+    ]
+
+
+def test_signup_without_agreeing_to_the_privacy_policy_is_refused(db: None) -> None:
+    response = sign_up(agree_privacy="")
+
+    assert response.status_code == 200
+    assert "이용약관과 개인정보처리방침에 모두 동의해야 이용할 수 있습니다." in response.content.decode()
+    assert not Partner.objects.exists() and not User.objects.exists() and not PolicyAcceptance.objects.exists()
 
 
 def test_a_number_with_a_wrong_check_digit_is_refused(db: None) -> None:

@@ -62,7 +62,13 @@ def test_signup_creates_an_end_user_signs_in_and_goes_to_register() -> None:
 
     response = client.post(
         reverse("accounts:signup"),
-        {"email": "New.User@Example.kr", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
+        {
+            "email": "New.User@Example.kr",
+            "password1": NEW_PASSWORD,
+            "password2": NEW_PASSWORD,
+            "agree_terms": "on",
+            "agree_privacy": "on",
+        },
     )
 
     assertRedirects(response, reverse("codes:register"))
@@ -74,7 +80,14 @@ def test_signup_creates_an_end_user_signs_in_and_goes_to_register() -> None:
 
 def test_signup_shows_each_password_policy_problem_next_to_the_password() -> None:
     response = Client().post(
-        reverse("accounts:signup"), {"email": "weak@example.kr", "password1": "abc", "password2": "abc"}
+        reverse("accounts:signup"),
+        {
+            "email": "weak@example.kr",
+            "password1": "abc",
+            "password2": "abc",
+            "agree_terms": "on",
+            "agree_privacy": "on",
+        },
     )
 
     problems = _errors_of(response, "id_password1")
@@ -87,7 +100,13 @@ def test_signup_shows_each_password_policy_problem_next_to_the_password() -> Non
 def test_signup_shows_a_taken_email_next_to_the_email(end_user: Any) -> None:
     response = Client().post(
         reverse("accounts:signup"),
-        {"email": end_user.email.upper(), "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
+        {
+            "email": end_user.email.upper(),
+            "password1": NEW_PASSWORD,
+            "password2": NEW_PASSWORD,
+            "agree_terms": "on",
+            "agree_privacy": "on",
+        },
     )
 
     assert _errors_of(response, "id_email") == [str(errors.EMAIL_TAKEN.message)]
@@ -95,7 +114,14 @@ def test_signup_shows_a_taken_email_next_to_the_email(end_user: Any) -> None:
 
 def test_signup_shows_an_invalid_email_next_to_the_email() -> None:
     response = Client().post(
-        reverse("accounts:signup"), {"email": "not-an-email", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD}
+        reverse("accounts:signup"),
+        {
+            "email": "not-an-email",
+            "password1": NEW_PASSWORD,
+            "password2": NEW_PASSWORD,
+            "agree_terms": "on",
+            "agree_privacy": "on",
+        },
     )
 
     assert _errors_of(response, "id_email") == [str(errors.INVALID_EMAIL.message)]
@@ -104,7 +130,13 @@ def test_signup_shows_an_invalid_email_next_to_the_email() -> None:
 def test_signup_refuses_two_different_passwords() -> None:
     response = Client().post(
         reverse("accounts:signup"),
-        {"email": "typo@example.kr", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD + "x"},
+        {
+            "email": "typo@example.kr",
+            "password1": NEW_PASSWORD,
+            "password2": NEW_PASSWORD + "x",
+            "agree_terms": "on",
+            "agree_privacy": "on",
+        },
     )
 
     assert _errors_of(response, "id_password2")

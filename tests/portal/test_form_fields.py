@@ -151,8 +151,15 @@ FORM_PAGES = [
         "signup",
         "visitor",
         lambda w: reverse("accounts:signup"),
-        lambda w: {"email": "new@example.kr", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
+        lambda w: {
+            "email": "new@example.kr",
+            "password1": NEW_PASSWORD,
+            "password2": NEW_PASSWORD,
+            "agree_terms": "on",
+            "agree_privacy": "on",
+        },
         too_long={"email": LONG_EMAIL},
+        checkboxes=frozenset({"agree_terms", "agree_privacy"}),
     ),
     FormPage(
         "password-reset",
@@ -185,9 +192,10 @@ FORM_PAGES = [
             "password1": NEW_PASSWORD,
             "password2": NEW_PASSWORD,
             "agree_terms": "on",
+            "agree_privacy": "on",
         },
         too_long={"invoice_email": LONG_EMAIL, "email": LONG_EMAIL, "business_registration_number": LONG_NUMBER},
-        checkboxes=frozenset({"agree_terms"}),
+        checkboxes=frozenset({"agree_terms", "agree_privacy"}),
     ),
     FormPage(
         "partner-info",
