@@ -64,8 +64,8 @@ def test_a_visitor_goes_from_a_code_link_to_a_saved_sticker_and_sees_the_set_loc
         page.locator("#id_email").fill(f"fan{width}@example.kr")
         page.locator("#id_password1").fill(PASSWORD)
         page.locator("#id_password2").fill(PASSWORD)
-        for consent in page.locator("main form input[type=checkbox][required]").all():
-            consent.check()
+        page.locator("#id_agree_terms").check()
+        page.locator("#id_agree_privacy").check()
         page.locator("main form button[type=submit]").click()
         page.wait_for_url(f"{live_server.url}/register/")
         verify_path = re.search(r"https?://[^/\s]+(/accounts/verify-email/\S+/)", mail.outbox[-1].body)
