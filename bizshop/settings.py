@@ -55,6 +55,11 @@ SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000").rstrip("/")
 STICKER_URL_SECONDS = int(os.environ.get("STICKER_URL_SECONDS", "300"))
 # Orders with more codes than this get their XLSX built in the background (API 202, portal button).
 CODE_XLSX_DIRECT_LIMIT = int(os.environ.get("CODE_XLSX_DIRECT_LIMIT", "100000"))
+# PDFs render in a child process of each web/worker process, replaced after this many documents
+# (bizshop/core/pdf.py); issued tax invoices are kept as files under PDF_CACHE_DIR.
+PDF_RENDER_IN_CHILD = env_bool("PDF_RENDER_IN_CHILD", True)
+PDF_RENDERS_PER_CHILD = int(os.environ.get("PDF_RENDERS_PER_CHILD", "50"))
+PDF_CACHE_DIR = Path(os.environ.get("PDF_CACHE_DIR", VAR_DIR / "pdf-cache"))
 # E-mail (password reset, invitations): printed to the console unless a real backend is set;
 # the test suite swaps in Django's in-memory outbox.
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

@@ -36,6 +36,7 @@ def _fresh_redis(settings: Any) -> None:
 def _export_files_in_tmp(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
     """Code export files go to a directory of the test run's, not the checkout's var/exports."""
     settings.CODE_EXPORT_DIR = tmp_path_factory.mktemp("code-exports")
+    settings.PDF_CACHE_DIR = tmp_path_factory.mktemp("pdf-cache")
 
 
 @pytest.fixture(autouse=True)

@@ -13,12 +13,12 @@ from typing import Any
 
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from weasyprint import HTML
 
 from bizshop.billing import errors
 from bizshop.billing.models import Order, OrderStatus, Payment
 from bizshop.billing.selectors import OrderPrice, order_approved_payment
 from bizshop.core.business import Business, shop_business
+from bizshop.core.pdf import html_to_pdf
 from bizshop.partners.models import Partner
 
 # A quote holds its prices this many days (유효기간); the order is priced again when made.
@@ -49,8 +49,7 @@ def _render(template: str, context: dict[str, Any]) -> bytes:
     # Legal documents stay in Korean whatever language the portal is shown in.
     with translation.override("ko"):
         html = render_to_string(template, {"shop": shop_business(), "generated_at": timezone.localtime(), **context})
-    pdf: bytes = HTML(string=html).write_pdf()
-    return pdf
+    return html_to_pdf(html)
 
 
 def quote_pdf(*, partner: Partner, price: OrderPrice, today: date | None = None) -> bytes:

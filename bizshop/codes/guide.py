@@ -8,11 +8,11 @@ from typing import TYPE_CHECKING
 import segno
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from weasyprint import HTML
 
 from bizshop.billing.models import Order
 from bizshop.codes.export import registration_url
 from bizshop.codes.selectors import issuance_list_for_order
+from bizshop.core.pdf import html_to_pdf
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -76,5 +76,4 @@ def guide_html(*, order: Order) -> str:
 
 
 def guide_pdf(*, order: Order) -> bytes:
-    pdf: bytes = HTML(string=guide_html(order=order)).write_pdf()
-    return pdf
+    return html_to_pdf(guide_html(order=order))

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.template.loader import render_to_string
 from django.utils import translation
-from weasyprint import HTML
 
+from bizshop.core.pdf import html_to_pdf
 from bizshop.invoices.models import InvoiceKind, TaxInvoice
 
 
@@ -23,5 +23,6 @@ def invoice_html(*, invoice: TaxInvoice) -> str:
 
 
 def invoice_pdf(*, invoice: TaxInvoice) -> bytes:
-    pdf: bytes = HTML(string=invoice_html(invoice=invoice)).write_pdf()
-    return pdf
+    # An issued invoice never changes; whatever is shown of it (its state) is in the HTML, so the file
+    # kept for the same HTML is the same document.
+    return html_to_pdf(invoice_html(invoice=invoice), immutable=True)
