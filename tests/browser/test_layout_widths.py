@@ -14,12 +14,11 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from django.conf import settings
-from django.test import Client
 
 from tests.browser.conftest import ARTIFACTS
 from tests.helpers.layout import axe_findings, layout_problems
 from tests.helpers.portal_demo import PortalDemo, portal_demo_build
+from tests.helpers.sessions import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -65,10 +64,7 @@ def visit_all(browser: Any, live_server: Any) -> Iterator[Callable[..., None]]:
         context = browser.new_context(viewport={"width": 390, "height": 844}, locale="ko-KR")
         contexts.append(context)
         if user is not None:
-            client = Client()
-            client.force_login(user)
-            session = client.cookies[settings.SESSION_COOKIE_NAME].value
-            context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}])
+            sign_in(context, user, live_server.url)
         page = context.new_page()
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         failures: list[str] = []
