@@ -24,6 +24,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 WIDTHS = (360, 390, 768, 1280)
 AXE_WIDTHS = (390, 1280)
+SHOT_MAX_HEIGHT = 2_400
+REFUSED = ".error-summary, .field-error"  # what a refused form shows
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,7 @@ class Visit:
     path: str
     then: Callable[[Any], None] | None = None  # e.g. submit the form to see it refused
     shot: bool = False  # saved as portal-<name>-<width>.png
+    shows: str = ""  # a selector that must be visible once there (the refusal, the success)
 
 
 def submit(button: str) -> Callable[[Any], None]:
@@ -49,6 +52,18 @@ def fill_and_submit(fields: dict[str, str], button: str) -> Callable[[Any], None
         submit(button)(page)
 
     return act
+
+
+def add_webhook_endpoint(page: Any) -> None:
+    page.get_by_label("수신 URL").fill("http://127.0.0.1:8443/bizshop/webhooks/events/invoices-and-refunds/v2")
+    page.get_by_label("세금계산서 발행").check()
+    submit("등록")(page)
+    assert page.locator("#new-webhook-secret").is_visible()
+
+
+def add_api_key(page: Any) -> None:
+    fill_and_submit({"키 이름": "정산 배치"}, "API 키 만들기")(page)
+    assert page.locator("#new-api-key").is_visible()
 
 
 @pytest.fixture
@@ -73,6 +88,8 @@ def visit_all(browser: Any, live_server: Any) -> Iterator[Callable[..., None]]:
             page.goto(live_server.url + visit.path)
             if visit.then:
                 visit.then(page)
+            if visit.shows:
+                assert page.locator(visit.shows).first.is_visible(), f"{visit.name}: {visit.shows} is not shown"
             for width in WIDTHS:
                 page.set_viewport_size({"width": width, "height": 900})
                 page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
@@ -81,7 +98,13 @@ def visit_all(browser: Any, live_server: Any) -> Iterator[Callable[..., None]]:
                     found += [f"axe: {finding}" for finding in axe_findings(page)]
                     if visit.shot:
                         page.evaluate("() => window.scrollTo(0, 0)")
-                        page.screenshot(path=str(ARTIFACTS / f"portal-{visit.name}-{width}.png"), full_page=True)
+                        # The whole page, up to a tall phone's few screens (a list of 50 codes goes on).
+                        height = min(page.evaluate("() => document.documentElement.scrollHeight"), SHOT_MAX_HEIGHT)
+                        page.screenshot(
+                            path=str(ARTIFACTS / f"portal-{visit.name}-{width}.png"),
+                            full_page=True,
+                            clip={"x": 0, "y": 0, "width": width, "height": height},
+                        )
                 failures += [f"{visit.name} ({visit.path}) at {width}px: {problem}" for problem in found]
         assert not failures, f"{len(failures)} problems:\n" + "\n".join(failures)
 
@@ -103,16 +126,17 @@ def test_the_public_pages_fit_every_width_and_pass_axe(demo: PortalDemo, visit_a
                 "login-refused",
                 "/accounts/login/",
                 fill_and_submit({"이메일": "nobody@example.kr", "비밀번호": "wrong-password"}, "로그인"),
+                shows=REFUSED,
             ),
             Visit("signup", "/accounts/signup/"),
-            Visit("signup-refused", "/accounts/signup/", submit("가입하기")),
+            Visit("signup-refused", "/accounts/signup/", submit("가입하기"), shows=REFUSED),
             Visit("password-reset", "/accounts/password-reset/"),
             Visit("password-reset-done", "/accounts/password-reset/done/"),
             Visit("password-reset-bad-link", "/accounts/password-reset/MQ/bad-token/"),
             Visit("password-reset-complete", "/accounts/password-reset/complete/"),
             Visit("verify-email-bad-link", "/accounts/verify-email/MQ/bad-token/"),
             Visit("partner-signup", "/partners/signup/"),
-            Visit("partner-signup-refused", "/partners/signup/", submit("가입하기")),
+            Visit("partner-signup-refused", "/partners/signup/", submit("가입하기"), shows=REFUSED),
             Visit("invitation", f"/partners/invitations/accept/{demo.invitation_token}/"),
             Visit("invitation-bad-link", "/partners/invitations/accept/not-a-token/"),
             Visit("register-visitor", "/register/", shot=True),
@@ -127,8 +151,19 @@ def test_the_end_user_pages_fit_every_width_and_pass_axe(demo: PortalDemo, visit
     visit_all(
         [
             Visit("register", "/register/"),
-            Visit("register-refused", "/register/", fill_and_submit({"일련번호": "AAAAA-BBBBB"}, "등록하기")),
-            Visit("registered", "/register/", fill_and_submit({"일련번호": demo.spare_code}, "등록하기"), shot=True),
+            Visit(
+                "register-refused",
+                "/register/",
+                fill_and_submit({"일련번호": "AAAAA-BBBBB"}, "등록하기"),
+                shows=REFUSED,
+            ),
+            Visit(
+                "registered",
+                "/register/",
+                fill_and_submit({"일련번호": demo.spare_code}, "등록하기"),
+                shot=True,
+                shows="[data-registered]",
+            ),
             Visit("my-emoticons", "/me/emoticons/", shot=True),
             Visit("home-end-user", "/"),
         ],
@@ -153,6 +188,7 @@ def test_the_partner_member_pages_fit_every_width_and_pass_axe(
                 "order-refused",
                 f"/emoticons/{demo.emoticon.pk}/",
                 fill_and_submit({"수량": "7"}, "주문하기"),
+                shows=REFUSED,
             ),
             Visit("invoices", "/mypage/invoices/", shot=True),
             Visit("invoice-merge", "/mypage/invoices/merge/"),
@@ -161,7 +197,7 @@ def test_the_partner_member_pages_fit_every_width_and_pass_axe(
             Visit("inquiries", "/support/inquiries/"),
             Visit("inquiry", f"/support/inquiries/{demo.inquiry.pk}/"),
             Visit("inquiry-new", "/support/inquiries/new/"),
-            Visit("inquiry-refused", "/support/inquiries/new/", submit("문의 등록")),
+            Visit("inquiry-refused", "/support/inquiries/new/", submit("문의 등록"), shows=REFUSED),
         ],
         user=demo.member,
     )
@@ -172,17 +208,25 @@ def test_the_partner_owner_pages_fit_every_width_and_pass_axe(demo: PortalDemo, 
     visit_all(
         [
             Visit("partner-info", "/partners/", shot=True),
-            Visit("partner-info-refused", "/partners/", fill_and_submit({"대표자": ""}, "저장")),
+            Visit(
+                "partner-info-refused",
+                "/partners/",
+                fill_and_submit({"대표자": ""}, "저장"),
+                shows=REFUSED,
+            ),
             Visit("members", "/partners/members/", shot=True),
             Visit(
                 "members-refused",
                 "/partners/members/",
                 fill_and_submit({"초대할 이메일": "not-an-email"}, "초대 메일 보내기"),
+                shows=REFUSED,
             ),
             Visit("member-remove", f"/partners/members/{demo.removable_member.pk}/remove/"),
             Visit("api-keys", "/partners/keys/", shot=True),
-            Visit("api-key-created", "/partners/keys/", fill_and_submit({"키 이름": "정산 배치"}, "API 키 만들기")),
+            Visit("api-key-created", "/partners/keys/", add_api_key),
             Visit("webhooks", "/partners/webhooks/"),
+            Visit("webhooks-refused", "/partners/webhooks/", submit("등록"), shows=REFUSED),
+            Visit("webhook-created", "/partners/webhooks/", add_webhook_endpoint),
             Visit("webhook-deliveries", "/partners/webhooks/deliveries/", shot=True),
             Visit("withdrawal", "/partners/withdrawal/"),
         ],
