@@ -238,6 +238,7 @@ def test_the_backoffice_pages_fit_every_width_and_pass_axe(demo: PortalDemo, vis
     partner = demo.orders["paid"].partner_id
     visit_all(
         [
+            Visit("home-operator", "/"),  # the portal's header with the backoffice link
             Visit("backoffice-sales", "/backoffice/sales/"),
             Visit("backoffice-partners", "/backoffice/partners/"),
             Visit("backoffice-partner-orders", f"/backoffice/partners/{partner}/orders/"),
