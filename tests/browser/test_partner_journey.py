@@ -106,6 +106,7 @@ def test_a_new_partner_buys_and_issues_codes_and_is_told_why_it_cannot_refund_or
     assert partner.name == "(주)여름상사"
 
     # 2. The order: the amounts follow the quantity as it is typed.
+    page.get_by_role("button", name="메뉴").click()  # on a phone the header's links fold behind it
     page.get_by_role("link", name="홈").click()
     page.wait_for_url(f"{base}/")
     fits_phone_width(page)
@@ -213,6 +214,7 @@ def test_a_new_partner_buys_and_issues_codes_and_is_told_why_it_cannot_refund_or
     shoot("7-refund-refused")
 
     # 8. Withdrawal is refused: 600 units are still to be issued.
+    page.get_by_role("button", name="메뉴").click()
     page.get_by_role("link", name="파트너정보").click()
     page.get_by_role("link", name="탈퇴").click()
     page.wait_for_url(f"{base}/partners/withdrawal/")

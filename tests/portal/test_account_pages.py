@@ -53,7 +53,8 @@ def test_login_with_a_wrong_password_is_refused_on_the_page(end_user: Any) -> No
     response = Client().post(reverse("accounts:login"), {"username": end_user.email, "password": "wrong"})
 
     assert response.status_code == 200
-    assertContains(response, 'class="form-error" role="alert"')
+    assertContains(response, 'id="error-summary"')
+    assertContains(response, "<title>오류: ")
     assert "_auth_user_id" not in response.client.session
 
 

@@ -187,7 +187,8 @@ def test_order_form_shows_the_quantity_refusal_next_to_the_field(member_client: 
     assert not Order.objects.exists()
     assertContains(
         response,
-        '<p id="quantity-error" class="field-error" role="alert">구매 수량이 허용 범위를 벗어났습니다.</p>',
+        '<p id="quantity-error" class="field-error" role="alert"><span class="visually-hidden">수량: </span>'
+        "구매 수량이 허용 범위를 벗어났습니다.</p>",
         html=True,
     )
 

@@ -37,7 +37,7 @@ def _typed_like_a_person(code: str) -> str:
 
 def _code_field_error(response: Any) -> str:
     match = re.search(
-        r'<div class="field-error" id="id_code_error" role="alert">\s*<p>([^<]+)</p>', response.content.decode()
+        r'<div class="field-error" id="id_code_error" role="alert">.*?<p>([^<]+)</p>', response.content.decode(), re.S
     )
     assert match, "the error is shown next to the code field"
     return match.group(1)

@@ -119,7 +119,7 @@ def test_four_files_are_refused_next_to_the_field(member_client: Client, media_r
 def test_a_missing_title_is_shown_next_to_the_title(member_client: Client) -> None:
     response = member_client.post(NEW, form(title=""))
 
-    assert re.search(r'id="id_title_error" role="alert">\s*<p>', response.content.decode())
+    assert re.search(r'id="id_title_error" role="alert">.*?<p>', response.content.decode(), re.S)
     assert Inquiry.objects.count() == 0
 
 
