@@ -143,6 +143,8 @@ def test_the_public_pages_fit_every_width_and_pass_axe(demo: PortalDemo, visit_a
             Visit("support", "/support/", shot=True),
             Visit("notices", "/support/notices/"),
             Visit("notice", f"/support/notices/{demo.notice.pk}/"),
+            Visit("terms", "/terms/", shot=True),
+            Visit("privacy", "/privacy/"),
         ]
     )
 
@@ -166,6 +168,10 @@ def test_the_end_user_pages_fit_every_width_and_pass_axe(demo: PortalDemo, visit
             ),
             Visit("my-emoticons", "/me/emoticons/", shot=True),
             Visit("home-end-user", "/"),
+            Visit("password-change", "/accounts/password/"),
+            Visit("password-change-refused", "/accounts/password/", submit("비밀번호 변경"), shows=REFUSED),
+            Visit("password-prompt", "/accounts/password/expired/"),
+            Visit("consent", "/accounts/consent/"),
         ],
         user=demo.end_user,
     )
