@@ -18,7 +18,7 @@ import math
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal, Protocol
+from typing import Any, Literal, NamedTuple, Protocol
 
 from django.conf import settings
 from django.urls import reverse
@@ -45,22 +45,22 @@ def signature_expiry(now: float) -> int:
 
 
 @functools.lru_cache(maxsize=4)
-def _signing_key(secret: str) -> bytes:
-    """The HMAC key of sticker URLs, derived from SECRET_KEY as Django's salted_hmac derives it, once
-    (a page signs hundreds of URLs; deriving it for each was a tenth of the page's time)."""
-    return hashlib.sha256((_SALT + secret).encode()).digest()
+def _signer(secret: str) -> Any:
+    """An HMAC-SHA256 keyed for sticker URLs (the key derived from SECRET_KEY as Django's salted_hmac
+    derives it), made once and copied per URL: a page signs hundreds of URLs."""
+    return hmac.new(hashlib.sha256((_SALT + secret).encode()).digest(), digestmod=hashlib.sha256)
 
 
 def _signature(*, user_id: int, registration_id: int, sticker_id: int, expires: int) -> str:
     # The variant (image or thumbnail) is not signed: the owner may have both, and one signature a
     # sticker halves what a page of hundreds of stickers spends on HMACs.
-    message = f"{user_id}:{registration_id}:{sticker_id}:{expires}".encode()
-    return hmac.new(_signing_key(settings.SECRET_KEY), message, hashlib.sha256).hexdigest()[:32]
+    mac = _signer(settings.SECRET_KEY).copy()
+    mac.update(f"{user_id}:{registration_id}:{sticker_id}:{expires}".encode())
+    return str(mac.hexdigest()[:32])
 
 
-@dataclass(frozen=True)
-class SignedSticker:
-    """What the page and the API show of one sticker of the user's set."""
+class SignedSticker(NamedTuple):
+    """What the page and the API show of one sticker of the user's set (a tuple: a page makes hundreds)."""
 
     url: str
     thumbnail_url: str
@@ -103,22 +103,23 @@ def signed_stickers(
         return []
     expires = signature_expiry(now)
     base = f"{reverse('codes:my-emoticons')}{registration.pk}/stickers/"
+    signer = _signer(settings.SECRET_KEY)
+    prefix = f"{registration.user_id}:{registration.pk}:"
     signed = []
     for number, sticker in enumerate(stickers, start=1):
-        signature = _signature(
-            user_id=registration.user_id, registration_id=registration.pk, sticker_id=sticker.pk, expires=expires
-        )
-        query = f"?expires={expires}&signature={signature}"
+        mac = signer.copy()  # as _signature, inline: this loop is most of 내 이모티콘's own time
+        mac.update(f"{prefix}{sticker.pk}:{expires}".encode())
+        query = f"?expires={expires}&signature={mac.hexdigest()[:32]}"
         image = f"{base}{sticker.pk}/image{query}"
         signed.append(
             SignedSticker(
-                url=image,
-                thumbnail_url=f"{base}{sticker.pk}/thumb{query}",
-                download_url=f"{image}&download=1",
-                width=sticker.width,
-                height=sticker.height,
-                animated=sticker.animated,
-                position=number,
+                image,
+                f"{base}{sticker.pk}/thumb{query}",
+                f"{image}&download=1",
+                sticker.width,
+                sticker.height,
+                sticker.animated,
+                number,
             )
         )
     return signed

@@ -113,7 +113,9 @@ class MySet:
     stickers: list[stickers.SignedSticker]
 
 
-def _my_set(registration: Registration, set_stickers: list[selectors.StickerRow], now: datetime) -> MySet:
+def _my_set(
+    registration: Registration, set_stickers: list[selectors.StickerRow], now: datetime, *, opened: bool
+) -> MySet:
     expired = registration.usage_expires_at <= now
     days_left, count = _days_left(registration, now), len(set_stickers)
     registered_at = timezone.localtime(registration.registered_at)
@@ -135,21 +137,30 @@ def _my_set(registration: Registration, set_stickers: list[selectors.StickerRow]
             else ngettext("스티커 %(count)s개", "스티커 %(count)s개", count)
         )
         % {"count": count},
-        stickers=stickers.signed_stickers(registration=registration, stickers=set_stickers, now=now.timestamp()),
+        # Only the opened set's grid is on the page (the others are a link that opens theirs): 20 sets of
+        # 32 stickers would be 640 signed images, most of the page's time and weight on a phone.
+        stickers=(
+            stickers.signed_stickers(registration=registration, stickers=set_stickers, now=now.timestamp())
+            if opened
+            else []
+        ),
     )
 
 
 @login_required
 def my_emoticons(request: HttpRequest) -> HttpResponse:
-    """내 이모티콘: each registered set with its days left and, while in use, its stickers as a grid of
-    signed images (``?open=<registration id>`` opens that set's grid; else the newest set in use)."""
+    """내 이모티콘: each registered set with its days left; the opened one (``?open=<registration id>``, else
+    the newest set in use) with its stickers as a grid of signed images, the others with a link to theirs."""
     now = timezone.now()
     registrations = list(selectors.registration_list_for_user(user=request.user))  # type: ignore[arg-type]
     rows = selectors.sticker_rows_for_emoticons(emoticon_ids=[r.emoticon_id for r in registrations])
-    sets = [_my_set(registration, rows.get(registration.emoticon_id, []), now) for registration in registrations]
     opened = query_id(request.GET.get("open"))
     if opened is None:
-        opened = next((item.registration.pk for item in sets if not item.expired), None)
+        opened = next((r.pk for r in registrations if r.usage_expires_at > now), None)
+    sets = [
+        _my_set(registration, rows.get(registration.emoticon_id, []), now, opened=registration.pk == opened)
+        for registration in registrations
+    ]
     response = render(request, "codes/my_emoticons.html", {"registrations": sets, "opened": opened})
     response["Cache-Control"] = "private, no-store"  # the signed URLs are the user's own
     return response

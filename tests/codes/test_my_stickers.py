@@ -238,3 +238,17 @@ def test_the_schema_documents_the_sticker_list_and_the_refusal_of_an_unverified_
     sticker = schema["components"]["schemas"]["MySticker"]["properties"]
     assert "email_not_verified" in registration["403"]["description"]
     assert {"url", "thumbnail_url", "width", "height", "animated"} <= set(sticker)
+
+
+def test_the_newest_set_is_opened_and_each_other_set_opens_by_its_link(
+    end_user: Any, end_user_client: Client, paid_order: Order, issue_codes: Any
+) -> None:
+    older, newer = (code_register(user=end_user, raw_code=code) for code in issue_codes(paid_order, quantity=2))
+
+    first = end_user_client.get("/me/emoticons/").content.decode()
+    link = re.search(rf'href="(\?open={older.pk}#set-{older.pk})"', first)
+    assert link is not None
+    other = end_user_client.get(f"/me/emoticons/{unescape(link.group(1))}").content.decode()
+
+    assert f"/me/emoticons/{newer.pk}/stickers/" in first and f"/me/emoticons/{older.pk}/stickers/" not in first
+    assert f"/me/emoticons/{older.pk}/stickers/" in other and f"/me/emoticons/{newer.pk}/stickers/" not in other
