@@ -121,10 +121,11 @@ class MyEmoticonSerializer(RegistrationSerializer):
         if rows is None:  # a registration serialized on its own
             rows = selectors.sticker_rows_for_emoticons(emoticon_ids=[registration.emoticon_id])
         signed = stickers.signed_stickers(registration=registration, stickers=rows.get(registration.emoticon_id, []))
+        origin = self._origin()
         return [
             {
-                "url": self._absolute(sticker.url),
-                "thumbnail_url": self._absolute(sticker.thumbnail_url),
+                "url": origin + sticker.url,
+                "thumbnail_url": origin + sticker.thumbnail_url,
                 "width": sticker.width,
                 "height": sticker.height,
                 "animated": sticker.animated,
@@ -132,14 +133,18 @@ class MyEmoticonSerializer(RegistrationSerializer):
             for sticker in signed
         ]
 
+    def _origin(self) -> str:
+        """``https://host`` of the request (empty without one), worked out once per response: a page of
+        sets names hundreds of sticker URLs, and each look-up of a serializer's context walks to its root."""
+        context = self.context
+        if "origin" not in context:
+            request = context.get("request")
+            context["origin"] = request.build_absolute_uri("/")[:-1] if request is not None else ""
+        origin: str = context["origin"]
+        return origin
+
     def _absolute(self, url: str) -> str:
-        """``url`` (a path) made absolute; the origin worked out once per response, not once per URL."""
-        request = self.context.get("request")
-        if request is None:
-            return url
-        if "origin" not in self.context:
-            self.context["origin"] = request.build_absolute_uri("/")[:-1]
-        return f"{self.context['origin']}{url}"
+        return self._origin() + url
 
 
 class IssuanceListCreateApi(APIView):
