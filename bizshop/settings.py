@@ -7,11 +7,11 @@ PostgreSQL, Redis as cache and Celery broker, and a real worker.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import dj_database_url
 import django_stubs_ext
+import environ  # type: ignore[import-untyped]
 from celery.schedules import crontab
 from csp.constants import NONCE
 from django.core.exceptions import ImproperlyConfigured
@@ -21,49 +21,68 @@ from bizshop.core import local_secrets
 django_stubs_ext.monkeypatch()  # lets admin and other generics take type parameters at run time
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = Path(os.environ.get("BIZSHOP_VAR_DIR", BASE_DIR / "var"))
+# Every setting below is read from the environment through django-environ, and every name it reads
+# is listed in .env.example (a test holds them together). A .env file beside manage.py, if there is
+# one, fills what the environment leaves unset.
+env = environ.Env()
+if (BASE_DIR / ".env").is_file():
+    environ.Env.read_env(BASE_DIR / ".env")
+VAR_DIR = Path(env.str("BIZSHOP_VAR_DIR", default=str(BASE_DIR / "var")))
 
 
 def env_bool(name: str, default: bool) -> bool:
-    value = os.environ.get(name)
-    if value is None:
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+    return bool(env.bool(name, default=default))
 
 
-DATABASE_URL = os.environ.get("DATABASE_URL", "")
-REDIS_URL = os.environ.get("REDIS_URL", "")
+DATABASE_URL = env.str("DATABASE_URL", default="")
+REDIS_URL = env.str("REDIS_URL", default="")
+PRODUCTION = env_bool("PRODUCTION", False)
+# Production starts only with what it cannot guess: one message names everything missing.
+_PRODUCTION_NEEDS = (
+    "SECRET_KEY",
+    "CODE_ENCRYPTION_KEYS",
+    "CODE_LOOKUP_KEY",
+    "DATABASE_URL",
+    "REDIS_URL",
+    "ALLOWED_HOSTS",
+    "SITE_URL",
+)
+if PRODUCTION and (_missing := [name for name in _PRODUCTION_NEEDS if not env.str(name, default="").strip()]):
+    raise ImproperlyConfigured(
+        f"PRODUCTION=1 needs {', '.join(_missing)} in the environment (every setting: .env.example; "
+        "the code keys: README, Code keys)"
+    )
 EMBEDDED = not DATABASE_URL
 SQLITE_FILE = VAR_DIR / "db.sqlite3"
 
-_needs_local = not all(os.environ.get(name) for name in ("SECRET_KEY", "CODE_ENCRYPTION_KEYS", "CODE_LOOKUP_KEY"))
+_needs_local = not all(env.str(name, default="") for name in ("SECRET_KEY", "CODE_ENCRYPTION_KEYS", "CODE_LOOKUP_KEY"))
 _local = local_secrets.load_or_create(VAR_DIR, database_file=SQLITE_FILE if EMBEDDED else None) if _needs_local else {}
 
 
 def secret(name: str) -> str:
-    return os.environ.get(name) or _local[name]
+    return str(env.str(name, default="")) or _local[name]
 
 
 SECRET_KEY = secret("SECRET_KEY")
 DEBUG = env_bool("DEBUG", EMBEDDED)
-ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver").split(",")]
-CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"])
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 # How many reverse proxies in front of the app append to X-Forwarded-For (0: use REMOTE_ADDR).
-NUM_PROXIES = int(os.environ.get("NUM_PROXIES", "0"))
-SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000").rstrip("/")
+NUM_PROXIES = env.int("NUM_PROXIES", default=0)
+SITE_URL = str(env.str("SITE_URL", default="http://localhost:8000")).rstrip("/")
 # How long an end user's signed sticker URL lives: one to two of these windows (bizshop/codes/stickers.py).
-STICKER_URL_SECONDS = int(os.environ.get("STICKER_URL_SECONDS", "300"))
+STICKER_URL_SECONDS = env.int("STICKER_URL_SECONDS", default=300)
 # Orders with more codes than this get their XLSX built in the background (API 202, portal button).
-CODE_XLSX_DIRECT_LIMIT = int(os.environ.get("CODE_XLSX_DIRECT_LIMIT", "100000"))
+CODE_XLSX_DIRECT_LIMIT = env.int("CODE_XLSX_DIRECT_LIMIT", default=100000)
 # PDFs render in a child process of each web/worker process, replaced after this many documents
 # (bizshop/core/pdf.py); issued tax invoices are kept as files under PDF_CACHE_DIR.
 PDF_RENDER_IN_CHILD = env_bool("PDF_RENDER_IN_CHILD", True)
-PDF_RENDERS_PER_CHILD = int(os.environ.get("PDF_RENDERS_PER_CHILD", "50"))
-PDF_CACHE_DIR = Path(os.environ.get("PDF_CACHE_DIR", VAR_DIR / "pdf-cache"))
+PDF_RENDERS_PER_CHILD = env.int("PDF_RENDERS_PER_CHILD", default=50)
+PDF_CACHE_DIR = Path(env.str("PDF_CACHE_DIR", default=str(VAR_DIR / "pdf-cache")))
 # E-mail (password reset, invitations): printed to the console unless a real backend is set;
 # the test suite swaps in Django's in-memory outbox.
-EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
-DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "이모티콘 비즈샵 <no-reply@bizshop.kr>")
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="이모티콘 비즈샵 <no-reply@bizshop.kr>")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -173,7 +192,7 @@ STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
-MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "bizshop.core.cache.RedisCache", "LOCATION": REDIS_URL}}
@@ -195,10 +214,14 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # A task unacknowledged this long (its worker died) is delivered again. It must exceed the
 # longest chunk of work between acknowledgements: tasks ack at their end (acks_late), so it
 # bounds a whole issuance task; an hour covers a million codes many times over.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "3600"))}
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
 # The day of month M+1 on which month M's tax invoices are issued. Partners have until then to
 # finish issuing codes and ask for a merged invoice; the VAT Act allows no later than the 10th.
-INVOICE_RUN_DAY = int(os.environ.get("INVOICE_RUN_DAY", "5"))
+INVOICE_RUN_DAY = env.int("INVOICE_RUN_DAY", default=5)
+# Where issued tax invoices go to the NTS (an ASP adapter's dotted path) and the shop's issuer code
+# in the invoice numbers (승인번호 prefix, 8 digits).
+INVOICE_TRANSMITTER = env.str("INVOICE_TRANSMITTER", default="bizshop.invoices.transmitters.fake.RecordingTransmitter")
+INVOICE_ISSUER_CODE = env.str("INVOICE_ISSUER_CODE", default="41000000")
 if not 1 <= INVOICE_RUN_DAY <= 10:
     raise ImproperlyConfigured(
         f"INVOICE_RUN_DAY={INVOICE_RUN_DAY}: tax invoices must be issued by the 10th of the next month (1-10)"
@@ -236,7 +259,7 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 100,
     "EXCEPTION_HANDLER": "bizshop.core.api.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": ["bizshop.core.throttling.ApiKeyRateThrottle"],
-    "DEFAULT_THROTTLE_RATES": {"api_key": os.environ.get("API_KEY_RATE", "1200/min")},
+    "DEFAULT_THROTTLE_RATES": {"api_key": env.str("API_KEY_RATE", default="1200/min")},
     "DEFAULT_SCHEMA_CLASS": "bizshop.core.schema.ApiSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     # JSON in (API.md): form bodies cannot say null, and the schema would have to describe them too.
@@ -262,45 +285,40 @@ SPECTACULAR_SETTINGS = {
 # and the HMAC key of the blind index used for lookups.
 # In production they come from the environment only: generated keys in var/secrets.json are
 # one lost file away from codes that no longer decrypt (issue 15).
-_missing_code_keys = [name for name in ("CODE_ENCRYPTION_KEYS", "CODE_LOOKUP_KEY") if not os.environ.get(name)]
-if env_bool("PRODUCTION", False) and _missing_code_keys:
-    from django.core.exceptions import ImproperlyConfigured
-
-    raise ImproperlyConfigured(
-        f"PRODUCTION=1 needs {' and '.join(_missing_code_keys)} in the environment (see README, Code keys)"
-    )
 CODE_ENCRYPTION_KEYS = secret("CODE_ENCRYPTION_KEYS")
 CODE_LOOKUP_KEY = secret("CODE_LOOKUP_KEY")
 # Rotating the lookup key (README, Code keys): the new key while the second index fills, then the
 # old one while the new index is copied over.
-CODE_LOOKUP_KEY_NEXT = os.environ.get("CODE_LOOKUP_KEY_NEXT", "")
-CODE_LOOKUP_KEY_PREVIOUS = os.environ.get("CODE_LOOKUP_KEY_PREVIOUS", "")
-CODE_REGISTRATION_WINDOW_DAYS = int(os.environ.get("CODE_REGISTRATION_WINDOW_DAYS", "90"))
-CODE_ISSUANCE_CHUNK_SIZE = int(os.environ.get("CODE_ISSUANCE_CHUNK_SIZE", "20000"))
+CODE_LOOKUP_KEY_NEXT = env.str("CODE_LOOKUP_KEY_NEXT", default="")
+CODE_LOOKUP_KEY_PREVIOUS = env.str("CODE_LOOKUP_KEY_PREVIOUS", default="")
+CODE_REGISTRATION_WINDOW_DAYS = env.int("CODE_REGISTRATION_WINDOW_DAYS", default=90)
+CODE_ISSUANCE_CHUNK_SIZE = env.int("CODE_ISSUANCE_CHUNK_SIZE", default=20000)
 # Code export files (encrypted, 0600, deleted after 7 days): a directory of their own, never under
 # MEDIA_ROOT or STATIC_ROOT, so that no web server or DEBUG route serves them.
-CODE_EXPORT_DIR = Path(os.environ.get("CODE_EXPORT_DIR", VAR_DIR / "exports"))
+CODE_EXPORT_DIR = Path(env.str("CODE_EXPORT_DIR", default=str(VAR_DIR / "exports")))
 
 SANDBOX_PAYMENT_GATEWAY = "bizshop.billing.gateways.sandbox.SandboxGateway"
-PAYMENT_GATEWAY = os.environ.get("PAYMENT_GATEWAY", SANDBOX_PAYMENT_GATEWAY)
+PAYMENT_GATEWAY = env.str("PAYMENT_GATEWAY", default=SANDBOX_PAYMENT_GATEWAY)
 # The sandbox approves a well-known card token and pays on request: its routes (/api/v1/sandbox/…)
 # exist only while it is the gateway, and production refuses it unless told (below).
 SANDBOX_PAYMENTS = PAYMENT_GATEWAY == SANDBOX_PAYMENT_GATEWAY
-PAYMENT_SANDBOX_SECRET = secret("SECRET_KEY")
-VIRTUAL_ACCOUNT_DUE_DAYS = int(os.environ.get("VIRTUAL_ACCOUNT_DUE_DAYS", "3"))
+# The sandbox PG signs its deposit notifications with a secret of its own, never SECRET_KEY
+# (generated under var/ for the embedded shop; a staging shop with the sandbox sets it).
+PAYMENT_SANDBOX_SECRET = env.str("PAYMENT_SANDBOX_SECRET", default="") or _local.get("PAYMENT_SANDBOX_SECRET", "")
+VIRTUAL_ACCOUNT_DUE_DAYS = env.int("VIRTUAL_ACCOUNT_DUE_DAYS", default=3)
 
 # The shop's business details printed on quotes, statements and receipts (견적서·거래명세서·영수증).
 # The defaults are the embedded demo's; production sets its own.
-SHOP_NAME = os.environ.get("SHOP_NAME", "(주)이모티콘비즈샵")
-SHOP_BRN = os.environ.get("SHOP_BRN", "2148801232")  # 사업자등록번호, 10 digits
-SHOP_REPRESENTATIVE = os.environ.get("SHOP_REPRESENTATIVE", "김비즈")
-SHOP_ADDRESS = os.environ.get("SHOP_ADDRESS", "경기도 성남시 분당구 판교역로 166")
-SHOP_PHONE = os.environ.get("SHOP_PHONE", "1577-0000")
+SHOP_NAME = env.str("SHOP_NAME", default="(주)이모티콘비즈샵")
+SHOP_BRN = env.str("SHOP_BRN", default="2148801232")  # 사업자등록번호, 10 digits
+SHOP_REPRESENTATIVE = env.str("SHOP_REPRESENTATIVE", default="김비즈")
+SHOP_ADDRESS = env.str("SHOP_ADDRESS", default="경기도 성남시 분당구 판교역로 166")
+SHOP_PHONE = env.str("SHOP_PHONE", default="1577-0000")
 # Shown with the above in every page's footer (전자상거래법: 통신판매업자의 신원 정보).
-SHOP_MAIL_ORDER_NUMBER = os.environ.get("SHOP_MAIL_ORDER_NUMBER", "제2026-성남분당A-0001호")  # 통신판매업 신고번호
-SHOP_EMAIL = os.environ.get("SHOP_EMAIL", "help@emoticon-bizshop.kr")
-SHOP_SUPPORT_HOURS = os.environ.get("SHOP_SUPPORT_HOURS", "평일 10:00~18:00 (점심 12:00~13:00, 주말·공휴일 휴무)")
-SHOP_PRIVACY_OFFICER = os.environ.get("SHOP_PRIVACY_OFFICER", "이보안")  # 개인정보 보호책임자
+SHOP_MAIL_ORDER_NUMBER = env.str("SHOP_MAIL_ORDER_NUMBER", default="제2026-성남분당A-0001호")  # 통신판매업 신고번호
+SHOP_EMAIL = env.str("SHOP_EMAIL", default="help@emoticon-bizshop.kr")
+SHOP_SUPPORT_HOURS = env.str("SHOP_SUPPORT_HOURS", default="평일 10:00~18:00 (점심 12:00~13:00, 주말·공휴일 휴무)")
+SHOP_PRIVACY_OFFICER = env.str("SHOP_PRIVACY_OFFICER", default="이보안")  # 개인정보 보호책임자
 
 # 이용약관 and 개인정보처리방침: every version, the day it takes effect (KST) and its text (a
 # template). Add a version here, never edit a past one's text: a signed-in member who has not
@@ -315,7 +333,7 @@ POLICY_VERSIONS = {
 }
 
 # JSON lines with the request id in production (LOG_FORMAT=json), readable text while developing.
-LOG_FORMAT = os.environ.get("LOG_FORMAT", "text" if DEBUG else "json")
+LOG_FORMAT = env.str("LOG_FORMAT", default="text" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -328,7 +346,7 @@ LOGGING = {
         "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
     },
     "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["request_id"], "formatter": LOG_FORMAT}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         # WeasyPrint and fontTools narrate every rendering step at INFO.
         "weasyprint": {"level": "WARNING"},
@@ -352,20 +370,21 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # Production: HTTPS only, secure cookies, HSTS, hashed static files, no webhooks into our own
-# network, no sandbox payments. Off unless PRODUCTION=1; scripts/serve.sh (`make serve`) sets it.
-PRODUCTION = env_bool("PRODUCTION", False)
+# network, no sandbox payments. Off unless PRODUCTION=1 (read at the top); `make serve` sets it.
 if PRODUCTION and SANDBOX_PAYMENTS and not env_bool("ALLOW_SANDBOX_PAYMENTS", False):
     raise ImproperlyConfigured(
         "PRODUCTION=1 with the sandbox payment gateway, which takes no money: set PAYMENT_GATEWAY to the "
         "PG adapter, or ALLOW_SANDBOX_PAYMENTS=1 for a shop that is not meant to be paid (a staging one)"
     )
+if SANDBOX_PAYMENTS and not PAYMENT_SANDBOX_SECRET:
+    raise ImproperlyConfigured("the sandbox payment gateway needs PAYMENT_SANDBOX_SECRET in the environment")
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     # Behind a TLS-terminating proxy that sets X-Forwarded-Proto.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
-    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=365 * 24 * 3600)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     STORAGES = {

@@ -130,6 +130,6 @@ def get_keyring() -> Keyring:
     return _keyring(
         settings.CODE_ENCRYPTION_KEYS,
         settings.CODE_LOOKUP_KEY,
-        getattr(settings, "CODE_LOOKUP_KEY_NEXT", ""),
-        getattr(settings, "CODE_LOOKUP_KEY_PREVIOUS", ""),
+        settings.CODE_LOOKUP_KEY_NEXT,
+        settings.CODE_LOOKUP_KEY_PREVIOUS,
     )

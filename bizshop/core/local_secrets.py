@@ -17,6 +17,12 @@ def _new_key() -> str:
     return base64.b64encode(secrets.token_bytes(32)).decode()
 
 
+def _write(path: Path, data: dict[str, str]) -> None:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        json.dump(data, handle)
+
+
 def load_or_create(var_dir: Path, *, database_file: Path | None) -> dict[str, str]:
     """Return the local secrets, creating them only when nothing could depend on older ones.
 
@@ -26,6 +32,10 @@ def load_or_create(var_dir: Path, *, database_file: Path | None) -> dict[str, st
     path = var_dir / SECRETS_FILE_NAME
     if path.exists():
         data: dict[str, str] = json.loads(path.read_text())
+        if "PAYMENT_SANDBOX_SECRET" not in data:  # a file from before the sandbox had its own secret
+            data["PAYMENT_SANDBOX_SECRET"] = secrets.token_urlsafe(32)  # nothing stored depends on it
+            _write(path.with_suffix(".add.tmp"), data)
+            os.replace(path.with_suffix(".add.tmp"), path)
         return data
     if database_file is not None and database_file.exists() and database_file.stat().st_size > 0:
         raise ImproperlyConfigured(
@@ -37,11 +47,10 @@ def load_or_create(var_dir: Path, *, database_file: Path | None) -> dict[str, st
         "SECRET_KEY": secrets.token_urlsafe(50),
         "CODE_ENCRYPTION_KEYS": _new_key(),  # known by its fingerprint, never by a reusable label
         "CODE_LOOKUP_KEY": _new_key(),
+        "PAYMENT_SANDBOX_SECRET": secrets.token_urlsafe(32),  # the sandbox PG's own signing secret
     }
     tmp = path.with_suffix(".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w") as handle:
-        json.dump(data, handle)
+    _write(tmp, data)
     # A concurrent first start may have won the race: keep whichever file landed first.
     try:
         os.link(tmp, path)

@@ -204,7 +204,7 @@ def invoices_insert(drafts: list[Draft]) -> list[int]:
         return []
     now = timezone.now()
     supplier = supplier_details()
-    issuer_code = str(getattr(settings, "INVOICE_ISSUER_CODE", DEFAULT_ISSUER_CODE))[:8].rjust(8, "0")
+    issuer_code = str(settings.INVOICE_ISSUER_CODE or DEFAULT_ISSUER_CODE)[:8].rjust(8, "0")
     firsts: dict[str, int] = {}
     for prefix in sorted({f"{d.write_date:%Y%m}" for d in drafts}):
         firsts[prefix] = _allocate_numbers(prefix, sum(1 for d in drafts if f"{d.write_date:%Y%m}" == prefix))

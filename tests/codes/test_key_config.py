@@ -37,6 +37,8 @@ def production_check(tmp_path: Path, **extra: str) -> subprocess.CompletedProces
         DEBUG="0",
         ALLOW_SANDBOX_PAYMENTS="1",
         ALLOWED_HOSTS="shop.example.kr",
+        SITE_URL="https://shop.example.kr",
+        PAYMENT_SANDBOX_SECRET="sandbox-" + "q" * 40,
         SECRET_KEY="p" * 60,
         BIZSHOP_VAR_DIR=str(tmp_path),
         **extra,

@@ -92,9 +92,11 @@ def test_check_deploy_is_clean_under_production_settings(tmp_path: Path) -> None
         "PRODUCTION": "1",
         "DEBUG": "0",
         "ALLOWED_HOSTS": "shop.example.kr",
+        "SITE_URL": "https://shop.example.kr",
         "SECRET_KEY": "x" * 20 + "production-secret-key-not-used-anywhere-else-0123456789",
         "BIZSHOP_VAR_DIR": str(tmp_path),
-        "ALLOW_SANDBOX_PAYMENTS": "1",  # the suite's shop takes sandbox payments
+        "ALLOW_SANDBOX_PAYMENTS": "1",
+        "PAYMENT_SANDBOX_SECRET": "sandbox-" + "q" * 40,  # the suite's shop takes sandbox payments
         # Production takes the code keys from the environment only.
         "CODE_ENCRYPTION_KEYS": base64.b64encode(b"e" * 32).decode(),
         "CODE_LOOKUP_KEY": base64.b64encode(b"l" * 32).decode(),

@@ -32,6 +32,8 @@ def production_env(tmp_path: Path, **extra: str) -> dict[str, str]:
         "PRODUCTION": "1",
         "DEBUG": "0",
         "ALLOWED_HOSTS": "shop.example.kr",
+        "SITE_URL": "https://shop.example.kr",
+        "PAYMENT_SANDBOX_SECRET": "sandbox-" + "q" * 40,
         "SECRET_KEY": "x" * 20 + "production-secret-key-not-used-anywhere-else-0123456789",
         "BIZSHOP_VAR_DIR": str(tmp_path),
         "CODE_ENCRYPTION_KEYS": "k1:" + base64.b64encode(b"e" * 32).decode(),

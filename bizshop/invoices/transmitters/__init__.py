@@ -19,4 +19,4 @@ def _load(path: str) -> InvoiceTransmitter:
 
 
 def get_transmitter() -> InvoiceTransmitter:
-    return _load(getattr(settings, "INVOICE_TRANSMITTER", DEFAULT_TRANSMITTER))
+    return _load(settings.INVOICE_TRANSMITTER or DEFAULT_TRANSMITTER)
