@@ -1,15 +1,16 @@
-"""Customer center reads: what the public sees (published FAQ and notices) and a partner's own inquiries."""
+"""Customer center reads: what the public sees (published FAQ, its search, notices) and a partner's own inquiries."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db import connection
+from django.db.models import Case, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from bizshop.partners.models import Partner
 from bizshop.support import errors
-from bizshop.support.models import Faq, Inquiry, InquiryAttachment, Notice, Topic
+from bizshop.support.models import Faq, Inquiry, InquiryAttachment, InquiryMessage, Notice, Topic
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,51 @@ def faq_groups(*, category: str | None = None) -> list[FaqGroup]:
     return [FaqGroup(topic, by_category[topic.value]) for topic in Topic if topic.value in by_category]
 
 
+FAQ_SEARCH_LIMIT = 30
+
+
+def _search_terms(query: str) -> list[str]:
+    return [term for term in query.split() if term][:10]
+
+
+def faq_search(*, query: str) -> list[Faq]:
+    """Published FAQ entries matching ``query``, best first.
+
+    Korean has no stemmer in PostgreSQL, and a word carries its particles and endings with it
+    ("환불하려면", "환불받을"), so a whole-word match alone misses most searches. On PostgreSQL an
+    entry matches when the 'simple' full-text query (each word also as a prefix) matches, or when
+    every word occurs somewhere in the question or the answer (ILIKE, any part of a word); the
+    full-text rank orders them, a hit in the question first. Elsewhere (the demo's SQLite) only the
+    second, case-insensitive, rule applies. The FAQ is a few dozen rows: no index is needed.
+    """
+    terms = _search_terms(query)
+    if not terms:
+        return []
+    every_term_somewhere = Q()
+    for term in terms:
+        every_term_somewhere &= Q(question__icontains=term) | Q(answer__icontains=term)
+    question_hits = sum(
+        (Case(When(question__icontains=term, then=Value(1.0)), default=Value(0.0)) for term in terms),
+        start=Value(0.0),
+    )
+    entries = Faq.objects.filter(is_published=True)
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+
+        vector = SearchVector("question", weight="A", config="simple") + SearchVector(
+            "answer", weight="B", config="simple"
+        )
+        # Each word as a prefix ("환불" finds "환불받을"); the words are quoted so that no input is tsquery syntax.
+        prefix_query = " & ".join("'" + term.replace("'", "''").replace("\\", "") + "':*" for term in terms)
+        full_text = SearchQuery(prefix_query, config="simple", search_type="raw")
+        entries = entries.annotate(search=vector, rank=SearchRank(vector, full_text) + question_hits).filter(
+            Q(search=full_text) | every_term_somewhere
+        )
+    else:
+        entries = entries.annotate(rank=question_hits).filter(every_term_somewhere)
+    return list(entries.order_by("-rank", "order", "id")[:FAQ_SEARCH_LIMIT])
+
+
 def notice_list_published() -> QuerySet[Notice]:
     """Notices whose time has come, pinned ones first, then the newest."""
     return Notice.objects.filter(published_at__lte=timezone.now()).order_by("-pinned", "-published_at", "-id")
@@ -39,6 +85,11 @@ def notice_get_published(*, notice_id: int) -> Notice:
     if notice is None:
         raise errors.NOTICE_NOT_FOUND(notice_id=notice_id)
     return notice
+
+
+def inquiry_thread(*, inquiry: Inquiry) -> QuerySet[InquiryMessage]:
+    """The inquiry's messages, oldest first, each with its files."""
+    return inquiry.messages.select_related("author").prefetch_related("attachments").order_by("created_at", "id")
 
 
 def inquiry_list_for_partner(*, partner: Partner) -> QuerySet[Inquiry]:
