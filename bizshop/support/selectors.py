@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import connection
 from django.db.models import Case, Q, QuerySet, Value, When
@@ -33,8 +35,16 @@ def faq_groups(*, category: str | None = None) -> list[FaqGroup]:
 FAQ_SEARCH_LIMIT = 30
 
 
+# Words of how a question is asked, not of what it is about: "환불하려면 어떻게 하나요" is about 환불.
+QUESTION_WORDS = frozenset(
+    ["어떻게", "어떤", "어디", "어디서", "어디에서", "언제", "무엇", "무엇인가요", "뭐", "왜", "누가", "하나요", "되나요", "있나요", "없나요", "인가요", "할", "수", "있", "있어요", "있을까요", "방법", "방법은", "알려주세요", "궁금합니다", "궁금해요", "하려면", "하고", "싶어요", "싶습니다", "좀"]
+)
+
+
 def _search_terms(query: str) -> list[str]:
-    return [term for term in query.split() if term][:10]
+    terms = [term for term in query.split() if term][:10]
+    topical = [term for term in terms if term.rstrip("?.!") not in QUESTION_WORDS]
+    return topical or terms
 
 
 def faq_search(*, query: str) -> list[Faq]:
@@ -64,15 +74,48 @@ def faq_search(*, query: str) -> list[Faq]:
         vector = SearchVector("question", weight="A", config="simple") + SearchVector(
             "answer", weight="B", config="simple"
         )
-        # Each word as a prefix ("환불" finds "환불받을"); the words are quoted so that no input is tsquery syntax.
-        prefix_query = " & ".join("'" + term.replace("'", "''").replace("\\", "") + "':*" for term in terms)
-        full_text = SearchQuery(prefix_query, config="simple", search_type="raw")
-        entries = entries.annotate(search=vector, rank=SearchRank(vector, full_text) + question_hits).filter(
-            Q(search=full_text) | every_term_somewhere
-        )
+        # Each run of letters and digits as a prefix ("환불" finds "환불받을"), quoted: never tsquery syntax.
+        lexemes = [token for term in terms for token in re.findall(r"\w+", term)]
+        if lexemes:
+            prefix_query = " & ".join(f"'{lexeme}':*" for lexeme in lexemes)
+            full_text = SearchQuery(prefix_query, config="simple", search_type="raw")
+            entries = entries.annotate(search=vector, rank=SearchRank(vector, full_text) + question_hits).filter(
+                Q(search=full_text) | every_term_somewhere
+            )
+        else:
+            entries = entries.annotate(rank=question_hits).filter(every_term_somewhere)
     else:
         entries = entries.annotate(rank=question_hits).filter(every_term_somewhere)
-    return list(entries.order_by("-rank", "order", "id")[:FAQ_SEARCH_LIMIT])
+    found = list(entries.order_by("-rank", "order", "id")[:FAQ_SEARCH_LIMIT])
+    return found or _faq_search_by_stems(terms)
+
+
+def _stem(term: str) -> str:
+    """A Hangul word cut to its first two syllables, where most Korean nouns end (환불하려면 → 환불)."""
+    if len(term) > 2 and all("\uac00" <= char <= "\ud7a3" for char in term[:2]):
+        return term[:2]
+    return term
+
+
+def _faq_search_by_stems(terms: list[str]) -> list[Faq]:
+    """When no entry has every word: entries with any word's stem, the most stems (in the question) first.
+
+    This is what finds "환불" for a question typed as a sentence ("환불하려면 어떻게 하나요").
+    """
+    stems = sorted({_stem(term) for term in terms if len(_stem(term)) >= 2})
+    if not stems:
+        return []
+    any_stem = Q()
+    score: Any = Value(0)
+    for stem in stems:
+        any_stem |= Q(question__icontains=stem) | Q(answer__icontains=stem)
+        score = (
+            score
+            + Case(When(question__icontains=stem, then=Value(2)), default=Value(0))
+            + Case(When(answer__icontains=stem, then=Value(1)), default=Value(0))
+        )
+    entries = Faq.objects.filter(is_published=True).filter(any_stem).annotate(score=score)
+    return list(entries.order_by("-score", "order", "id")[:FAQ_SEARCH_LIMIT])
 
 
 def notice_list_published() -> QuerySet[Notice]:
