@@ -37,7 +37,39 @@ FAQ_SEARCH_LIMIT = 30
 
 # Words of how a question is asked, not of what it is about: "환불하려면 어떻게 하나요" is about 환불.
 QUESTION_WORDS = frozenset(
-    ["어떻게", "어떤", "어디", "어디서", "어디에서", "언제", "무엇", "무엇인가요", "뭐", "왜", "누가", "하나요", "되나요", "있나요", "없나요", "인가요", "할", "수", "있", "있어요", "있을까요", "방법", "방법은", "알려주세요", "궁금합니다", "궁금해요", "하려면", "하고", "싶어요", "싶습니다", "좀"]
+    [
+        "어떻게",
+        "어떤",
+        "어디",
+        "어디서",
+        "어디에서",
+        "언제",
+        "무엇",
+        "무엇인가요",
+        "뭐",
+        "왜",
+        "누가",
+        "하나요",
+        "되나요",
+        "있나요",
+        "없나요",
+        "인가요",
+        "할",
+        "수",
+        "있",
+        "있어요",
+        "있을까요",
+        "방법",
+        "방법은",
+        "알려주세요",
+        "궁금합니다",
+        "궁금해요",
+        "하려면",
+        "하고",
+        "싶어요",
+        "싶습니다",
+        "좀",
+    ]
 )
 
 
@@ -86,7 +118,7 @@ def faq_search(*, query: str) -> list[Faq]:
             entries = entries.annotate(rank=question_hits).filter(every_term_somewhere)
     else:
         entries = entries.annotate(rank=question_hits).filter(every_term_somewhere)
-    found = list(entries.order_by("-rank", "order", "id")[:FAQ_SEARCH_LIMIT])
+    found: list[Faq] = list(entries.order_by("-rank", "order", "id")[:FAQ_SEARCH_LIMIT])
     return found or _faq_search_by_stems(terms)
 
 
