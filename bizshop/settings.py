@@ -259,6 +259,9 @@ CODE_ISSUANCE_CHUNK_SIZE = int(os.environ.get("CODE_ISSUANCE_CHUNK_SIZE", "20000
 # Code export files (encrypted, 0600, deleted after 7 days): a directory of their own, never under
 # MEDIA_ROOT or STATIC_ROOT, so that no web server or DEBUG route serves them.
 CODE_EXPORT_DIR = Path(os.environ.get("CODE_EXPORT_DIR", VAR_DIR / "exports"))
+# Files attached to 1:1 inquiries: outside MEDIA_ROOT for the same reason; only the inquiring
+# partner's members and operators download them, through views that check who asks.
+SUPPORT_ATTACHMENT_DIR = Path(os.environ.get("SUPPORT_ATTACHMENT_DIR", VAR_DIR / "support-attachments"))
 
 SANDBOX_PAYMENT_GATEWAY = "bizshop.billing.gateways.sandbox.SandboxGateway"
 PAYMENT_GATEWAY = os.environ.get("PAYMENT_GATEWAY", SANDBOX_PAYMENT_GATEWAY)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import secrets
+from pathlib import Path
 
 from django.conf import settings
+from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -143,6 +146,27 @@ class InquiryMessage(models.Model):
         return f"#{self.inquiry_id}.{self.pk}"
 
 
+class AttachmentStorage(FileSystemStorage):
+    """Inquiry files in SUPPORT_ATTACHMENT_DIR, read from the setting on each use (tests point it elsewhere).
+
+    Never under MEDIA_ROOT: no web server or DEBUG route serves them, and they have no URL.
+    """
+
+    @property  # type: ignore[override]
+    def base_location(self) -> Path:
+        return Path(settings.SUPPORT_ATTACHMENT_DIR)
+
+    @property  # type: ignore[override]
+    def location(self) -> str:
+        return os.path.abspath(self.base_location)
+
+    def url(self, name: str | None) -> str:
+        raise ValueError("inquiry attachments have no public URL")
+
+
+attachment_storage = AttachmentStorage()
+
+
 def attachment_path(instance: InquiryAttachment, filename: str) -> str:
     """A random path: the stored name never carries the uploader's file name, nor can it be guessed."""
     extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
@@ -153,7 +177,7 @@ class InquiryAttachment(models.Model):
     # The inquiry is kept next to the message so that "whose file is this" is one lookup.
     inquiry = models.ForeignKey(Inquiry, on_delete=models.CASCADE, related_name="attachments")
     message = models.ForeignKey(InquiryMessage, on_delete=models.CASCADE, related_name="attachments")
-    file = models.FileField(_("파일"), upload_to=attachment_path, max_length=200)
+    file = models.FileField(_("파일"), upload_to=attachment_path, storage=attachment_storage, max_length=200)
     original_name = models.CharField(_("파일 이름"), max_length=200)
     content_type = models.CharField(_("형식"), max_length=100)
     size = models.PositiveIntegerField(_("크기(바이트)"))
