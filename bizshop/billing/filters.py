@@ -1,9 +1,10 @@
-"""Query filters of the orders list (``GET /api/v1/orders/?status=paid&created_from=2026-03-01``)."""
+"""Query filters of the orders list (``GET /api/v1/orders/?status=paid&created_from=2026-03-01&memo=봄``)."""
 
 from __future__ import annotations
 
 import django_filters
 
+from bizshop.billing import errors
 from bizshop.billing.models import Order, OrderStatus
 from bizshop.core.filters import FilterSet, IdFilter
 
@@ -28,6 +29,21 @@ class OrderFilter(FilterSet):
         field_name="paid_at", lookup_expr="date__lte", help_text="paid on or before this day (KST)"
     )
 
+    memo = django_filters.CharFilter(
+        field_name="memo",
+        lookup_expr="icontains",
+        help_text="orders whose memo contains this text, in any case (e.g. a campaign name)",
+    )
+
     class Meta:
         model = Order
         fields = ["status", "period_days", "emoticon_id"]
+
+    def is_valid(self) -> bool:
+        valid = super().is_valid()
+        data = getattr(self.form, "cleaned_data", {})
+        first, last = data.get("created_from"), data.get("created_to")
+        if first and last and first > last:
+            self.form.add_error("created_to", errors.INVALID_DATE_RANGE.message)
+            return False
+        return valid

@@ -39,6 +39,9 @@ class FilterSet(django_filters.FilterSet):
             values = self.data.getlist(name) if hasattr(self.data, "getlist") else [self.data[name]]
             if any(value == "" for value in values):
                 self.form.add_error(name, _("값을 입력하거나 이 조건을 빼 주세요."))
-            elif not all(str(value).isascii() for value in values):
+            # Dates, numbers and choices are ASCII; free text (a memo, say) is whatever the client wrote.
+            elif not isinstance(self.filters[name], django_filters.CharFilter) and not all(
+                str(value).isascii() for value in values
+            ):
                 self.form.add_error(name, _("영문·숫자(ASCII)로만 입력해 주세요."))
         return valid and not self.form.errors
