@@ -139,9 +139,11 @@ class OrderDetailApi(APIView):
         "`not_found` (404, also for another partner's order).",
     )
     def patch(self, request: Request, order_id: int) -> Response:
+        partner = request_partner(request)
+        # Another partner's order is not_found whatever the body: the order is looked up first.
+        selectors.order_get_for_partner(partner=partner, order_id=order_id)
         data = OrderMemoSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        partner = request_partner(request)
         services.order_memo_update(partner=partner, order_id=order_id, memo=data.validated_data["memo"])
         return Response(OrderSerializer(selectors.order_get_for_partner(partner=partner, order_id=order_id)).data)
 
