@@ -120,9 +120,19 @@ class OrderListCreateApi(generics.ListAPIView[Order]):
         return Response(OrderSerializer(order).data, status=status.HTTP_201_CREATED)
 
 
+class MemoField(fields.CharField):
+    """A JSON string only: DRF would turn ``0`` or ``true`` into text the client never wrote."""
+
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return str(super().to_internal_value(data))
+
+
 class OrderMemoSerializer(serializers.Serializer[Any]):
     # Over 200 characters is the service's memo_too_long, so the serializer does not check it first.
-    memo = fields.CharField(allow_blank=True, trim_whitespace=True, schema={"maxLength": services.MEMO_MAX})
+    # Absent, nothing changes (a PATCH names what it changes); "" clears the memo.
+    memo = MemoField(required=False, allow_blank=True, trim_whitespace=True, schema={"maxLength": services.MEMO_MAX})
 
 
 class OrderDetailApi(APIView):
@@ -144,7 +154,8 @@ class OrderDetailApi(APIView):
         selectors.order_get_for_partner(partner=partner, order_id=order_id)
         data = OrderMemoSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        services.order_memo_update(partner=partner, order_id=order_id, memo=data.validated_data["memo"])
+        if "memo" in data.validated_data:
+            services.order_memo_update(partner=partner, order_id=order_id, memo=data.validated_data["memo"])
         return Response(OrderSerializer(selectors.order_get_for_partner(partner=partner, order_id=order_id)).data)
 
 

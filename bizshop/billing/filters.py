@@ -6,7 +6,7 @@ import django_filters
 
 from bizshop.billing import errors
 from bizshop.billing.models import Order, OrderStatus
-from bizshop.core.filters import FilterSet, IdFilter
+from bizshop.core.filters import FilterSet, IdFilter, TextFilter
 
 
 class OrderFilter(FilterSet):
@@ -29,7 +29,7 @@ class OrderFilter(FilterSet):
         field_name="paid_at", lookup_expr="date__lte", help_text="paid on or before this day (KST)"
     )
 
-    memo = django_filters.CharFilter(
+    memo = TextFilter(
         field_name="memo",
         lookup_expr="icontains",
         help_text="orders whose memo contains this text, in any case (e.g. a campaign name)",

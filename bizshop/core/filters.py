@@ -30,6 +30,15 @@ class IdFilter(django_filters.NumberFilter):
         super().__init__(*args, **kwargs)
 
 
+@extend_schema_field({"type": "string", "minLength": 1, "maxLength": 100})
+class TextFilter(django_filters.CharFilter):
+    """Free text (a memo's words, say): any script, never empty (FilterSet refuses ``?memo=``), 100 characters."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", 100)
+        super().__init__(*args, **kwargs)
+
+
 class FilterSet(django_filters.FilterSet):
     def is_valid(self) -> bool:
         valid: bool = super().is_valid()

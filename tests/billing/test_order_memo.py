@@ -125,3 +125,18 @@ def test_operators_do_not_see_the_memo_in_the_admin(api: ApiClient, make_order: 
     page = client.get(f"/admin/billing/order/{order.pk}/change/")
 
     assert page.status_code == 200 and "SECRETCAMPAIGN" not in page.content.decode()
+
+
+def test_the_api_takes_only_a_string_as_memo_and_a_patch_without_it_changes_nothing(
+    api: ApiClient, make_order: Callable[..., Order]
+) -> None:
+    order = make_order(api.partner)
+    api.client.patch(f"/api/v1/orders/{order.pk}/", {"memo": CAMPAIGN}, content_type="application/json")
+
+    number = api.client.patch(f"/api/v1/orders/{order.pk}/", {"memo": 0}, content_type="application/json")
+    nothing = api.client.patch(f"/api/v1/orders/{order.pk}/", {}, content_type="application/json")
+    empty_filter = api.get("/api/v1/orders/?memo=")
+
+    assert number.status_code == 422 and number.json()["error"]["code"] == "invalid_request"
+    assert nothing.status_code == 200 and nothing.json()["memo"] == CAMPAIGN
+    assert empty_filter.status_code == 422
