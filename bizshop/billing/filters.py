@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import django_filters
 
-from bizshop.billing import errors
 from bizshop.billing.models import Order, OrderStatus
 from bizshop.core.filters import FilterSet, IdFilter, TextFilter
 
@@ -38,12 +37,3 @@ class OrderFilter(FilterSet):
     class Meta:
         model = Order
         fields = ["status", "period_days", "emoticon_id"]
-
-    def is_valid(self) -> bool:
-        valid = super().is_valid()
-        data = getattr(self.form, "cleaned_data", {})
-        first, last = data.get("created_from"), data.get("created_to")
-        if first and last and first > last:
-            self.form.add_error("created_to", errors.INVALID_DATE_RANGE.message)
-            return False
-        return valid
