@@ -296,6 +296,9 @@ CODE_ISSUANCE_CHUNK_SIZE = env.int("CODE_ISSUANCE_CHUNK_SIZE", default=20000)
 # Code export files (encrypted, 0600, deleted after 7 days): a directory of their own, never under
 # MEDIA_ROOT or STATIC_ROOT, so that no web server or DEBUG route serves them.
 CODE_EXPORT_DIR = Path(env.str("CODE_EXPORT_DIR", default=str(VAR_DIR / "exports")))
+# Files attached to 1:1 inquiries: outside MEDIA_ROOT for the same reason; only the inquiring
+# partner's members and operators download them, through views that check who asks.
+SUPPORT_ATTACHMENT_DIR = Path(env.str("SUPPORT_ATTACHMENT_DIR", default=str(VAR_DIR / "support-attachments")))
 
 SANDBOX_PAYMENT_GATEWAY = "bizshop.billing.gateways.sandbox.SandboxGateway"
 PAYMENT_GATEWAY = env.str("PAYMENT_GATEWAY", default=SANDBOX_PAYMENT_GATEWAY)

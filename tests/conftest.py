@@ -43,6 +43,7 @@ def _export_files_in_tmp(settings: Any, tmp_path_factory: pytest.TempPathFactory
 def _media_in_tmp(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
     """Uploaded and seeded emoticon images go to a directory of the test's, not the checkout's var/media."""
     settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
+    settings.SUPPORT_ATTACHMENT_DIR = tmp_path_factory.mktemp("support-attachments")
 
 
 @pytest.fixture(autouse=True)

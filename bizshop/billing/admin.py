@@ -47,7 +47,9 @@ class OrderAdmin(admin.ModelAdmin[Order]):
     )
     list_filter = ("status", "period_days")
     search_fields = ("id", "partner__name", "emoticon_title")
-    readonly_fields = [f.name for f in Order._meta.fields]
+    # The partner's memo is theirs alone: operators do not see it.
+    exclude = ("memo",)
+    readonly_fields = [f.name for f in Order._meta.fields if f.name != "memo"]
     inlines = [PaymentInline, OrderEventInline]
     actions = ["confirm_deposit", "complete_refund"]
 

@@ -39,6 +39,11 @@ class OrderSerializer(serializers.ModelSerializer[Order]):
     payment_id = serializers.SerializerMethodField(
         help_text="the payment that paid the order (null until paid); name it in a merge request"
     )
+    memo = serializers.CharField(
+        read_only=True,
+        help_text="your own note on the order (e.g. a campaign name), up to 200 characters; set it with PATCH. "
+        "Only your partner's keys and members see it: never operators, webhooks or PDFs",
+    )
 
     class Meta:
         model = Order
@@ -59,6 +64,7 @@ class OrderSerializer(serializers.ModelSerializer[Order]):
             "paid_at",
             "payment_id",
             "deposit",
+            "memo",
         ]
 
     def get_registered_quantity(self, order: Order) -> int:
@@ -114,11 +120,43 @@ class OrderListCreateApi(generics.ListAPIView[Order]):
         return Response(OrderSerializer(order).data, status=status.HTTP_201_CREATED)
 
 
+class MemoField(fields.CharField):
+    """A JSON string only: DRF would turn ``0`` or ``true`` into text the client never wrote."""
+
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return str(super().to_internal_value(data))
+
+
+class OrderMemoSerializer(serializers.Serializer[Any]):
+    # Over 200 characters is the service's memo_too_long, so the serializer does not check it first.
+    # Absent, nothing changes (a PATCH names what it changes); "" clears the memo.
+    memo = MemoField(required=False, allow_blank=True, trim_whitespace=True, schema={"maxLength": services.MEMO_MAX})
+
+
 class OrderDetailApi(APIView):
     @extend_schema(responses=OrderSerializer)
     def get(self, request: Request, order_id: int) -> Response:
         order = selectors.order_get_for_partner(partner=request_partner(request), order_id=order_id)
         return Response(OrderSerializer(order).data)
+
+    @extend_schema(
+        request=OrderMemoSerializer,
+        responses=OrderSerializer,
+        summary="Set the order's memo",
+        description="Your private note on the order; an empty string clears it. Errors: `memo_too_long` (422), "
+        "`not_found` (404, also for another partner's order).",
+    )
+    def patch(self, request: Request, order_id: int) -> Response:
+        partner = request_partner(request)
+        # Another partner's order is not_found whatever the body: the order is looked up first.
+        selectors.order_get_for_partner(partner=partner, order_id=order_id)
+        data = OrderMemoSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        if "memo" in data.validated_data:
+            services.order_memo_update(partner=partner, order_id=order_id, memo=data.validated_data["memo"])
+        return Response(OrderSerializer(selectors.order_get_for_partner(partner=partner, order_id=order_id)).data)
 
 
 class OrderPaymentApi(APIView):

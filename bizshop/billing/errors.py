@@ -25,3 +25,5 @@ REFUND_FAILED = ErrorCode(
 INVALID_REFUND_ACCOUNT = ErrorCode(
     "invalid_refund_account", 422, _("환불받을 계좌 정보를 확인해 주세요 (은행, 계좌번호, 예금주).")
 )
+MEMO_TOO_LONG = ErrorCode("memo_too_long", 422, _("메모는 200자까지 쓸 수 있습니다."))
+INVALID_DATE_RANGE = ErrorCode("invalid_date_range", 422, _("시작일이 종료일보다 늦습니다. 기간을 확인해 주세요."))

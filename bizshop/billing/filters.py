@@ -1,11 +1,11 @@
-"""Query filters of the orders list (``GET /api/v1/orders/?status=paid&created_from=2026-03-01``)."""
+"""Query filters of the orders list (``GET /api/v1/orders/?status=paid&created_from=2026-03-01&memo=봄``)."""
 
 from __future__ import annotations
 
 import django_filters
 
 from bizshop.billing.models import Order, OrderStatus
-from bizshop.core.filters import FilterSet, IdFilter
+from bizshop.core.filters import FilterSet, IdFilter, TextFilter
 
 
 class OrderFilter(FilterSet):
@@ -26,6 +26,12 @@ class OrderFilter(FilterSet):
     )
     paid_to = django_filters.DateFilter(
         field_name="paid_at", lookup_expr="date__lte", help_text="paid on or before this day (KST)"
+    )
+
+    memo = TextFilter(
+        field_name="memo",
+        lookup_expr="icontains",
+        help_text="orders whose memo contains this text, in any case (e.g. a campaign name)",
     )
 
     class Meta:

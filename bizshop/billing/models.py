@@ -39,6 +39,9 @@ class Order(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     paid_at = models.DateTimeField(null=True, blank=True)
     refunded_at = models.DateTimeField(null=True, blank=True)
+    # The partner's own note (메모), e.g. the campaign the codes are for: shown to the partner only,
+    # never to operators, other partners, webhooks or money documents.
+    memo = models.CharField(_("메모"), max_length=200, blank=True, default="")
 
     class Meta:
         verbose_name = _("주문")

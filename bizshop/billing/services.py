@@ -582,3 +582,16 @@ def order_mark_issued(*, order_id: int, every_code_written: Callable[[], bool]) 
     order.status = OrderStatus.ISSUED
     order.save(update_fields=["status"])
     return True
+
+
+MEMO_MAX = 200
+
+
+def order_memo_update(*, partner: Partner, order_id: int, memo: str) -> Order:
+    """The partner's private note on one of its orders (메모); blank clears it. Another partner's order is not found."""
+    memo = " ".join(memo.split())  # one line: it is shown in lists and exported as one CSV cell
+    if len(memo) > MEMO_MAX:
+        raise errors.MEMO_TOO_LONG(max_length=MEMO_MAX)
+    if not Order.objects.filter(pk=order_id, partner=partner).update(memo=memo):
+        raise errors.ORDER_NOT_FOUND()
+    return Order.objects.get(pk=order_id)

@@ -6,23 +6,26 @@ carrying the same Korean text the API gives. Another partner's order is a 404, a
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import csv
+from collections.abc import Callable, Iterator
+from datetime import datetime
 from functools import wraps
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from bizshop.billing import documents, errors, selectors, services
 from bizshop.billing.banks import BANKS
-from bizshop.billing.forms import CardPaymentForm, IssueForm, OrderFilterForm, OrderForm, QuoteForm
+from bizshop.billing.forms import CardPaymentForm, IssueForm, OrderFilterForm, OrderForm, OrderMemoForm, QuoteForm
 from bizshop.billing.gateways import get_gateway
 from bizshop.billing.gateways.sandbox import SandboxGateway
 from bizshop.billing.models import Order, OrderStatus, PaymentMethod
@@ -73,12 +76,118 @@ def _is_sandbox() -> bool:
 
 @partner_member_required
 def order_list(request: HttpRequest, partner: Partner) -> HttpResponse:
+    """구매내역, filtered by status, memo or emoticon words and order dates; bad filters are the form's errors."""
     filter_form = OrderFilterForm(request.GET or None)
-    orders = selectors.order_list_for_partner(partner=partner).order_by("-id")
-    if filter_form.is_valid() and filter_form.cleaned_data["status"]:
-        orders = orders.filter(status=filter_form.cleaned_data["status"])
+    if filter_form.is_bound and not filter_form.is_valid():
+        context: dict[str, Any] = {"page": None, "filter_form": filter_form, "query": "", "invalid": True}
+        return render(request, "billing/order_list.html", context, status=422)
+    filters = filter_form.filters() if filter_form.is_bound else {}
+    orders = selectors.order_list_filtered(partner=partner, **filters)
     page = Paginator(orders, ORDER_PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "billing/order_list.html", {"page": page, "filter_form": filter_form})
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "page": page,
+        "filter_form": filter_form,
+        "query": query.urlencode(),
+        "filtered": any(filters.values()),
+    }
+    return render(request, "billing/order_list.html", context)
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+# A cell starting with one of these is a formula to Excel: a memo must stay text.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_text(value: str) -> str:
+    return f"'{value}" if value.startswith(_FORMULA_STARTS) else value
+
+
+def _seoul(moment: datetime | None) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
+
+
+ORDER_CSV_HEADER = [
+    "주문번호",
+    "주문일시",
+    "이모티콘",
+    "사용기간(일)",
+    "수량",
+    "단가(원)",
+    "공급가액(원)",
+    "부가세(원)",
+    "결제금액(원)",
+    "상태",
+    "결제일시",
+    "발급수량",
+    "등록수량",
+    "메모",
+]
+
+
+@partner_member_required
+def order_list_csv(request: HttpRequest, partner: Partner) -> HttpResponseBase:
+    """The (filtered) 구매내역 as CSV for Excel: UTF-8 with BOM, Korean headers, whole won, KST, streamed."""
+    filter_form = OrderFilterForm(request.GET or None)
+    if filter_form.is_bound and not filter_form.is_valid():
+        context = {"page": None, "filter_form": filter_form, "query": "", "invalid": True}
+        return render(request, "billing/order_list.html", context, status=422)
+    orders = selectors.order_list_filtered(partner=partner, **(filter_form.filters() if filter_form.is_bound else {}))
+
+    def rows() -> Iterator[str]:
+        writer = csv.writer(_Echo())
+        yield "\ufeff"  # Excel opens UTF-8 Korean text correctly only with the BOM
+        yield writer.writerow(ORDER_CSV_HEADER)
+        for order in orders.iterator(chunk_size=2_000):
+            yield writer.writerow(
+                [
+                    order.pk,
+                    _seoul(order.created_at),
+                    _csv_text(order.emoticon_title),
+                    order.period_days,
+                    order.quantity,
+                    order.unit_price,
+                    order.supply_amount,
+                    order.vat_amount,
+                    order.total_amount,
+                    order.get_status_display(),
+                    _seoul(order.paid_at),
+                    order.issued_quantity,
+                    order.registered_quantity,  # type: ignore[attr-defined]
+                    _csv_text(order.memo),
+                ]
+            )
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    filename = f"orders-{timezone.localdate():%Y%m%d}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@require_POST
+@partner_member_required
+def order_memo(request: HttpRequest, partner: Partner, order_id: int) -> HttpResponse:
+    """메모 on the order page: the partner's own note; too long is said on the page and changes nothing."""
+    order = _order_or_404(partner, order_id)
+    form = OrderMemoForm(request.POST)
+    if not form.is_valid():
+        for error in form.errors.get("memo", []):
+            messages.error(request, str(error))
+        return redirect(reverse("billing:order-detail", kwargs={"order_id": order.pk}) + "#memo")
+    try:
+        services.order_memo_update(partner=partner, order_id=order.pk, memo=form.cleaned_data["memo"])
+    except ApplicationError as exc:
+        if exc.status == 404:
+            raise Http404(str(exc.message)) from exc
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("메모를 저장했습니다."))
+    return redirect(reverse("billing:order-detail", kwargs={"order_id": order.pk}) + "#memo")
 
 
 @require_POST
@@ -155,6 +264,7 @@ def order_detail(request: HttpRequest, partner: Partner, order_id: int) -> HttpR
         "card_form": CardPaymentForm(),
         "xlsx_direct": order.issued_quantity <= code_export.xlsx_direct_limit(),
         "exports": code_selectors.code_export_list_for_order(order=order)[:10],
+        "memo_form": OrderMemoForm(initial={"memo": order.memo}),
     }
     return render(request, "billing/order_detail.html", context)
 

@@ -30,6 +30,15 @@ class IdFilter(django_filters.NumberFilter):
         super().__init__(*args, **kwargs)
 
 
+@extend_schema_field({"type": "string", "minLength": 1, "maxLength": 100})
+class TextFilter(django_filters.CharFilter):
+    """Free text (a memo's words, say): any script, never empty (FilterSet refuses ``?memo=``), 100 characters."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", 100)
+        super().__init__(*args, **kwargs)
+
+
 class FilterSet(django_filters.FilterSet):
     def is_valid(self) -> bool:
         valid: bool = super().is_valid()
@@ -39,6 +48,9 @@ class FilterSet(django_filters.FilterSet):
             values = self.data.getlist(name) if hasattr(self.data, "getlist") else [self.data[name]]
             if any(value == "" for value in values):
                 self.form.add_error(name, _("값을 입력하거나 이 조건을 빼 주세요."))
-            elif not all(str(value).isascii() for value in values):
+            # Dates, numbers and choices are ASCII; free text (a memo, say) is whatever the client wrote.
+            elif not isinstance(self.filters[name], django_filters.CharFilter) and not all(
+                str(value).isascii() for value in values
+            ):
                 self.form.add_error(name, _("영문·숫자(ASCII)로만 입력해 주세요."))
         return valid and not self.form.errors

@@ -1,4 +1,4 @@
-"""Operators' customer center: FAQ and notices edited as is; inquiries answered through inquiry_answer (audited)."""
+"""Operators' customer center: FAQ and notices as is; inquiry threads answered through inquiry_answer (audited)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,8 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from bizshop.core.errors import ApplicationError
-from bizshop.support import errors, services, views
+from bizshop.support import services, views
+from bizshop.support.forms import MultipleFileField, attachments_clean
 from bizshop.support.models import Faq, Inquiry, InquiryAttachment, Notice
 
 
@@ -40,46 +41,66 @@ class NoticeAdmin(admin.ModelAdmin[Notice]):
 
 
 class InquiryAnswerForm(forms.ModelForm[Inquiry]):
+    """No field of the inquiry is edited here: the form only carries the operator's next answer and its files."""
+
+    reply = forms.CharField(
+        label=_("답변"),
+        required=False,
+        max_length=services.BODY_MAX,
+        widget=forms.Textarea(attrs={"rows": 10, "cols": 80}),
+        help_text=_("저장하면 답변완료가 되고, 문의한 멤버에게 이메일로 알립니다."),
+    )
+    reply_files = MultipleFileField(label=_("첨부파일"), required=False)
+    # The last message shown when the form was opened: an answer crossing another one is refused.
+    seen_message_id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
     class Meta:
         model = Inquiry
-        fields = ["answer"]
-        widgets = {"answer": forms.Textarea(attrs={"rows": 10, "cols": 80})}
+        fields: list[str] = []
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if "answer" in self.fields:
-            self.fields["answer"].required = True
-            self.fields["answer"].help_text = _("저장하면 답변완료가 되고, 문의한 멤버에게 이메일로 알립니다.")
+        if self.instance.pk and "seen_message_id" in self.fields:
+            last = self.instance.messages.order_by("-id").values_list("id", flat=True).first()
+            self.fields["seen_message_id"].initial = last
+            # Saving an open inquiry means answering it: an empty answer is the form's error, not a no-op.
+            self.fields["reply"].required = not self.instance.is_closed
+
+    def clean_reply_files(self) -> list[Any]:
+        return attachments_clean(self.cleaned_data.get("reply_files"))
 
 
 @admin.register(Inquiry)
 class InquiryAdmin(admin.ModelAdmin[Inquiry]):
     form = InquiryAnswerForm
-    list_display = ("id", "created_at", "partner", "category", "title", "status", "answered_at", "answered_by")
+    list_display = ("id", "created_at", "partner", "category", "title", "status", "unread_by_staff", "last_message_at")
     list_display_links = ("id", "title")
-    list_filter = ("status", "category", "created_at")
-    search_fields = ("title", "body", "partner__name", "created_by__email")
-    list_select_related = ("partner", "created_by", "answered_by")
+    list_filter = ("status", "unread_by_staff", "category", "created_at")
+    search_fields = ("title", "messages__body", "partner__name", "created_by__email")
+    list_select_related = ("partner", "created_by")
     date_hierarchy = "created_at"
-    fieldsets = (
-        (
-            _("문의"),
-            {"fields": ("partner", "created_by", "created_at", "category", "title", "body", "attachment_links")},
-        ),
-        (_("답변"), {"fields": ("status", "answer", "answered_by", "answered_at")}),
-    )
-    base_readonly = (
+    readonly_fields = (
         "partner",
         "created_by",
         "created_at",
         "category",
         "title",
-        "body",
-        "attachment_links",
         "status",
-        "answered_by",
-        "answered_at",
+        "closed_at",
+        "thread",
     )
+
+    def get_fieldsets(self, request: HttpRequest, obj: Inquiry | None = None) -> Any:
+        fieldsets: list[Any] = [
+            (
+                _("문의"),
+                {"fields": ("partner", "created_by", "created_at", "category", "title", "status", "closed_at")},
+            ),
+            (_("대화"), {"fields": ("thread",)}),
+        ]
+        if obj is not None and not obj.is_closed and self.has_change_permission(request, obj):
+            fieldsets.append((_("답변 작성"), {"fields": ("reply", "reply_files", "seen_message_id")}))
+        return fieldsets
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -90,19 +111,13 @@ class InquiryAdmin(admin.ModelAdmin[Inquiry]):
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return request.user.has_perm(services.ANSWER_PERMISSION)
 
-    def get_readonly_fields(self, request: HttpRequest, obj: Inquiry | None = None) -> tuple[str, ...]:
-        if obj is not None and obj.status == Inquiry.Status.ANSWERED:
-            return (*self.base_readonly, "answer")
-        return self.base_readonly
-
-    @admin.display(description=_("첨부파일"))
-    def attachment_links(self, inquiry: Inquiry) -> SafeString | str:
-        attachments = list(inquiry.attachments.all())
-        if not attachments:
-            return "-"
-        return format_html(
-            "<ul>{}</ul>",
-            format_html_join(
+    @admin.display(description=_("대화"))
+    def thread(self, inquiry: Inquiry) -> SafeString | str:
+        """Every message, oldest first, each with its files (downloaded through the admin, never from media)."""
+        items = []
+        for message in inquiry.messages.select_related("author").prefetch_related("attachments"):
+            side = _("운영자") if message.by_staff else _("파트너")
+            files = format_html_join(
                 "",
                 '<li><a href="{}">{}</a> ({} KB)</li>',
                 (
@@ -111,10 +126,21 @@ class InquiryAdmin(admin.ModelAdmin[Inquiry]):
                         attachment.original_name,
                         max(1, attachment.size // 1024),
                     )
-                    for attachment in attachments
+                    for attachment in message.attachments.all()
                 ),
-            ),
-        )
+            )
+            items.append(
+                format_html(
+                    '<li style="margin-bottom:1em"><strong>{} · {}</strong> {}'
+                    '<div style="white-space:pre-wrap">{}</div><ul>{}</ul></li>',
+                    side,
+                    message.author.email if message.author else "-",
+                    timezone.localtime(message.created_at).strftime("%Y-%m-%d %H:%M"),
+                    message.body,
+                    files,
+                )
+            )
+        return format_html('<ol style="margin-left:0">{}</ol>', format_html_join("", "{}", ((item,) for item in items)))
 
     def get_urls(self) -> list[URLPattern]:  # type: ignore[override]
         download = path(
@@ -132,21 +158,25 @@ class InquiryAdmin(admin.ModelAdmin[Inquiry]):
             raise Http404(_("첨부파일을 찾을 수 없습니다."))
         return views.attachment_download(attachment)
 
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        if request.method == "GET" and object_id.isdigit() and self.has_view_permission(request):
+            services.inquiry_mark_read_by_staff(inquiry_id=int(object_id))
+        return super().change_view(request, object_id, form_url, extra_context)
+
     def save_model(self, request: HttpRequest, obj: Inquiry, form: forms.ModelForm[Inquiry], change: bool) -> None:
-        """Never a plain save: the answer goes through the service, which audits it and e-mails the member."""
-        if "answer" not in form.cleaned_data:
-            # The answer field is read-only once answered. An answer posted anyway was typed on a form
-            # opened while the inquiry waited, and another operator answered first: say so instead of
-            # dropping it under the admin's "changed successfully".
-            if request.POST.get("answer", "").strip():
-                obj._answer_refused = True  # type: ignore[attr-defined]
-                self.message_user(request, str(errors.INQUIRY_ALREADY_ANSWERED.message), messages.ERROR)
-            return
+        """Never a plain save: an answer goes through the service, which audits it and e-mails the member."""
+        reply = form.cleaned_data.get("reply", "")
+        if not reply.strip():
+            return  # a closed inquiry: nothing to write
         try:
             services.inquiry_answer(
                 inquiry_id=obj.pk,
                 operator=request.user,  # type: ignore[arg-type]
-                answer=form.cleaned_data["answer"],
+                answer=reply,
+                files=form.cleaned_data.get("reply_files") or [],
+                seen_message_id=form.cleaned_data.get("seen_message_id"),
             )
         except ApplicationError as exc:
             obj._answer_refused = True  # type: ignore[attr-defined]

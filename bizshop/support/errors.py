@@ -24,5 +24,16 @@ ATTACHMENT_CONTENT_MISMATCH = ErrorCode(
 )
 ANSWER_REQUIRED = ErrorCode("answer_required", 422, _("답변 내용을 입력해 주세요."))
 INQUIRY_ALREADY_ANSWERED = ErrorCode(
-    "inquiry_already_answered", 409, _("이미 답변이 등록된 문의입니다. 새로고침해서 등록된 답변을 확인해 주세요.")
+    "inquiry_already_answered",
+    409,
+    _("다른 운영자가 먼저 답변을 등록했습니다. 새로고침해서 등록된 답변을 확인해 주세요."),
+)
+INVALID_MESSAGE = ErrorCode("invalid_message", 422, _("내용을 5,000자 이내로 입력해 주세요."))
+INQUIRY_CLOSED = ErrorCode(
+    "inquiry_closed", 409, _("종료된 문의입니다. 더 문의하실 내용이 있으면 새 문의를 남겨 주세요.")
+)
+INQUIRY_THREAD_CHANGED = ErrorCode(
+    "inquiry_thread_changed",
+    409,
+    _("답변을 쓰는 사이 파트너가 추가 문의를 남겼습니다. 새로고침해서 확인한 뒤 다시 답변해 주세요."),
 )

@@ -34,6 +34,22 @@ class MultipleFileField(forms.FileField):
         return [super().clean(data, initial)] if data else []
 
 
+def attachments_help() -> str:
+    """Formatted per request, in the visitor's language."""
+    limits = {"mb": MAX_BYTES // (1024 * 1024), "count": MAX_FILES}
+    return _("PNG, JPG, GIF, PDF, TXT, CSV, XLSX · 파일당 %(mb)sMB, 최대 %(count)s개") % limits
+
+
+def attachments_clean(files: list[Any] | None) -> list[Any]:
+    """The files of one post, checked by attachments_check; its refusal becomes the field's error."""
+    files = files or []
+    try:
+        attachments_check(files)
+    except ApplicationError as exc:
+        raise forms.ValidationError(str(exc.message), code=exc.code) from exc
+    return files
+
+
 class InquiryForm(forms.Form):
     category = forms.ChoiceField(label=_("문의 유형"), choices=[("", _("선택해 주세요")), *Inquiry.Category.choices])
     title = forms.CharField(label=_("제목"), max_length=TITLE_MAX)
@@ -44,16 +60,27 @@ class InquiryForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        # Formatted per request, in the visitor's language.
-        limits = {"mb": MAX_BYTES // (1024 * 1024), "count": MAX_FILES}
-        self.fields["attachments"].help_text = (
-            _("PNG, JPG, GIF, PDF, TXT, CSV, XLSX · 파일당 %(mb)sMB, 최대 %(count)s개") % limits
-        )
+        self.fields["attachments"].help_text = attachments_help()
 
     def clean_attachments(self) -> list[Any]:
-        files: list[Any] = self.cleaned_data.get("attachments") or []
-        try:
-            attachments_check(files)
-        except ApplicationError as exc:
-            raise forms.ValidationError(str(exc.message), code=exc.code) from exc
-        return files
+        return attachments_clean(self.cleaned_data.get("attachments"))
+
+
+class InquiryMessageForm(forms.Form):
+    """추가 문의: a follow-up on an open inquiry, with files."""
+
+    body = forms.CharField(
+        label=_("추가 문의 내용"), max_length=BODY_MAX, widget=forms.Textarea(attrs={"rows": 5}), strip=True
+    )
+    attachments = MultipleFileField(label=_("첨부파일"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["attachments"].help_text = attachments_help()
+
+    def clean_attachments(self) -> list[Any]:
+        return attachments_clean(self.cleaned_data.get("attachments"))
+
+
+class FaqSearchForm(forms.Form):
+    q = forms.CharField(label=_("검색어"), required=False, max_length=100, strip=True)

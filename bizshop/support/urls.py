@@ -12,6 +12,7 @@ urlpatterns = [
     path("inquiries/", views.inquiry_list, name="inquiry-list"),
     path("inquiries/new/", views.inquiry_create, name="inquiry-create"),
     path("inquiries/<int:inquiry_id>/", views.inquiry_detail, name="inquiry-detail"),
+    path("inquiries/<int:inquiry_id>/close/", views.inquiry_close, name="inquiry-close"),
     path(
         "inquiries/<int:inquiry_id>/attachments/<int:attachment_id>/",
         views.inquiry_attachment,

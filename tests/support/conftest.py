@@ -21,9 +21,11 @@ __all__ = ["make_operator", "member", "member_client", "operator_client", "other
 
 
 @pytest.fixture(autouse=True)
-def media_root(settings: Any, tmp_path: Path) -> Path:
+def attachment_root(settings: Any, tmp_path: Path) -> Path:
+    """Where inquiry files are stored (private, outside MEDIA_ROOT), a directory of the test's."""
     settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT  # type: ignore[no-any-return]
+    settings.SUPPORT_ATTACHMENT_DIR = tmp_path / "support-attachments"
+    return settings.SUPPORT_ATTACHMENT_DIR  # type: ignore[no-any-return]
 
 
 def png_bytes(size: tuple[int, int] = (8, 8)) -> bytes:

@@ -1,4 +1,4 @@
-"""Operators answer 1:1 inquiries in the admin: through inquiry_answer, audited, the member e-mailed after commit."""
+"""Operators answer 1:1 inquiry threads in the admin: through inquiry_answer, audited, the member e-mailed."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from bizshop.core.errors import ApplicationError
 from bizshop.partners.models import Member
 from bizshop.support import errors
 from bizshop.support.models import Inquiry
-from bizshop.support.services import inquiry_answer, inquiry_create
+from bizshop.support.services import inquiry_answer, inquiry_create, inquiry_follow_up
 from tests.factories import MemberFactory
 from tests.support.conftest import png_bytes
 
@@ -33,6 +33,14 @@ def change_url(inquiry: Inquiry) -> str:
     return f"/admin/support/inquiry/{inquiry.pk}/change/"
 
 
+def last_message_id(inquiry: Inquiry) -> int:
+    return inquiry.messages.order_by("-id").values_list("id", flat=True)[0]
+
+
+def staff_answers(inquiry: Inquiry) -> list[str]:
+    return list(inquiry.messages.filter(by_staff=True).order_by("id").values_list("body", flat=True))
+
+
 def test_a_support_operator_answers_from_the_admin_audited_and_the_member_is_emailed(
     support: Any,
     operator_client: Callable[[Any], Client],
@@ -43,12 +51,13 @@ def test_a_support_operator_answers_from_the_admin_audited_and_the_member_is_ema
     client = operator_client(support)
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(change_url(inquiry), {"answer": ANSWER})
+        response = client.post(change_url(inquiry), {"reply": ANSWER, "seen_message_id": last_message_id(inquiry)})
 
     assert response.status_code == 302
     inquiry.refresh_from_db()
-    assert (inquiry.status, inquiry.answer, inquiry.answered_by) == ("answered", ANSWER, support)
-    assert inquiry.answered_at is not None
+    answer = inquiry.messages.get(by_staff=True)
+    assert (inquiry.status, answer.body, answer.author) == ("answered", ANSWER, support)
+    assert inquiry.unread_by_member and not inquiry.unread_by_staff
     action = OperatorAction.objects.get(kind=OperatorAction.Kind.INQUIRY_ANSWERED)
     assert (action.operator, action.target_type, action.target_id) == (support, "support.inquiry", str(inquiry.pk))
     assert action.data["partner_id"] == member.partner_id
@@ -85,41 +94,56 @@ def test_the_operator_sees_the_inquiry_and_downloads_its_file_in_the_admin(
     assert b"".join(download.streaming_content) == png_bytes()
 
 
-def test_an_answered_inquiry_cannot_be_answered_again(
+def test_an_operator_answers_again_in_the_same_thread_and_the_member_is_emailed_each_time(
+    support: Any, inquiry: Inquiry, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        inquiry_answer(inquiry_id=inquiry.pk, operator=support, answer=ANSWER)
+        inquiry_answer(inquiry_id=inquiry.pk, operator=support, answer="덧붙여 안내드립니다.")
+
+    assert staff_answers(inquiry) == [ANSWER, "덧붙여 안내드립니다."]
+    assert OperatorAction.objects.filter(kind=OperatorAction.Kind.INQUIRY_ANSWERED).count() == 2
+    assert len(mail.outbox) == 2
+
+
+def test_an_answer_crossing_another_operators_answer_is_reported_not_posted_twice(
     support: Any, operator_client: Callable[[Any], Client], inquiry: Inquiry, django_capture_on_commit_callbacks: Any
 ) -> None:
+    # Operator B opened the change form while the inquiry waited; operator A answers first.
+    seen = last_message_id(inquiry)
     inquiry_answer(inquiry_id=inquiry.pk, operator=support, answer=ANSWER)
 
     with pytest.raises(ApplicationError) as refused:
-        inquiry_answer(inquiry_id=inquiry.pk, operator=support, answer="덮어쓰기")
+        inquiry_answer(inquiry_id=inquiry.pk, operator=support, answer="B의 답변", seen_message_id=seen)
     with django_capture_on_commit_callbacks(execute=True):
-        operator_client(support).post(change_url(inquiry), {"answer": "덮어쓰기"})
+        response = operator_client(support).post(
+            change_url(inquiry), {"reply": "B의 답변", "seen_message_id": seen}, follow=True
+        )
 
     assert refused.value.code == "inquiry_already_answered"
-    inquiry.refresh_from_db()
-    assert inquiry.answer == ANSWER
-    assert OperatorAction.objects.filter(kind=OperatorAction.Kind.INQUIRY_ANSWERED).count() == 1
+    shown = [(message.level_tag, str(message)) for message in response.context["messages"]]
+    assert shown == [("error", str(errors.INQUIRY_ALREADY_ANSWERED.message))]
+    assert staff_answers(inquiry) == [ANSWER]
     assert mail.outbox == []
 
 
-def test_an_answer_posted_after_another_operator_answered_is_reported_not_dropped_silently(
-    support: Any, operator_client: Callable[[Any], Client], inquiry: Inquiry
+def test_an_answer_written_before_the_partners_follow_up_asks_to_read_it_first(
+    support: Any, inquiry: Inquiry, member: Member
 ) -> None:
-    # Operator B opened the change form while the inquiry waited; operator A answers first.
-    inquiry_answer(inquiry_id=inquiry.pk, operator=support, answer=ANSWER)
+    seen = last_message_id(inquiry)
+    inquiry_follow_up(partner=member.partner, user=member.user, inquiry_id=inquiry.pk, body="하나 더 여쭙니다.")
 
-    response = operator_client(support).post(change_url(inquiry), {"answer": "B의 답변"}, follow=True)
+    with pytest.raises(ApplicationError) as refused:
+        inquiry_answer(inquiry_id=inquiry.pk, operator=support, answer=ANSWER, seen_message_id=seen)
 
-    shown = [(message.level_tag, str(message)) for message in response.context["messages"]]
-    assert shown == [("error", str(errors.INQUIRY_ALREADY_ANSWERED.message))]
-    inquiry.refresh_from_db()
-    assert inquiry.answer == ANSWER
+    assert refused.value.code == "inquiry_thread_changed"
+    assert staff_answers(inquiry) == []
 
 
 def test_an_empty_answer_is_refused(support: Any, operator_client: Callable[[Any], Client], inquiry: Inquiry) -> None:
     with pytest.raises(ApplicationError) as refused:
         inquiry_answer(inquiry_id=inquiry.pk, operator=support, answer="   ")
-    page = operator_client(support).post(change_url(inquiry), {"answer": ""})
+    page = operator_client(support).post(change_url(inquiry), {"reply": ""})
 
     assert refused.value.code == "answer_required"
     assert page.status_code == 200 and "errorlist" in page.content.decode()
@@ -133,7 +157,7 @@ def test_an_operator_outside_support_may_not_answer(
 
     with pytest.raises(ApplicationError) as refused:
         inquiry_answer(inquiry_id=inquiry.pk, operator=catalog_manager, answer=ANSWER)
-    response = operator_client(catalog_manager).post(change_url(inquiry), {"answer": ANSWER})
+    response = operator_client(catalog_manager).post(change_url(inquiry), {"reply": ANSWER})
 
     assert refused.value.code == "permission_denied"
     assert response.status_code == 403
@@ -179,13 +203,16 @@ def test_two_operators_answering_at_once_give_one_answer_and_one_email(
 ) -> None:
     first, second = make_operator(SUPPORT), make_operator(SUPPORT)
     target = inquiry_create(partner=member.partner, user=member.user, category="service", title="동시", body="내용")
+    seen = last_message_id(target)
     barrier = threading.Barrier(2)
     outcomes: list[str] = []
 
     def answer(operator: Any) -> None:
         barrier.wait()
         try:
-            inquiry_answer(inquiry_id=target.pk, operator=operator, answer=f"{operator.email}의 답변")
+            inquiry_answer(
+                inquiry_id=target.pk, operator=operator, answer=f"{operator.email}의 답변", seen_message_id=seen
+            )
             outcomes.append("answered")
         except ApplicationError as exc:
             outcomes.append(exc.code)

@@ -47,7 +47,7 @@ def test_the_inquiry_pages_need_a_signed_in_partner_member(client: Client) -> No
 
 
 def test_a_member_sends_an_inquiry_with_an_image_and_sees_it_with_its_file(
-    member: Member, member_client: Client, media_root: Path
+    member: Member, member_client: Client, attachment_root: Path
 ) -> None:
     content = png_bytes()
 
@@ -97,7 +97,7 @@ def test_an_inquiry_without_files_is_accepted(member_client: Client) -> None:
     ids=["fake-image", "oversized", "wrong-type"],
 )
 def test_a_bad_file_is_refused_next_to_its_field_and_nothing_is_saved(
-    member_client: Client, media_root: Path, attachment: Any, message: str
+    member_client: Client, attachment_root: Path, attachment: Any, message: str
 ) -> None:
     response = member_client.post(NEW, form(attachments=[upload("ok.png", png_bytes()), attachment]))
 
@@ -105,15 +105,15 @@ def test_a_bad_file_is_refused_next_to_its_field_and_nothing_is_saved(
     error = attachments_error(response)
     assert message in error and attachment.name in error
     assert Inquiry.objects.count() == 0 and InquiryAttachment.objects.count() == 0
-    assert stored_files(media_root) == []
+    assert stored_files(attachment_root) == []
     assert 'value="환불 문의"' in response.content.decode()  # what was typed stays
 
 
-def test_four_files_are_refused_next_to_the_field(member_client: Client, media_root: Path) -> None:
+def test_four_files_are_refused_next_to_the_field(member_client: Client, attachment_root: Path) -> None:
     response = member_client.post(NEW, form(attachments=[upload(f"{n}.png", png_bytes()) for n in range(4)]))
 
     assert "3개까지" in attachments_error(response)
-    assert Inquiry.objects.count() == 0 and stored_files(media_root) == []
+    assert Inquiry.objects.count() == 0 and stored_files(attachment_root) == []
 
 
 def test_a_missing_title_is_shown_next_to_the_title(member_client: Client) -> None:
