@@ -154,7 +154,8 @@ def test_a_member_notes_a_campaign_on_an_order_and_finds_it_in_the_order_list(
 
     page.goto(f"{live_server.url}/mypage/orders/?ordered_from=2026-03-03&ordered_to=2026-03-01")
     error = page.locator("#id_ordered_to_error")
-    assert error.inner_text() == "시작일이 종료일보다 늦습니다. 기간을 확인해 주세요."
+    assert error.locator("p").inner_text() == "시작일이 종료일보다 늦습니다. 기간을 확인해 주세요."
+    assert error.inner_text().startswith("주문일 종료:")  # named for a screen reader announcing it alone
     assert page.locator("tbody tr").count() == 0
     fits_phone_width(page)
     shoot("order-list-bad-range", full_page=False)

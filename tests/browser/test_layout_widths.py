@@ -141,6 +141,8 @@ def test_the_public_pages_fit_every_width_and_pass_axe(demo: PortalDemo, visit_a
             Visit("invitation-bad-link", "/partners/invitations/accept/not-a-token/"),
             Visit("register-visitor", "/register/", shot=True),
             Visit("support", "/support/", shot=True),
+            Visit("faq-search", "/support/?q=환불", shot=True),
+            Visit("faq-search-nothing", "/support/?q=없는말쓰기"),
             Visit("notices", "/support/notices/"),
             Visit("notice", f"/support/notices/{demo.notice.pk}/"),
             Visit("terms", "/terms/", shot=True),
@@ -185,6 +187,10 @@ def test_the_partner_member_pages_fit_every_width_and_pass_axe(
     visit_all(
         [
             Visit("orders", "/mypage/orders/", shot=True),
+            Visit("orders-filtered", "/mypage/orders/?q=춘식&ordered_from=2026-01-01&ordered_to=2026-12-31"),
+            Visit(
+                "orders-filter-refused", "/mypage/orders/?ordered_from=2026-12-31&ordered_to=2026-01-01", shows=REFUSED
+            ),
             Visit("order-pending", f"/mypage/orders/{orders['pending'].pk}/"),
             Visit("order-awaiting-deposit", f"/mypage/orders/{orders['awaiting_deposit'].pk}/"),
             Visit("order-paid", f"/mypage/orders/{orders['paid'].pk}/"),
