@@ -69,6 +69,8 @@ PUBLIC_ROUTES = {
     "catalog:representative-image-download": "the representative image of a public catalog emoticon",
     "policies:terms-version": "이용약관 versions are public, the same for everyone",
     "policies:privacy-version": "개인정보처리방침 versions are public, the same for everyone",
+    "codes:my-sticker": "an end user's sticker image: its HMAC signature binds the URL to one user "
+    "(no partner's object; other users and visitors are refused in tests/codes/test_my_stickers.py)",
 }
 # Staff-only areas: a partner's session must not get in at all (checked below), whatever the object.
 OPERATOR_NAMESPACES = {"admin", "backoffice"}
