@@ -16,9 +16,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from bizshop.accounts.models import User
-from bizshop.billing.views import partner_member_required
 from bizshop.core.errors import ApplicationError
 from bizshop.partners.models import Partner
+from bizshop.partners.portal import partner_member_required
 from bizshop.support import selectors, services
 from bizshop.support.forms import FaqFilterForm, InquiryForm
 from bizshop.support.models import InquiryAttachment, Topic
