@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "bizshop.backoffice",
     "bizshop.invoices",
     "bizshop.support",
+    "bizshop.demo",
 ]
 
 MIDDLEWARE = [
@@ -230,8 +231,8 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["bizshop.core.api.ApiKeyAuthentication"],
-    "DEFAULT_PERMISSION_CLASSES": ["bizshop.core.api.IsPartner"],
+    "DEFAULT_AUTHENTICATION_CLASSES": ["bizshop.partners.authentication.ApiKeyAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["bizshop.partners.authentication.IsPartner"],
     "DEFAULT_PAGINATION_CLASS": "bizshop.core.api.CursorPagination",
     "PAGE_SIZE": 100,
     "EXCEPTION_HANDLER": "bizshop.core.api.exception_handler",
