@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "django_filters",
     "bizshop.core",
     "bizshop.accounts",
+    "bizshop.audit",
     "bizshop.catalog",
     "bizshop.partners",
     "bizshop.billing",

@@ -12,6 +12,7 @@ from bizshop.billing import services as billing
 from bizshop.billing.gateways.sandbox import APPROVE_TOKEN
 from bizshop.billing.models import Order, OrderStatus
 from bizshop.billing.selectors import OrderAction, order_action_refusal, order_available_actions
+from bizshop.billing.views import ORDER_ACTIONS
 from bizshop.codes import services as codes
 from bizshop.core.errors import ApplicationError
 from tests.billing.conftest import order_in_state
@@ -91,3 +92,7 @@ def test_the_service_refuses_exactly_what_the_selector_leaves_out(
         assert db_rows() == before
     else:
         assert available, f"{action} is not offered in {state} but the service did it"
+
+
+def test_every_button_of_the_order_page_is_an_order_action() -> None:
+    assert set(ORDER_ACTIONS) <= {action.value for action in OrderAction}
