@@ -6,6 +6,7 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
     dependencies = [
@@ -14,93 +15,55 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name="Partner",
+            name='Partner',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("name", models.CharField(max_length=100, verbose_name="회사명")),
-                ("business_registration_number", models.CharField(max_length=10, verbose_name="사업자등록번호")),
-                ("representative", models.CharField(max_length=50, verbose_name="대표자")),
-                ("address", models.CharField(blank=True, max_length=200, verbose_name="주소")),
-                ("invoice_email", models.EmailField(max_length=254, verbose_name="세금계산서 이메일")),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[("active", "이용중"), ("withdrawn", "탈퇴")], default="active", max_length=16
-                    ),
-                ),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                ("withdrawn_at", models.DateTimeField(blank=True, null=True)),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('name', models.CharField(max_length=100, verbose_name='회사명')),
+                ('business_registration_number', models.CharField(max_length=10, verbose_name='사업자등록번호')),
+                ('representative', models.CharField(max_length=50, verbose_name='대표자')),
+                ('address', models.CharField(blank=True, max_length=200, verbose_name='주소')),
+                ('invoice_email', models.EmailField(max_length=254, verbose_name='세금계산서 이메일')),
+                ('status', models.CharField(choices=[('active', '이용중'), ('withdrawn', '탈퇴')], default='active', max_length=16)),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('withdrawn_at', models.DateTimeField(blank=True, null=True)),
             ],
             options={
-                "verbose_name": "파트너",
-                "verbose_name_plural": "파트너",
-                "constraints": [
-                    models.UniqueConstraint(
-                        condition=models.Q(("status", "active")),
-                        fields=("business_registration_number",),
-                        name="partners_partner_brn_unique_active",
-                    )
-                ],
+                'verbose_name': '파트너',
+                'verbose_name_plural': '파트너',
+                'constraints': [models.UniqueConstraint(condition=models.Q(('status', 'active')), fields=('business_registration_number',), name='partners_partner_brn_unique_active')],
             },
         ),
         migrations.CreateModel(
-            name="Member",
+            name='Member',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                (
-                    "role",
-                    models.CharField(
-                        choices=[("owner", "관리자"), ("member", "멤버")], default="member", max_length=16
-                    ),
-                ),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                (
-                    "user",
-                    models.OneToOneField(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="membership",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "partner",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE, related_name="members", to="partners.partner"
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('role', models.CharField(choices=[('owner', '관리자'), ('member', '멤버')], default='member', max_length=16)),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='membership', to=settings.AUTH_USER_MODEL)),
+                ('partner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='members', to='partners.partner')),
             ],
             options={
-                "verbose_name": "파트너 멤버",
-                "verbose_name_plural": "파트너 멤버",
+                'verbose_name': '파트너 멤버',
+                'verbose_name_plural': '파트너 멤버',
             },
         ),
         migrations.CreateModel(
-            name="ApiKey",
+            name='ApiKey',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("name", models.CharField(max_length=100, verbose_name="이름")),
-                ("prefix", models.CharField(max_length=16, unique=True, verbose_name="접두어")),
-                ("key_hash", models.CharField(max_length=64, unique=True)),
-                ("scopes", models.JSONField(blank=True, default=list)),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                ("last_used_at", models.DateTimeField(blank=True, null=True)),
-                ("revoked_at", models.DateTimeField(blank=True, null=True)),
-                (
-                    "created_by",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
-                    ),
-                ),
-                (
-                    "partner",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE, related_name="api_keys", to="partners.partner"
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('name', models.CharField(max_length=100, verbose_name='이름')),
+                ('prefix', models.CharField(max_length=16, unique=True, verbose_name='접두어')),
+                ('key_hash', models.CharField(max_length=64, unique=True)),
+                ('scopes', models.JSONField(blank=True, default=list)),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('last_used_at', models.DateTimeField(blank=True, null=True)),
+                ('revoked_at', models.DateTimeField(blank=True, null=True)),
+                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('partner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='api_keys', to='partners.partner')),
             ],
             options={
-                "verbose_name": "API 키",
-                "verbose_name_plural": "API 키",
+                'verbose_name': 'API 키',
+                'verbose_name_plural': 'API 키',
             },
         ),
     ]

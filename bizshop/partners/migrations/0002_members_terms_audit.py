@@ -6,171 +6,90 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("partners", "0001_initial"),
+        ('partners', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="partner",
-            name="contact_name",
-            field=models.CharField(blank=True, max_length=50, verbose_name="담당자명"),
+            model_name='partner',
+            name='contact_name',
+            field=models.CharField(blank=True, max_length=50, verbose_name='담당자명'),
         ),
         migrations.AddField(
-            model_name="partner",
-            name="contact_phone",
-            field=models.CharField(blank=True, max_length=20, verbose_name="담당자 연락처"),
+            model_name='partner',
+            name='contact_phone',
+            field=models.CharField(blank=True, max_length=20, verbose_name='담당자 연락처'),
         ),
         migrations.CreateModel(
-            name="Invitation",
+            name='Invitation',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("email", models.EmailField(max_length=254, verbose_name="이메일")),
-                (
-                    "role",
-                    models.CharField(
-                        choices=[("owner", "관리자"), ("member", "멤버")], default="member", max_length=16
-                    ),
-                ),
-                ("token_hash", models.CharField(max_length=64, unique=True)),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                ("expires_at", models.DateTimeField(verbose_name="만료 시각")),
-                ("accepted_at", models.DateTimeField(blank=True, null=True)),
-                ("revoked_at", models.DateTimeField(blank=True, null=True)),
-                (
-                    "invited_by",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "partner",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE, related_name="invitations", to="partners.partner"
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('email', models.EmailField(max_length=254, verbose_name='이메일')),
+                ('role', models.CharField(choices=[('owner', '관리자'), ('member', '멤버')], default='member', max_length=16)),
+                ('token_hash', models.CharField(max_length=64, unique=True)),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('expires_at', models.DateTimeField(verbose_name='만료 시각')),
+                ('accepted_at', models.DateTimeField(blank=True, null=True)),
+                ('revoked_at', models.DateTimeField(blank=True, null=True)),
+                ('invited_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('partner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='invitations', to='partners.partner')),
             ],
             options={
-                "verbose_name": "멤버 초대",
-                "verbose_name_plural": "멤버 초대",
+                'verbose_name': '멤버 초대',
+                'verbose_name_plural': '멤버 초대',
             },
         ),
         migrations.CreateModel(
-            name="PartnerChange",
+            name='PartnerChange',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("before", models.JSONField(default=dict)),
-                ("after", models.JSONField(default=dict)),
-                ("changed_at", models.DateTimeField(auto_now_add=True)),
-                (
-                    "changed_by",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "partner",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE, related_name="changes", to="partners.partner"
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('before', models.JSONField(default=dict)),
+                ('after', models.JSONField(default=dict)),
+                ('changed_at', models.DateTimeField(auto_now_add=True)),
+                ('changed_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('partner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='changes', to='partners.partner')),
             ],
             options={
-                "verbose_name": "파트너정보 변경 이력",
-                "verbose_name_plural": "파트너정보 변경 이력",
-                "ordering": ["-id"],
+                'verbose_name': '파트너정보 변경 이력',
+                'verbose_name_plural': '파트너정보 변경 이력',
+                'ordering': ['-id'],
             },
         ),
         migrations.CreateModel(
-            name="TermsAgreement",
+            name='TermsAgreement',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("terms_version", models.CharField(max_length=20, verbose_name="약관 버전")),
-                ("agreed_at", models.DateTimeField(verbose_name="동의 시각")),
-                ("ip", models.CharField(blank=True, max_length=45)),
-                (
-                    "partner",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="terms_agreements",
-                        to="partners.partner",
-                    ),
-                ),
-                (
-                    "user",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('terms_version', models.CharField(max_length=20, verbose_name='약관 버전')),
+                ('agreed_at', models.DateTimeField(verbose_name='동의 시각')),
+                ('ip', models.CharField(blank=True, max_length=45)),
+                ('partner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='terms_agreements', to='partners.partner')),
+                ('user', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "verbose_name": "약관 동의",
-                "verbose_name_plural": "약관 동의",
+                'verbose_name': '약관 동의',
+                'verbose_name_plural': '약관 동의',
             },
         ),
         migrations.CreateModel(
-            name="AuditEvent",
+            name='AuditEvent',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("actor_email", models.CharField(blank=True, max_length=254)),
-                (
-                    "action",
-                    models.CharField(
-                        choices=[
-                            ("login", "로그인"),
-                            ("login_failed", "로그인 실패"),
-                            ("login_throttled", "로그인 시도 제한"),
-                            ("password_reset", "비밀번호 재설정"),
-                            ("partner_signup", "파트너 가입"),
-                            ("partner_updated", "파트너정보 변경"),
-                            ("api_key_created", "API 키 생성"),
-                            ("api_key_revoked", "API 키 폐기"),
-                            ("member_invited", "멤버 초대"),
-                            ("invitation_revoked", "초대 취소"),
-                            ("member_joined", "멤버 가입"),
-                            ("member_role_changed", "멤버 권한 변경"),
-                            ("member_removed", "멤버 삭제"),
-                            ("withdrawal_refused", "탈퇴 거절"),
-                            ("withdrawn", "탈퇴"),
-                        ],
-                        max_length=32,
-                    ),
-                ),
-                ("ip", models.CharField(blank=True, max_length=45)),
-                ("data", models.JSONField(blank=True, default=dict)),
-                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
-                (
-                    "actor",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "partner",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to="partners.partner",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('actor_email', models.CharField(blank=True, max_length=254)),
+                ('action', models.CharField(choices=[('login', '로그인'), ('login_failed', '로그인 실패'), ('login_throttled', '로그인 시도 제한'), ('password_reset', '비밀번호 재설정'), ('partner_signup', '파트너 가입'), ('partner_updated', '파트너정보 변경'), ('api_key_created', 'API 키 생성'), ('api_key_revoked', 'API 키 폐기'), ('member_invited', '멤버 초대'), ('invitation_revoked', '초대 취소'), ('member_joined', '멤버 가입'), ('member_role_changed', '멤버 권한 변경'), ('member_removed', '멤버 삭제'), ('withdrawal_refused', '탈퇴 거절'), ('withdrawn', '탈퇴')], max_length=32)),
+                ('ip', models.CharField(blank=True, max_length=45)),
+                ('data', models.JSONField(blank=True, default=dict)),
+                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
+                ('actor', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('partner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='partners.partner')),
             ],
             options={
-                "verbose_name": "감사 로그",
-                "verbose_name_plural": "감사 로그",
-                "ordering": ["-id"],
-                "indexes": [models.Index(fields=["partner", "-id"], name="partners_audit_partner_recent")],
+                'verbose_name': '감사 로그',
+                'verbose_name_plural': '감사 로그',
+                'ordering': ['-id'],
+                'indexes': [models.Index(fields=['partner', '-id'], name='partners_audit_partner_recent')],
             },
         ),
     ]
