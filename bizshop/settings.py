@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "django_filters",
     "bizshop.core",
     "bizshop.accounts",
+    "bizshop.audit",
     "bizshop.catalog",
     "bizshop.partners",
     "bizshop.billing",
@@ -106,6 +107,7 @@ INSTALLED_APPS = [
     "bizshop.backoffice",
     "bizshop.invoices",
     "bizshop.support",
+    "bizshop.demo",
 ]
 
 MIDDLEWARE = [
@@ -253,8 +255,8 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["bizshop.core.api.ApiKeyAuthentication"],
-    "DEFAULT_PERMISSION_CLASSES": ["bizshop.core.api.IsPartner"],
+    "DEFAULT_AUTHENTICATION_CLASSES": ["bizshop.partners.authentication.ApiKeyAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["bizshop.partners.authentication.IsPartner"],
     "DEFAULT_PAGINATION_CLASS": "bizshop.core.api.CursorPagination",
     "PAGE_SIZE": 100,
     "EXCEPTION_HANDLER": "bizshop.core.api.exception_handler",

@@ -25,6 +25,7 @@ from bizshop.accounts.models import ApiToken, PolicyAcceptance, User
 from bizshop.accounts.policies import PolicyVersion, policies_in_force
 from bizshop.accounts.selectors import user_is_end_user
 from bizshop.accounts.tokens import email_verification_token
+from bizshop.audit.services import audit_record
 
 # A password this old is worth changing: the member is asked at sign-in (비밀번호 변경 안내),
 # and 나중에 변경하기 puts the question off as long again.
@@ -323,10 +324,6 @@ def policies_accept(
 
 
 def _audit(action: str, *, email: str, client_ip: str, user: User | None = None, **data: Any) -> None:
-    # The audit log lives with the partners (who mostly need it); imported here, not at module
-    # level, because partners builds on accounts.
-    from bizshop.partners.services import audit_record
-
     if user is None:
         user = User.objects.filter(email__iexact=email.strip()).first()
     audit_record(action=action, actor=user, ip=client_ip, actor_email=email.strip().lower()[:254], **data)

@@ -22,8 +22,10 @@ from bizshop.accounts import policies, services
 from bizshop.accounts.forms import LoginForm, PasswordChangeForm, PolicyConsentFields, SignupForm
 from bizshop.accounts.middleware import POLICY_CONSENT_SESSION_KEY
 from bizshop.accounts.models import User
+from bizshop.accounts.navigation import after_sign_in
 from bizshop.core.errors import ApplicationError
 from bizshop.core.http import client_ip
+from bizshop.core.portal import show_error
 
 # Which field a refusal of user_create is about.
 SIGNUP_ERROR_FIELDS = {"invalid_email": "email", "email_taken": "email", "weak_password": "password1"}
@@ -35,25 +37,11 @@ PASSWORD_CHANGE_ERROR_FIELDS = {
 }
 
 
-def show_error(form: Any, field: str | None, exc: ApplicationError) -> None:
-    """The refusal next to its field; a broken password rule or a missing consent a line each."""
-    if exc.code == "policies_not_accepted":
-        for document in exc.details.get("missing", []):
-            form.add_error(f"agree_{document}", str(exc.message))
-        return
-    for problem in exc.details.get("problems") or [str(exc.message)]:
-        form.add_error(field, problem)
-
-
 def _next_url(request: HttpRequest, default: str = "codes:register") -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
     if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         return target
     return reverse(default)
-
-
-def _with_next(route: str, next_url: str) -> str:
-    return f"{reverse(route)}?{urlencode({'next': next_url})}"
 
 
 def signup(request: HttpRequest) -> HttpResponse:
@@ -123,18 +111,6 @@ def _too_many_requests(response: HttpResponse, retry_after: int) -> HttpResponse
     response.status_code = 429
     response["Retry-After"] = str(retry_after)
     return response
-
-
-def after_sign_in(request: HttpRequest, *, user: User, target: str) -> str:
-    """Where a fresh sign-in goes: first the consent page if a policy version in force is still
-    to be accepted (required: the session is held there until it is), then the 90-day password
-    question (optional); each page goes on to the next, the last to ``target``."""
-    if services.password_change_due(user=user):
-        target = _with_next("accounts:password-prompt", target)
-    if policies.policies_to_accept(user=user):
-        request.session[POLICY_CONSENT_SESSION_KEY] = True
-        target = _with_next("accounts:consent", target)
-    return target
 
 
 class LoginView(auth_views.LoginView):

@@ -20,8 +20,9 @@ from bizshop.billing.banks import BANKS
 from bizshop.billing.filters import OrderFilter
 from bizshop.billing.models import Order, PaymentMethod
 from bizshop.core import fields
-from bizshop.core.api import CursorPagination, request_partner
+from bizshop.core.api import CursorPagination
 from bizshop.core.idempotency import idempotent
+from bizshop.partners.authentication import request_partner
 
 
 class DepositSerializer(serializers.Serializer[Any]):

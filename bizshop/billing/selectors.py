@@ -5,6 +5,7 @@ from __future__ import annotations
 import zoneinfo
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from enum import StrEnum
 from typing import Any
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
@@ -14,9 +15,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from bizshop.billing import errors
-from bizshop.billing.models import DepositOutcome, Order, OrderEvent, Payment, PaymentMethod, PaymentStatus
+from bizshop.billing.models import (
+    DepositOutcome,
+    Order,
+    OrderEvent,
+    OrderStatus,
+    Payment,
+    PaymentMethod,
+    PaymentStatus,
+)
 from bizshop.catalog.models import Emoticon
 from bizshop.catalog.selectors import emoticon_price_for_sale
+from bizshop.core.errors import ApplicationError
 from bizshop.core.money import Amounts, amounts_for
 from bizshop.partners.models import Partner
 
@@ -50,6 +60,76 @@ def order_price(*, emoticon_id: int, period_days: int, quantity: int) -> OrderPr
         unit_price=price.unit_price,
         amounts=amounts_for(unit_price=price.unit_price, quantity=quantity),
     )
+
+
+REFUNDABLE = frozenset({OrderStatus.PAID})
+ISSUABLE = frozenset({OrderStatus.PAID, OrderStatus.PARTIALLY_ISSUED, OrderStatus.ISSUED})
+UNPAID = frozenset({OrderStatus.PENDING_PAYMENT, OrderStatus.AWAITING_DEPOSIT})
+
+
+class OrderAction(StrEnum):
+    """What a partner may ask of an order; the values are the portal's action names."""
+
+    PAY_CARD = "pay_card"
+    PAY_VIRTUAL_ACCOUNT = "pay_virtual_account"
+    # The sandbox PG sends the deposit of the open virtual account (the gateway must be the sandbox too).
+    SANDBOX_DEPOSIT = "sandbox_deposit"
+    CANCEL = "cancel"
+    REFUND = "refund"
+    ISSUE = "issue"
+    # 합산 세금계산서 요청: only for an order whose every code is issued.
+    REQUEST_MERGED_INVOICE = "request_merged_invoice"
+
+
+# The ``action`` an invalid_state refusal names, as the API has always given it.
+_STATE_ACTION_NAMES = {
+    OrderAction.PAY_CARD: "pay",
+    OrderAction.PAY_VIRTUAL_ACCOUNT: "pay",
+    OrderAction.SANDBOX_DEPOSIT: "deposit",
+    OrderAction.CANCEL: "cancel",
+    OrderAction.REFUND: "refund",
+    OrderAction.ISSUE: "issue",
+    OrderAction.REQUEST_MERGED_INVOICE: "request_merged_invoice",
+}
+
+
+def order_action_refusal(order: Order, action: OrderAction) -> ApplicationError | None:
+    """Why ``action`` may not be done to the order as it stands, or ``None`` if it may.
+
+    The one statement of the order's rules: the portal shows its buttons from it and each
+    service refuses with it (under the order's row lock, so the answer is the current one).
+    """
+    status = order.status
+    if action in (OrderAction.PAY_CARD, OrderAction.PAY_VIRTUAL_ACCOUNT):
+        allowed = status == OrderStatus.PENDING_PAYMENT
+    elif action == OrderAction.SANDBOX_DEPOSIT:
+        allowed = status == OrderStatus.AWAITING_DEPOSIT
+    elif action == OrderAction.CANCEL:
+        allowed = status in UNPAID
+    elif action == OrderAction.REFUND:
+        # Once a code is out, the money stays: that is said before the state.
+        if order.issued_quantity > 0:
+            return errors.CODES_ALREADY_ISSUED(issued_quantity=order.issued_quantity)
+        allowed = status in REFUNDABLE
+    elif action == OrderAction.ISSUE:
+        if status in ISSUABLE and order.remaining_quantity < 1:
+            return errors.QUANTITY_EXCEEDS_REMAINING(remaining=0)
+        allowed = status in ISSUABLE
+    else:
+        allowed = status == OrderStatus.ISSUED
+    return None if allowed else errors.INVALID_STATE(status=status, action=_STATE_ACTION_NAMES[action])
+
+
+def order_available_actions(order: Order) -> frozenset[OrderAction]:
+    """What may be done to the order now (각 상태에서 가능한 요청)."""
+    return frozenset(action for action in OrderAction if order_action_refusal(order, action) is None)
+
+
+def order_action_guard(order: Order, action: OrderAction) -> None:
+    """Raise the refusal of ``action`` if the order does not allow it now."""
+    refusal = order_action_refusal(order, action)
+    if refusal is not None:
+        raise refusal
 
 
 def order_list_for_partner(*, partner: Partner) -> QuerySet[Order]:

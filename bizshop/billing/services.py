@@ -41,7 +41,11 @@ from bizshop.billing.models import (
     PaymentMethod,
     PaymentStatus,
 )
-from bizshop.billing.selectors import order_price
+from bizshop.billing.selectors import (
+    OrderAction,
+    order_action_guard,
+    order_price,
+)
 from bizshop.core.models import IdempotencyRecord
 from bizshop.partners.models import Partner
 from bizshop.webhooks.models import WebhookEvent
@@ -49,15 +53,12 @@ from bizshop.webhooks.services import webhook_emit
 
 logger = logging.getLogger(__name__)
 
-REFUNDABLE = {OrderStatus.PAID}
 # The order events partners can also receive as webhooks (sent after the transaction commits).
 WEBHOOK_FOR_EVENT = {
     OrderEvent.Kind.PAYMENT_APPROVED: WebhookEvent.ORDER_PAID,
     OrderEvent.Kind.DEPOSIT_RECEIVED: WebhookEvent.ORDER_PAID,
     OrderEvent.Kind.REFUND_COMPLETED: WebhookEvent.REFUND_COMPLETED,
 }
-ISSUABLE = {OrderStatus.PAID, OrderStatus.PARTIALLY_ISSUED, OrderStatus.ISSUED}
-UNPAID = {OrderStatus.PENDING_PAYMENT, OrderStatus.AWAITING_DEPOSIT}
 # API.md: an Idempotency-Key is remembered this long.
 IDEMPOTENCY_KEY_TTL = timedelta(hours=24)
 
@@ -125,8 +126,7 @@ def order_pay_by_card(*, order_id: int, partner: Partner, card_token: str) -> Or
     # The lock is held across the PG call on purpose: a second payment of the same order
     # waits and then finds it paid, so a card is never charged twice for one order.
     order = _lock_order(order_id=order_id, partner=partner)
-    if order.status != OrderStatus.PENDING_PAYMENT:
-        _refuse(order, "pay")
+    order_action_guard(order, OrderAction.PAY_CARD)
     gateway = get_gateway()
     try:
         approval = gateway.approve_card(amount=order.total_amount, card_token=card_token, order_reference=str(order.pk))
@@ -153,8 +153,7 @@ def order_pay_by_card(*, order_id: int, partner: Partner, card_token: str) -> Or
 @transaction.atomic
 def order_open_virtual_account(*, order_id: int, partner: Partner) -> Order:
     order = _lock_order(order_id=order_id, partner=partner)
-    if order.status != OrderStatus.PENDING_PAYMENT:
-        _refuse(order, "pay")
+    order_action_guard(order, OrderAction.PAY_VIRTUAL_ACCOUNT)
     gateway = get_gateway()
     due_at = timezone.now() + timedelta(days=settings.VIRTUAL_ACCOUNT_DUE_DAYS)
     account = gateway.open_virtual_account(amount=order.total_amount, order_reference=str(order.pk), due_at=due_at)
@@ -328,8 +327,9 @@ def sandbox_deposit_send(*, order_id: int, partner: Partner) -> Order:
     order = Order.objects.filter(pk=order_id, partner=partner).first()
     if order is None:
         raise errors.ORDER_NOT_FOUND()
+    order_action_guard(order, OrderAction.SANDBOX_DEPOSIT)
     payment = order.payments.filter(status=PaymentStatus.AWAITING_DEPOSIT).first()
-    if payment is None or order.status != OrderStatus.AWAITING_DEPOSIT:
+    if payment is None:
         _refuse(order, "deposit")
         raise AssertionError  # unreachable: _refuse raises
     body, signature = gateway.deposit_notification(
@@ -353,8 +353,7 @@ def _close_virtual_accounts(order: Order, *, status: PaymentStatus, now: datetim
 @transaction.atomic
 def order_cancel(*, order_id: int, partner: Partner) -> Order:
     order = _lock_order(order_id=order_id, partner=partner)
-    if order.status not in UNPAID:
-        _refuse(order, "cancel")
+    order_action_guard(order, OrderAction.CANCEL)
     _close_virtual_accounts(order, status=PaymentStatus.CANCELLED, now=timezone.now())
     order.status = OrderStatus.CANCELLED
     order.save(update_fields=["status"])
@@ -427,10 +426,7 @@ def order_refund(*, order_id: int, partner: Partner, refund_account: dict[str, s
     """취소/환불: only while no code of the order is issued; card at once, transfer by an operator
     to the account the partner names (``refund_account``: bank, account_number, holder)."""
     order = _lock_order(order_id=order_id, partner=partner)
-    if order.issued_quantity > 0:
-        raise errors.CODES_ALREADY_ISSUED(issued_quantity=order.issued_quantity)
-    if order.status not in REFUNDABLE:
-        _refuse(order, "refund")
+    order_action_guard(order, OrderAction.REFUND)
     payment = order.payments.select_for_update().get(status=PaymentStatus.APPROVED)
     now = timezone.now()
     if payment.method == PaymentMethod.CARD:
@@ -552,8 +548,7 @@ def order_reserve_issuance(*, order_id: int, partner: Partner, quantity: int | N
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("order_reserve_issuance must run inside a transaction")
     order = _lock_order(order_id=order_id, partner=partner)
-    if order.status not in ISSUABLE:
-        _refuse(order, "issue")
+    order_action_guard(order, OrderAction.ISSUE)
     remaining = order.remaining_quantity
     units = remaining if quantity is None else quantity
     if units < 1 or units > remaining:

@@ -9,11 +9,9 @@ from __future__ import annotations
 import csv
 from collections.abc import Callable, Iterator
 from datetime import datetime
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
@@ -29,8 +27,9 @@ from bizshop.billing.forms import CardPaymentForm, IssueForm, OrderFilterForm, O
 from bizshop.billing.gateways import get_gateway
 from bizshop.billing.gateways.sandbox import SandboxGateway
 from bizshop.billing.models import Order, OrderStatus, PaymentMethod
+from bizshop.billing.selectors import OrderAction
+from bizshop.catalog.pages import emoticon_detail_context
 from bizshop.catalog.selectors import emoticon_list_on_sale
-from bizshop.catalog.views import emoticon_detail_context
 from bizshop.codes import export as code_export
 from bizshop.codes import selectors as code_selectors
 from bizshop.codes import services as code_services
@@ -39,28 +38,13 @@ from bizshop.codes.format import display as display_code
 from bizshop.codes.models import CodeStatus
 from bizshop.core.errors import ApplicationError
 from bizshop.partners.models import Partner
-from bizshop.partners.selectors import partner_for_user
+from bizshop.partners.portal import partner_member_required
 
 ORDER_PAGE_SIZE = 20
 CODES_SHOWN = 50
 # Up to this many codes the workbook is made while the partner waits; beyond, in the background.
 # Which field of the order form a refusal of order_create is about.
 ORDER_ERROR_FIELDS = {"invalid_period": "period_days", "quantity_out_of_range": "quantity"}
-
-PartnerView = Callable[..., HttpResponseBase]
-
-
-def partner_member_required(view: PartnerView) -> Callable[..., HttpResponseBase]:
-    """Signed-in members of an active partner only; the view receives that partner after the request."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        partner = partner_for_user(user=request.user)  # type: ignore[arg-type]
-        if partner is None:
-            raise Http404(_("파트너 회원만 이용할 수 있습니다."))
-        return view(request, partner, *args, **kwargs)
-
-    return login_required(wrapper)
 
 
 def _order_or_404(partner: Partner, order_id: int) -> Order:
@@ -234,13 +218,13 @@ def order_detail(request: HttpRequest, partner: Partner, order_id: int) -> HttpR
         for code in codes.order_by("id")[:CODES_SHOWN]
     ]
     issuances = list(code_selectors.issuance_list_for_order(order=order))
-    issuable = order.status in services.ISSUABLE
+    actions = selectors.order_available_actions(order)
     payment = selectors.order_payment(order=order)
     context = {
         "order": order,
         "events": selectors.order_event_list(order=order),
         "has_paid_documents": order.paid_at is not None,
-        "can_quote": order.status == OrderStatus.PENDING_PAYMENT,
+        "can_quote": OrderAction.PAY_CARD in actions,
         "virtual_account": (
             selectors.order_virtual_account(order=order) if order.status == OrderStatus.AWAITING_DEPOSIT else None
         ),
@@ -251,22 +235,28 @@ def order_detail(request: HttpRequest, partner: Partner, order_id: int) -> HttpR
         "codes_count": sum(issuance.issued_count for issuance in issuances),
         "registered_count": codes.filter(status=CodeStatus.REGISTERED).count(),
         "sandbox": _is_sandbox(),
-        "can_pay": order.status == OrderStatus.PENDING_PAYMENT,
-        "can_sandbox_deposit": order.status == OrderStatus.AWAITING_DEPOSIT and _is_sandbox(),
-        "can_cancel": order.status in services.UNPAID,
-        "can_issue": issuable and order.remaining_quantity > 0,
-        "can_refund": order.status in services.REFUNDABLE and order.issued_quantity == 0,
+        "can_pay": OrderAction.PAY_CARD in actions,
+        "can_sandbox_deposit": OrderAction.SANDBOX_DEPOSIT in actions and _is_sandbox(),
+        "can_cancel": OrderAction.CANCEL in actions,
+        "can_issue": OrderAction.ISSUE in actions,
+        "can_refund": OrderAction.REFUND in actions,
         "payment": payment,
         "refund_needs_account": payment is not None and payment.method == PaymentMethod.VIRTUAL_ACCOUNT,
         "banks": BANKS,
         # The refusal the refund service would give, shown before anyone presses a button.
-        "refund_refusal": errors.CODES_ALREADY_ISSUED.message if issuable and order.issued_quantity else None,
+        "refund_refusal": _refund_refusal(order),
         "card_form": CardPaymentForm(),
         "xlsx_direct": order.issued_quantity <= code_export.xlsx_direct_limit(),
         "exports": code_selectors.code_export_list_for_order(order=order)[:10],
         "memo_form": OrderMemoForm(initial={"memo": order.memo}),
     }
     return render(request, "billing/order_detail.html", context)
+
+
+def _refund_refusal(order: Order) -> str | None:
+    """Why the order cannot be refunded, when the reason is its issued codes (not merely its state)."""
+    refusal = selectors.order_action_refusal(order, OrderAction.REFUND)
+    return str(refusal.message) if refusal is not None and refusal.code == errors.CODES_ALREADY_ISSUED.code else None
 
 
 class _Unreadable(Exception):

@@ -3,44 +3,32 @@
 from __future__ import annotations
 
 import re
-from typing import Any
 from urllib.parse import quote, urlencode
 
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
 from bizshop.billing.forms import OrderForm
 from bizshop.catalog.forms import CatalogFilterForm
 from bizshop.catalog.images import CONTENT_TYPES, image_storage
-from bizshop.catalog.models import Emoticon, EmoticonPrice
+from bizshop.catalog.models import Emoticon
+from bizshop.catalog.pages import emoticon_detail_context, int_or_none
 from bizshop.catalog.selectors import (
     catalog_fingerprint,
     emoticon_list_on_sale,
     emoticon_search_on_sale,
     public_image_exists,
     ranking_list,
-    sticker_preview,
 )
-from bizshop.core.money import VAT_RATE_PERCENT, Amounts, amounts_for
 from bizshop.partners.models import Member
-from bizshop.partners.selectors import partner_for_user
-from bizshop.partners.views import member_required
+from bizshop.partners.portal import member_required
 
 CATALOG_PAGE_SIZE = 24
 # The grid of a catalog page is rendered once per catalog state (catalog_fingerprint), page and
 # language, and kept this long: rendering 24 cards costs more than everything else on the page.
 CATALOG_CACHE_SECONDS = 60
-
-# 대표이미지 이용 규칙: shown on every emoticon page (DESIGN.md, "Catalog").
-IMAGE_RULES = [
-    _("대표이미지는 원본 그대로 사용해야 하며, 자르기·색상 변경 등 변형할 수 없습니다."),
-    _("대표이미지는 경품 소개 용도로만 사용 가능합니다."),
-    _("인쇄 불가: 대표이미지를 인쇄물(전단지, 포스터 등)에 사용할 수 없습니다."),
-]
-
 
 # A public image: a content hash and an extension, in one of the two public folders. Full sticker
 # files (emoticons/stickers/) are never served here: they reach end users through signed URLs.
@@ -82,46 +70,11 @@ def emoticon_detail(request: HttpRequest, emoticon_id: int) -> HttpResponse:
     initial = {
         "emoticon_id": emoticon.pk,
         # "금액 계산" without JavaScript reloads this page with the chosen figures in the query string.
-        "period_days": _int_or_none(request.GET.get("period_days")) or (prices[0].period_days if prices else None),
-        "quantity": _int_or_none(request.GET.get("quantity")) or emoticon.min_quantity,
+        "period_days": int_or_none(request.GET.get("period_days")) or (prices[0].period_days if prices else None),
+        "quantity": int_or_none(request.GET.get("quantity")) or emoticon.min_quantity,
     }
     form = OrderForm(initial=initial, emoticon=emoticon)
     return render(request, "catalog/emoticon_detail.html", emoticon_detail_context(request, emoticon, form))
-
-
-def emoticon_detail_context(request: HttpRequest, emoticon: Emoticon, form: OrderForm) -> dict[str, Any]:
-    """What the emoticon page shows; billing's order_create re-renders it with a refused form."""
-    prices = list(emoticon.prices.all())
-    return {
-        "emoticon": emoticon,
-        "prices": prices,
-        "image_rules": IMAGE_RULES,
-        "sticker_preview": sticker_preview(emoticon=emoticon),
-        "partner": partner_for_user(user=request.user),  # type: ignore[arg-type]
-        "form": form,
-        "preview": _preview(form, prices),
-        "unit_prices": {str(price.period_days): price.unit_price for price in prices},
-        "vat_rate_percent": VAT_RATE_PERCENT,
-    }
-
-
-def _preview(form: OrderForm, prices: list[EmoticonPrice]) -> dict[str, Any] | None:
-    """Unit price, supply, VAT and total of what the form holds, by the same money rule as the order."""
-    source = form.data if form.is_bound else form.initial
-    period_days = _int_or_none(source.get("period_days"))
-    quantity = _int_or_none(source.get("quantity"))
-    unit_price = next((price.unit_price for price in prices if price.period_days == period_days), None)
-    if unit_price is None or quantity is None or quantity < 0:
-        return None
-    amounts: Amounts = amounts_for(unit_price=unit_price, quantity=quantity)
-    return {"unit_price": unit_price, "quantity": quantity, "amounts": amounts}
-
-
-def _int_or_none(value: Any) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 @require_safe

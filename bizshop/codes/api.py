@@ -29,10 +29,10 @@ from bizshop.codes import format as code_format
 from bizshop.codes.crypto import get_keyring
 from bizshop.codes.models import CodeExport, Issuance, Registration, SerialCode
 from bizshop.core import fields
-from bizshop.core.api import request_partner
 from bizshop.core.http import client_ip
 from bizshop.core.idempotency import idempotent
 from bizshop.core.schema import list_envelope
+from bizshop.partners.authentication import request_partner
 
 
 class IssuanceSerializer(serializers.ModelSerializer[Issuance]):

@@ -24,7 +24,6 @@ from bizshop.accounts.models import User
 from bizshop.accounts.services import API_TOKEN_PREFIX, api_token_authenticate
 from bizshop.billing.models import Order
 from bizshop.billing.selectors import order_get_for_partner
-from bizshop.billing.views import partner_member_required
 from bizshop.catalog.images import CONTENT_TYPES, image_storage
 from bizshop.codes import export, guide, selectors, services, stickers
 from bizshop.codes.forms import RegisterForm
@@ -32,6 +31,7 @@ from bizshop.codes.models import CodeExport, Registration
 from bizshop.core.errors import ApplicationError
 from bizshop.core.http import client_ip, query_id
 from bizshop.partners.models import Partner
+from bizshop.partners.portal import partner_member_required
 
 SECONDS_PER_DAY = 24 * 60 * 60
 

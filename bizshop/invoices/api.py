@@ -14,12 +14,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from bizshop.core import fields
-from bizshop.core.api import request_partner
 from bizshop.core.idempotency import idempotent
 from bizshop.invoices import selectors, services
 from bizshop.invoices.filters import InvoiceFilter
 from bizshop.invoices.models import InvoiceMergeRequest, TaxInvoice
 from bizshop.invoices.pdf import invoice_pdf
+from bizshop.partners.authentication import request_partner
 
 
 class InvoiceLineSerializer(serializers.Serializer[Any]):

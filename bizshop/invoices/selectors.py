@@ -7,7 +7,8 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
 
-from bizshop.billing.models import OrderStatus, Payment, PaymentStatus
+from bizshop.billing.models import Payment, PaymentStatus
+from bizshop.billing.selectors import OrderAction, order_available_actions
 from bizshop.invoices import errors
 from bizshop.invoices.models import (
     InvoiceMergeRequest,
@@ -73,7 +74,8 @@ def mergeable_payments_for_partner(*, partner: Partner) -> list[dict[str, Any]]:
                 "order": payment.order,
                 "month": month,
                 "deadline": deadline,
-                "codes_issued": payment.order is not None and payment.order.status == OrderStatus.ISSUED,
+                "codes_issued": payment.order is not None
+                and OrderAction.REQUEST_MERGED_INVOICE in order_available_actions(payment.order),
             }
         )
     return rows

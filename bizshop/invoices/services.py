@@ -19,7 +19,8 @@ from django.db import transaction
 from django.db.models import Exists, F, OuterRef, QuerySet
 from django.utils import timezone
 
-from bizshop.billing.models import OrderStatus, Payment, PaymentStatus
+from bizshop.billing.models import Payment, PaymentStatus
+from bizshop.billing.selectors import OrderAction, order_available_actions
 from bizshop.invoices import errors
 from bizshop.invoices.delivery import deliver_after_commit
 from bizshop.invoices.models import (
@@ -164,7 +165,11 @@ def invoice_merge_request_create(*, partner: Partner, payment_ids: list[int], us
         if len(numbers) > 1:
             raise errors.DIFFERENT_BUSINESS(business_registration_numbers=sorted(numbers))
         unissued = sorted(
-            {p.order_id for p in payments if p.order is None or p.order.status != OrderStatus.ISSUED},
+            {
+                p.order_id
+                for p in payments
+                if p.order is None or OrderAction.REQUEST_MERGED_INVOICE not in order_available_actions(p.order)
+            },
             key=lambda order_id: order_id or 0,
         )
         if unissued:

@@ -14,13 +14,13 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from bizshop.billing.views import partner_member_required
 from bizshop.core.errors import ApplicationError
 from bizshop.invoices import selectors, services
 from bizshop.invoices.forms import MergeRequestForm
 from bizshop.invoices.months import run_day
 from bizshop.invoices.pdf import invoice_pdf
 from bizshop.partners.models import Partner
+from bizshop.partners.portal import partner_member_required
 
 INVOICE_PAGE_SIZE = 20
 

@@ -1,11 +1,8 @@
-"""Operator views of partners, their keys and the audit log."""
-
-from typing import Any
+"""Operator views of partners and their keys (the audit log's is in bizshop/audit/admin.py)."""
 
 from django.contrib import admin
-from django.http import HttpRequest
 
-from bizshop.partners.models import ApiKey, AuditEvent, Invitation, Member, Partner, PartnerChange, TermsAgreement
+from bizshop.partners.models import ApiKey, Invitation, Member, Partner, PartnerChange, TermsAgreement
 
 
 class MemberInline(admin.TabularInline[Member, Partner]):
@@ -47,23 +44,3 @@ class ApiKeyAdmin(admin.ModelAdmin[ApiKey]):
 class InvitationAdmin(admin.ModelAdmin[Invitation]):
     list_display = ("email", "partner", "role", "created_at", "expires_at", "accepted_at", "revoked_at")
     readonly_fields = ("token_hash",)
-
-
-@admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin[AuditEvent]):
-    """감사 로그: read-only for every operator; entries are never edited or deleted here."""
-
-    list_display = ("created_at", "action", "actor_email", "partner", "ip")
-    list_filter = ("action",)
-    search_fields = ("actor_email", "ip", "partner__name", "partner__business_registration_number")
-    date_hierarchy = "created_at"
-    readonly_fields = ("created_at", "action", "actor", "actor_email", "partner", "ip", "data")
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

@@ -10,8 +10,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from bizshop.core.api import request_partner
 from bizshop.core.http import client_ip
+from bizshop.partners.authentication import request_partner
 from bizshop.partners.models import ApiKey, Partner
 from bizshop.partners.services import partner_withdraw
 

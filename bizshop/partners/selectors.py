@@ -7,7 +7,8 @@ from typing import Any
 from django.db.models import QuerySet
 
 from bizshop.accounts.models import User
-from bizshop.partners.models import ApiKey, AuditEvent, Invitation, Member, Partner, PartnerChange
+from bizshop.audit.models import AuditEvent
+from bizshop.partners.models import ApiKey, Invitation, Member, Partner, PartnerChange
 from bizshop.partners.withdrawal import withdrawal_blockers
 
 
@@ -19,6 +20,12 @@ def partner_for_user(*, user: User) -> Partner | None:
     if membership is None or membership.partner.status != Partner.Status.ACTIVE:
         return None
     return membership.partner
+
+
+def partner_of_member(user: User) -> Partner | None:
+    """The partner the user is a member of, whatever its status (the audit log's lookup)."""
+    membership = Member.objects.select_related("partner").filter(user=user).first()
+    return membership.partner if membership else None
 
 
 def membership_for_user(*, user: User) -> Member | None:

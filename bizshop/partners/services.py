@@ -22,10 +22,11 @@ from stdnum.kr import brn
 from bizshop.accounts import errors as account_errors
 from bizshop.accounts.models import User
 from bizshop.accounts.services import user_create
+from bizshop.audit.models import AuditEvent
+from bizshop.audit.services import audit_record
 from bizshop.partners import errors
 from bizshop.partners.models import (
     ApiKey,
-    AuditEvent,
     Invitation,
     Member,
     Partner,
@@ -65,29 +66,6 @@ def normalize_brn(value: str) -> str:
     if _brn_check_digit(number) != int(number[9]):
         raise errors.INVALID_BRN(value=value)
     return number
-
-
-def audit_record(
-    *,
-    action: str,
-    actor: User | None = None,
-    partner: Partner | None = None,
-    ip: str = "",
-    actor_email: str = "",
-    **data: Any,
-) -> AuditEvent:
-    """Append one security-relevant action to the audit log (감사 로그)."""
-    if partner is None and actor is not None:
-        membership = Member.objects.select_related("partner").filter(user=actor).first()
-        partner = membership.partner if membership else None
-    return AuditEvent.objects.create(
-        action=action,
-        actor=actor,
-        actor_email=actor_email or (actor.email if actor else ""),
-        partner=partner,
-        ip=ip[:45],
-        data=data,
-    )
 
 
 def _clean_email(value: str) -> str:

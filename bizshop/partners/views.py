@@ -6,25 +6,22 @@ Only owners manage members, keys, partner info and withdrawal: a member gets a r
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from bizshop.accounts.navigation import after_sign_in
 from bizshop.accounts.policies import policies_in_force
-from bizshop.accounts.views import after_sign_in
 from bizshop.core.errors import ApplicationError
 from bizshop.core.http import client_ip
+from bizshop.core.portal import run_action, show_error
 from bizshop.partners import errors, selectors, services
 from bizshop.partners.forms import (
     ApiKeyForm,
@@ -36,9 +33,8 @@ from bizshop.partners.forms import (
     WithdrawalForm,
 )
 from bizshop.partners.models import Member, Partner
+from bizshop.partners.portal import forbidden, member_required, owner_required
 from bizshop.partners.withdrawal import withdrawal_orders
-
-PartnerView = Callable[..., HttpResponseBase]
 
 SIGNUP_ERROR_FIELDS = {
     "invalid_business_registration_number": "business_registration_number",
@@ -49,54 +45,6 @@ SIGNUP_ERROR_FIELDS = {
     "terms_not_agreed": "agree_terms",
     "policies_not_accepted": "agree_privacy",  # the terms are refused above with their own code
 }
-
-
-def _show_error(form: Any, field: str | None, exc: ApplicationError) -> None:
-    # Each broken password rule gets its own line next to the field.
-    for problem in exc.details.get("problems") or [str(exc.message)]:
-        form.add_error(field, problem)
-
-
-def member_required(view: PartnerView) -> Callable[..., HttpResponseBase]:
-    """Signed-in members of an active partner; the view receives the membership."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        membership = selectors.membership_for_user(user=request.user)  # type: ignore[arg-type]
-        if membership is None:
-            raise Http404(_("파트너 회원만 이용할 수 있습니다."))
-        return view(request, membership, *args, **kwargs)
-
-    return login_required(wrapper)
-
-
-def owner_required(view: PartnerView) -> Callable[..., HttpResponseBase]:
-    """Owners only; a member sees the refusal page (403) with the error code."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, membership: Member, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        if membership.role != Member.Role.OWNER:
-            return forbidden(request, errors.OWNER_REQUIRED())
-        return view(request, membership, *args, **kwargs)
-
-    return member_required(wrapper)
-
-
-def forbidden(request: HttpRequest, exc: ApplicationError) -> HttpResponse:
-    return render(request, "partners/forbidden.html", {"error": exc}, status=403)
-
-
-def run_action(request: HttpRequest, action: Callable[[], Any], done: str) -> bool:
-    """Call one service of a portal button: its refusal becomes the page's message (404s stay 404s)."""
-    try:
-        action()
-    except ApplicationError as exc:
-        if exc.status == 404:
-            raise Http404(str(exc.message)) from exc
-        messages.error(request, str(exc.message))
-        return False
-    messages.success(request, done)
-    return True
 
 
 # --- sign-up ---------------------------------------------------------------------------------
@@ -126,7 +74,7 @@ def signup(request: HttpRequest) -> HttpResponse:
             )
         except ApplicationError as exc:
             field = SIGNUP_ERROR_FIELDS.get(exc.code)
-            _show_error(form, field, exc)
+            show_error(form, field, exc)
         else:
             owner = partner.members.get().user
             login(request, owner, backend=settings.AUTHENTICATION_BACKENDS[0])
@@ -154,7 +102,7 @@ def info(request: HttpRequest, membership: Member) -> HttpResponse:
                     partner=partner, user=membership.user, ip=client_ip(request), **form.cleaned_data
                 )
             except ApplicationError as exc:
-                _show_error(form, None, exc)
+                show_error(form, None, exc)
             else:
                 messages.success(request, _("파트너정보가 저장되었습니다."))
                 return redirect("partners:info")
@@ -186,7 +134,7 @@ def members(request: HttpRequest, membership: Member) -> HttpResponse:
                 ip=client_ip(request),
             )
         except ApplicationError as exc:
-            _show_error(form, "email", exc)
+            show_error(form, "email", exc)
         else:
             messages.success(
                 request, _("%(email)s 님께 초대 메일을 보냈습니다.") % {"email": form.cleaned_data["email"]}
@@ -273,7 +221,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         except ApplicationError as exc:
             if exc.code == "invitation_invalid":
                 return render(request, "partners/invitation_invalid.html", {"error": exc}, status=404)
-            _show_error(form, "password1" if exc.code == "weak_password" else None, exc)
+            show_error(form, "password1" if exc.code == "weak_password" else None, exc)
         else:
             login(request, member.user, backend=settings.AUTHENTICATION_BACKENDS[0])
             messages.success(request, _("%(company)s 멤버로 가입되었습니다.") % {"company": member.partner.name})
@@ -300,7 +248,7 @@ def api_keys(request: HttpRequest, membership: Member) -> HttpResponse:
                 ip=client_ip(request),
             )
         except ApplicationError as exc:
-            _show_error(form, None, exc)
+            show_error(form, None, exc)
         else:
             form = ApiKeyForm()
     context = {"issued": issued, "form": form, "keys": selectors.api_key_list(partner=partner)}

@@ -17,9 +17,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from bizshop.accounts.models import User
-from bizshop.billing.views import partner_member_required
 from bizshop.core.errors import ApplicationError
 from bizshop.partners.models import Partner
+from bizshop.partners.portal import partner_member_required
 from bizshop.support import selectors, services
 from bizshop.support.forms import FaqFilterForm, FaqSearchForm, InquiryForm, InquiryMessageForm
 from bizshop.support.models import InquiryAttachment, Topic

@@ -12,8 +12,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from bizshop.core import fields
-from bizshop.core.api import request_partner
 from bizshop.core.idempotency import idempotent
+from bizshop.partners.authentication import request_partner
 from bizshop.webhooks import selectors, services
 from bizshop.webhooks.filters import DeliveryFilter
 from bizshop.webhooks.models import WebhookDelivery, WebhookEndpoint, WebhookEvent

@@ -11,8 +11,9 @@ from django.views.decorators.http import require_POST
 
 from bizshop.core.errors import ApplicationError
 from bizshop.core.http import query_id
+from bizshop.core.portal import run_action
 from bizshop.partners.models import Member
-from bizshop.partners.views import owner_required, run_action
+from bizshop.partners.portal import owner_required
 from bizshop.webhooks import selectors, services
 from bizshop.webhooks.forms import WebhookEndpointForm
 

@@ -14,9 +14,9 @@ from django.utils import timezone
 
 from bizshop.accounts import services, throttle
 from bizshop.accounts.models import ApiToken, User
+from bizshop.audit.models import AuditEvent
 from bizshop.billing.models import Order
 from bizshop.codes.models import Registration
-from bizshop.partners.models import AuditEvent
 from tests.factories import PASSWORD, MemberFactory
 
 pytestmark = pytest.mark.django_db

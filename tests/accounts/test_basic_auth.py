@@ -10,8 +10,9 @@ from django.test import Client
 from django.urls import reverse
 
 from bizshop.accounts import throttle
+from bizshop.audit.models import AuditEvent
 from bizshop.billing.models import Order
-from bizshop.partners.models import AuditEvent, Member
+from bizshop.partners.models import Member
 from tests.factories import PASSWORD, MemberFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import reverse
 
 from bizshop.accounts import throttle
-from bizshop.partners.models import AuditEvent
+from bizshop.audit.models import AuditEvent
 from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from bizshop.accounts import throttle
 from bizshop.accounts.models import User
-from bizshop.partners.models import AuditEvent
+from bizshop.audit.models import AuditEvent
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db

@@ -99,12 +99,12 @@ def test_the_audit_log_can_be_read_but_not_changed_in_the_admin(
 def test_billing_and_support_staff_read_the_partners_security_audit_log(
     make_operator: Callable[..., Any], operator_client: Callable[[Any], Client]
 ) -> None:
-    from bizshop.partners.models import AuditEvent
-    from bizshop.partners.services import audit_record
+    from bizshop.audit.models import AuditEvent
+    from bizshop.audit.services import audit_record
 
     audit_record(action=AuditEvent.Action.LOGIN_FAILED, actor_email="who@example.kr", ip="10.8.8.8")
 
     for group in (BILLING, SUPPORT):
-        page = operator_client(make_operator(group)).get("/admin/partners/auditevent/")
+        page = operator_client(make_operator(group)).get("/admin/audit/auditevent/")
         assert page.status_code == 200 and "who@example.kr" in page.content.decode()
-    assert operator_client(make_operator(CATALOG_MANAGER)).get("/admin/partners/auditevent/").status_code == 403
+    assert operator_client(make_operator(CATALOG_MANAGER)).get("/admin/audit/auditevent/").status_code == 403

@@ -13,12 +13,13 @@ from django.test import Client
 from django.urls import reverse
 
 from bizshop.accounts.models import User
+from bizshop.audit.models import AuditEvent
 from bizshop.billing import services as billing
 from bizshop.billing.models import Order, OrderEvent, OrderStatus, Payment
 from bizshop.codes.models import CodeStatus, Issuance, Registration, SerialCode
 from bizshop.core.errors import ApplicationError
 from bizshop.partners import withdrawal as withdrawal_registry
-from bizshop.partners.models import ApiKey, AuditEvent, Member, Partner
+from bizshop.partners.models import ApiKey, Member, Partner
 from bizshop.partners.services import partner_create, partner_withdraw
 from tests.conftest import ApiClient
 from tests.factories import PASSWORD, REFUND_ACCOUNT, EmoticonFactory, MemberFactory

@@ -21,7 +21,7 @@ from bizshop.catalog.services import emoticon_create, ranking_refresh
 from bizshop.codes.crypto import get_keyring
 from bizshop.codes.models import SerialCode
 from bizshop.codes.services import code_register, issuance_run, issuance_start
-from bizshop.core.management.commands.seed_demo import DEMO_CATALOG
+from bizshop.demo.management.commands.seed_demo import DEMO_CATALOG
 from bizshop.invoices.services import invoice_month_run
 from bizshop.partners.models import Member
 from bizshop.partners.services import api_key_create, member_invite

@@ -8,8 +8,9 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from bizshop.audit.models import AuditEvent
 from bizshop.core.errors import ApplicationError
-from bizshop.partners.models import ApiKey, AuditEvent, Member
+from bizshop.partners.models import ApiKey, Member
 from bizshop.partners.services import api_key_create
 from tests.factories import MemberFactory
 

@@ -8,8 +8,9 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from bizshop.audit.models import AuditEvent
 from bizshop.core.errors import ApplicationError
-from bizshop.partners.models import AuditEvent, Member, Partner, PartnerChange
+from bizshop.partners.models import Member, Partner, PartnerChange
 from bizshop.partners.services import partner_update
 from tests.factories import MemberFactory
 

@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import URLPattern, get_resolver
 
 from bizshop.billing.models import Order
-from bizshop.core.api import SCOPE_BY_ROUTE, ApiKeyAuthentication, IsPartner
+from bizshop.partners.authentication import SCOPE_BY_ROUTE, ApiKeyAuthentication, IsPartner
 from bizshop.partners.models import Member
 from bizshop.partners.services import API_KEY_SCOPES, api_key_create
 from bizshop.webhooks.models import WebhookDelivery, WebhookEndpoint

@@ -10,7 +10,8 @@ from django.urls import reverse
 
 from bizshop.accounts.models import PolicyAcceptance, User
 from bizshop.accounts.policies import policy_in_force
-from bizshop.partners.models import AuditEvent, Member, Partner, TermsAgreement
+from bizshop.audit.models import AuditEvent
+from bizshop.partners.models import Member, Partner, TermsAgreement
 from tests.factories import PASSWORD, VALID_BRNS, PartnerFactory
 
 pytestmark = pytest.mark.django_db

@@ -43,7 +43,7 @@ GROUP_PERMISSIONS: dict[str, list[str]] = {
         "backoffice.view_sales_dashboard",
         "backoffice.view_partner_orders",
         "backoffice.view_operatoraction",
-        "partners.view_auditevent",
+        "audit.view_auditevent",
     ],
     SUPPORT: [
         "partners.view_partner",
@@ -57,7 +57,7 @@ GROUP_PERMISSIONS: dict[str, list[str]] = {
         "backoffice.void_codes",
         "backoffice.view_partner_orders",
         "backoffice.view_operatoraction",
-        "partners.view_auditevent",
+        "audit.view_auditevent",
         # 고객센터: FAQ and notices edited as is; inquiries only read and answered (audited).
         *(f"support.{action}_faq" for action in ("add", "change", "delete", "view")),
         *(f"support.{action}_notice" for action in ("add", "change", "delete", "view")),

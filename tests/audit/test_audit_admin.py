@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from bizshop.partners.models import AuditEvent
-from bizshop.partners.services import audit_record
+from bizshop.audit.models import AuditEvent
+from bizshop.audit.services import audit_record
 from tests.factories import MemberFactory
 
 pytestmark = pytest.mark.django_db
@@ -18,22 +18,22 @@ def event(db: None) -> AuditEvent:
 
 
 def test_operators_see_the_audit_log(admin_client: Client, event: AuditEvent) -> None:
-    page = admin_client.get("/admin/partners/auditevent/")
+    page = admin_client.get("/admin/audit/auditevent/")
 
     assert page.status_code == 200
     assert "who@example.kr" in page.content.decode() and "10.8.8.8" in page.content.decode()
 
 
 def test_an_audit_event_cannot_be_changed_in_the_admin(admin_client: Client, event: AuditEvent) -> None:
-    admin_client.post(f"/admin/partners/auditevent/{event.pk}/change/", {"actor_email": "forged@example.kr"})
+    admin_client.post(f"/admin/audit/auditevent/{event.pk}/change/", {"actor_email": "forged@example.kr"})
 
     assert AuditEvent.objects.get(pk=event.pk).actor_email == "who@example.kr"
-    assert b'name="actor_email"' not in admin_client.get(f"/admin/partners/auditevent/{event.pk}/change/").content
+    assert b'name="actor_email"' not in admin_client.get(f"/admin/audit/auditevent/{event.pk}/change/").content
 
 
 def test_an_audit_event_cannot_be_deleted_or_added_in_the_admin(admin_client: Client, event: AuditEvent) -> None:
-    deleted = admin_client.post(f"/admin/partners/auditevent/{event.pk}/delete/", {"post": "yes"})
-    added = admin_client.get("/admin/partners/auditevent/add/")
+    deleted = admin_client.post(f"/admin/audit/auditevent/{event.pk}/delete/", {"post": "yes"})
+    added = admin_client.get("/admin/audit/auditevent/add/")
 
     assert deleted.status_code == 403 and added.status_code == 403
     assert AuditEvent.objects.filter(pk=event.pk).exists()
@@ -43,6 +43,6 @@ def test_a_partner_member_cannot_open_the_admin(event: AuditEvent) -> None:
     member_client = Client()
     member_client.force_login(MemberFactory().user)
 
-    response = member_client.get("/admin/partners/auditevent/")
+    response = member_client.get("/admin/audit/auditevent/")
 
     assert response.status_code == 302 and "/admin/login/" in response.url
