@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any, NamedTuple, TypeVar
 
 from django.db import connection
-from django.db.models import Model, QuerySet
+from django.db.models import Count, Model, QuerySet
 from django.utils import timezone
 
 from bizshop.accounts.models import User
@@ -80,6 +80,17 @@ def sticker_rows_for_emoticons(*, emoticon_ids: Iterable[int]) -> dict[int, list
     for emoticon_id, pk, width, height, animated in stickers:
         rows.setdefault(emoticon_id, []).append(StickerRow(pk, width, height, animated))
     return rows
+
+
+def sticker_counts_for_emoticons(*, emoticon_ids: Iterable[int]) -> dict[int, int]:
+    """How many stickers each emoticon's set has, in one query."""
+    counts = (
+        Sticker.objects.filter(emoticon_id__in=set(emoticon_ids))
+        .order_by()
+        .values_list("emoticon_id")
+        .annotate(count=Count("id"))
+    )
+    return dict(counts)  # type: ignore[arg-type]
 
 
 def code_export_list_for_order(*, order: Order) -> QuerySet[CodeExport]:

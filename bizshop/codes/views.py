@@ -114,10 +114,11 @@ class MySet:
 
 
 def _my_set(
-    registration: Registration, set_stickers: list[selectors.StickerRow], now: datetime, *, opened: bool
+    registration: Registration, count: int, now: datetime, *, opened: list[selectors.StickerRow] | None
 ) -> MySet:
+    """``opened``: the set's stickers when this set's grid is shown (one set a page), else None."""
     expired = registration.usage_expires_at <= now
-    days_left, count = _days_left(registration, now), len(set_stickers)
+    days_left = _days_left(registration, now)
     registered_at = timezone.localtime(registration.registered_at)
     return MySet(
         registration=registration,
@@ -140,8 +141,8 @@ def _my_set(
         # Only the opened set's grid is on the page (the others are a link that opens theirs): 20 sets of
         # 32 stickers would be 640 signed images, most of the page's time and weight on a phone.
         stickers=(
-            stickers.signed_stickers(registration=registration, stickers=set_stickers, now=now.timestamp())
-            if opened
+            stickers.signed_stickers(registration=registration, stickers=opened, now=now.timestamp())
+            if opened is not None
             else []
         ),
     )
@@ -152,13 +153,25 @@ def my_emoticons(request: HttpRequest) -> HttpResponse:
     """내 이모티콘: each registered set with its days left; the opened one (``?open=<registration id>``, else
     the newest set in use) with its stickers as a grid of signed images, the others with a link to theirs."""
     now = timezone.now()
-    registrations = list(selectors.registration_list_for_user(user=request.user))  # type: ignore[arg-type]
-    rows = selectors.sticker_rows_for_emoticons(emoticon_ids=[r.emoticon_id for r in registrations])
+    registrations = list(
+        selectors.registration_list_for_user(user=request.user).only(  # type: ignore[arg-type]
+            *("pk", "user_id", "emoticon_id", "period_days", "registered_at", "usage_expires_at"),
+            *("emoticon__title", "emoticon__representative_thumbnail"),
+        )
+    )
+    counts = selectors.sticker_counts_for_emoticons(emoticon_ids=[r.emoticon_id for r in registrations])
     opened = query_id(request.GET.get("open"))
     if opened is None:
         opened = next((r.pk for r in registrations if r.usage_expires_at > now), None)
+    opened_emoticon = next((r.emoticon_id for r in registrations if r.pk == opened), None)
+    rows = selectors.sticker_rows_for_emoticons(emoticon_ids=[opened_emoticon] if opened_emoticon else [])
     sets = [
-        _my_set(registration, rows.get(registration.emoticon_id, []), now, opened=registration.pk == opened)
+        _my_set(
+            registration,
+            counts.get(registration.emoticon_id, 0),
+            now,
+            opened=rows.get(registration.emoticon_id, []) if registration.pk == opened else None,
+        )
         for registration in registrations
     ]
     response = render(request, "codes/my_emoticons.html", {"registrations": sets, "opened": opened})
