@@ -103,13 +103,12 @@ def signed_stickers(
         return []
     expires = signature_expiry(now)
     base = f"{reverse('codes:my-emoticons')}{registration.pk}/stickers/"
-    signer = _signer(settings.SECRET_KEY)
-    prefix = f"{registration.user_id}:{registration.pk}:"
     signed = []
     for number, sticker in enumerate(stickers, start=1):
-        mac = signer.copy()  # as _signature, inline: this loop is most of 내 이모티콘's own time
-        mac.update(f"{prefix}{sticker.pk}:{expires}".encode())
-        query = f"?expires={expires}&signature={mac.hexdigest()[:32]}"
+        signature = _signature(
+            user_id=registration.user_id, registration_id=registration.pk, sticker_id=sticker.pk, expires=expires
+        )
+        query = f"?expires={expires}&signature={signature}"
         image = f"{base}{sticker.pk}/image{query}"
         signed.append(
             SignedSticker(
