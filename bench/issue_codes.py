@@ -9,7 +9,8 @@
            only the COPY is timed (``floor_with_generation`` adds the generation time).
 
 Each mode runs in its own process so that peak RSS is its own, on an emptied codes table.
-Uses the database ``bizshop_bench`` (created if missing) and Redis db 2.
+Uses the database ``bizshop_bench`` (created if missing; ``BENCH_DB`` names another) and Redis db 2.
+``--keep`` leaves the codes already stored in place (bench/scale_50m.py issues on top of them).
 """
 
 from __future__ import annotations
@@ -24,7 +25,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
-os.environ["DATABASE_URL"] = f"{PG}/bizshop_bench"
+DATABASE = os.environ.get("BENCH_DB", "bizshop_bench")
+os.environ["DATABASE_URL"] = f"{PG}/{DATABASE}"
 os.environ["REDIS_URL"] = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/2")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bizshop.settings")
 os.environ.setdefault("LOG_LEVEL", "WARNING")
@@ -41,8 +43,8 @@ def ensure_database() -> None:
     import psycopg
 
     with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = 'bizshop_bench'").fetchone():
-            conn.execute("CREATE DATABASE bizshop_bench")
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE]).fetchone():
+            conn.execute(f'CREATE DATABASE "{DATABASE}"')
 
 
 def setup_django() -> None:
@@ -51,7 +53,8 @@ def setup_django() -> None:
     django.setup()
 
 
-def fresh_paid_order(quantity: int) -> tuple[object, object]:
+def fresh_paid_order(quantity: int, *, keep: bool = False) -> tuple[object, object]:
+    """A new paid order for ``quantity`` units; the codes tables emptied first unless ``keep``."""
     from django.db import connection
 
     from bizshop.accounts.models import User
@@ -59,8 +62,9 @@ def fresh_paid_order(quantity: int) -> tuple[object, object]:
     from bizshop.catalog.services import emoticon_create
     from bizshop.partners.models import Member, Partner
 
-    with connection.cursor() as cursor:
-        cursor.execute("TRUNCATE codes_registration, codes_serialcode, codes_issuance CASCADE")
+    if not keep:
+        with connection.cursor() as cursor:
+            cursor.execute("TRUNCATE codes_registration, codes_serialcode, codes_issuance CASCADE")
     partner = Partner.objects.filter(business_registration_number="1208147521").first()
     if partner is None:
         partner = Partner.objects.create(
@@ -91,7 +95,7 @@ def mode_task(n: int) -> dict[str, float]:
 
     redis.Redis.from_url(settings.REDIS_URL).flushdb()
     app.conf.task_always_eager = False
-    partner, order = fresh_paid_order(n)
+    partner, order = fresh_paid_order(n, keep="--keep" in sys.argv)
     vacuum()
     worker = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "bizshop", "worker", "--pool=solo", "--loglevel=WARNING"],
@@ -187,7 +191,11 @@ def mode_floor(n: int) -> dict[str, float]:
 
 def run_mode(mode: str, n: int) -> dict[str, float]:
     out = subprocess.run(
-        [sys.executable, __file__, str(n), "--mode", mode], cwd=ROOT, check=True, capture_output=True, text=True
+        [sys.executable, __file__, str(n), "--mode", mode, *(["--keep"] if "--keep" in sys.argv else [])],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
     )
     return json.loads(out.stdout.strip().splitlines()[-1])
 

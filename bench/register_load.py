@@ -8,7 +8,9 @@ customers, each with its own signed-in session and its own client IP via X-Forwa
 registers distinct valid codes, with 20% of requests invalid (wrong check symbol, unknown code,
 malformed). Prints successful registrations/s, p50/p99 latency per kind, the CPU each tier
 spent per request, and checks there are no double registrations. Twelve connections keep the
-two cores busy; more only make requests queue. Uses the database ``bizshop_bench`` and Redis db 2.
+two cores busy; more only make requests queue. Uses the database ``bizshop_bench`` (``BENCH_DB``
+names another) and Redis db 2; ``--keep`` leaves the codes already stored in place, ``--json``
+ends with the figures as one JSON line (bench/scale_50m.py reads it).
 """
 
 from __future__ import annotations
@@ -30,9 +32,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from issue_codes import PG, ensure_database, fresh_paid_order, setup_django  # noqa: E402
+from issue_codes import DATABASE, PG, ensure_database, fresh_paid_order, setup_django  # noqa: E402
 
-os.environ["DATABASE_URL"] = f"{PG}/bizshop_bench"
+os.environ["DATABASE_URL"] = f"{PG}/{DATABASE}"
 os.environ["REDIS_URL"] = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/2")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bizshop.settings")
 os.environ.setdefault("LOG_LEVEL", "WARNING")
@@ -41,8 +43,8 @@ UNEXPECTED: list[str] = []
 CONTENT_LENGTH = re.compile(rb"\r\ncontent-length: *(\d+)", re.IGNORECASE)
 
 
-def prepare(codes: int, clients: int) -> tuple[list[str], list[tuple[str, str]]]:
-    """Issue ``codes`` codes and sign in ``clients`` end users: (codes, [(session, csrf)])."""
+def prepare(codes: int, clients: int, *, keep: bool = False) -> tuple[int, list[str], list[tuple[str, str]]]:
+    """Issue ``codes`` codes and sign in ``clients`` end users: (order id, codes, [(session, csrf)])."""
     import redis
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
@@ -57,7 +59,7 @@ def prepare(codes: int, clients: int) -> tuple[list[str], list[tuple[str, str]]]
     from bizshop.codes.writer import write_codes
 
     redis.Redis.from_url(settings.REDIS_URL).flushdb()
-    _, order = fresh_paid_order(codes)
+    _, order = fresh_paid_order(codes, keep=keep)
     issuance = Issuance.objects.create(
         order=order,
         quantity=codes,
@@ -82,7 +84,7 @@ def prepare(codes: int, clients: int) -> tuple[list[str], list[tuple[str, str]]]
         store[HASH_SESSION_KEY] = user.get_session_auth_hash()
         store.create()
         sessions.append((store.session_key or "", _mask_cipher_secret(_get_new_csrf_string())))
-    return plain, sessions
+    return order.pk, plain, sessions  # type: ignore[attr-defined]
 
 
 def invalid_code(valid: str) -> str:
@@ -97,27 +99,44 @@ def invalid_code(valid: str) -> str:
 
 
 async def client(
+    port: int,
     sessions: list[tuple[int, tuple[str, str]]],
     work: list[str],
-    results: list[tuple[str, int, float]],
+    raced: dict[int, list[str]],
+    contend: float,
+    results: list[tuple[str, int, float, str]],
     stop_at: float,
 ) -> None:
-    """One keep-alive connection carrying many customers' requests, a few each."""
-    reader, writer = await asyncio.open_connection("127.0.0.1", PORT)
+    """One keep-alive connection carrying many customers' requests, a few each.
+
+    With ``contend`` > 0 that share of the valid codes it sends is also handed to a connection
+    of every other instance, which sends it next: two customers registering one code at the
+    same moment through different servers. Exactly one may win; the other gets 409.
+    """
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
     try:
-        while work and time.perf_counter() < stop_at:
+        while (work or raced[port]) and time.perf_counter() < stop_at:
             number, (session_id, csrf) = sessions[random.randrange(len(sessions))]
             ip = f"10.{number // 62_500}.{(number // 250) % 250}.{number % 250}"
-            code = work.pop()
-            valid = random.random() >= 0.2
+            if raced[port]:
+                code, valid, kind = raced[port].pop(), True, "raced"
+            else:
+                code = work.pop()
+                valid = random.random() >= 0.2
+                kind = "valid" if valid else "invalid"
+                if not valid:
+                    work.append(code)  # the valid code stays for a later request
+                elif random.random() < contend:
+                    kind = "contended"
+                    for other in raced:
+                        if other != port:
+                            raced[other].append(code)
             body = json.dumps({"code": code if valid else invalid_code(code)}).encode()
-            if not valid:
-                work.append(code)  # the valid code stays for a later request
             request = (
-                f"POST /api/v1/registrations/ HTTP/1.1\r\nHost: 127.0.0.1:{PORT}\r\n"
+                f"POST /api/v1/registrations/ HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
                 f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n"
                 f"Cookie: sessionid={session_id}; csrftoken={csrf}\r\nX-CSRFToken: {csrf}\r\n"
-                f"Referer: http://127.0.0.1:{PORT}/register/\r\nX-Forwarded-For: {ip}\r\n\r\n"
+                f"Referer: http://127.0.0.1:{port}/register/\r\nX-Forwarded-For: {ip}\r\n\r\n"
             ).encode() + body
             started = time.perf_counter()
             writer.write(request)
@@ -127,21 +146,29 @@ async def client(
             payload = await reader.readexactly(length)
             elapsed = time.perf_counter() - started
             status = int(head[9:12])
-            if status not in (201, 404, 422):
+            if status not in (201, 404, 409, 422):
                 UNEXPECTED.append(payload[:200].decode(errors="replace"))
-            results.append(("valid" if valid else "invalid", status, elapsed))
+            results.append((kind, status, elapsed, code))
     finally:
         writer.close()
 
 
 async def load(
-    codes: list[str], sessions: list[tuple[str, str]], connections: int, seconds: float
-) -> list[tuple[str, int, float]]:
-    results: list[tuple[str, int, float]] = []
+    ports: list[int],
+    codes: list[str],
+    sessions: list[tuple[str, str]],
+    connections: int,
+    seconds: float,
+    contend: float,
+) -> list[tuple[str, int, float, str]]:
+    results: list[tuple[str, int, float, str]] = []
     random.shuffle(codes)
     numbered = list(enumerate(sessions))
+    raced: dict[int, list[str]] = {port: [] for port in ports}
     stop_at = time.perf_counter() + seconds
-    await asyncio.gather(*(client(numbered, codes, results, stop_at) for _ in range(connections)))
+    await asyncio.gather(
+        *(client(ports[i % len(ports)], numbered, codes, raced, contend, results, stop_at) for i in range(connections))
+    )
     return results
 
 
@@ -172,46 +199,89 @@ def main() -> None:
     parser.add_argument("--customers", type=int, default=5_000)
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--keep", action="store_true", help="issue on top of the codes already stored")
+    parser.add_argument("--json", action="store_true", help="end with the figures as one JSON line")
+    parser.add_argument("--instances", type=int, default=1, help="gunicorn instances, each on its own port")
+    parser.add_argument("--celery-workers", type=int, default=0, help="Celery worker processes beside them")
+    parser.add_argument(
+        "--contend", type=float, default=0.0, help="share of valid codes sent at once through every other instance"
+    )
     args = parser.parse_args()
     ensure_database()
     subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, check=True)
     setup_django()
-    codes, sessions = prepare(int(600 * args.seconds * 1.3), args.customers)
-    server = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "gunicorn"),
-            "bizshop.wsgi",
-            "--config=gunicorn.conf.py",  # preload, GC freeze, keep-alive; the flags below override the rest
-            f"--bind=127.0.0.1:{PORT}",
-            f"--workers={args.workers}",
-            f"--threads={args.threads}",
-            "--log-level=warning",
-        ],
-        cwd=ROOT,
-        env={**os.environ, "DEBUG": "0", "NUM_PROXIES": "1", "ALLOWED_HOSTS": "127.0.0.1"},
-    )
+    order_id, codes, sessions = prepare(int(600 * args.seconds * 1.3), args.customers, keep=args.keep)
+    ports = [PORT + i for i in range(args.instances)]
+    env = {**os.environ, "DEBUG": "0", "NUM_PROXIES": "1", "ALLOWED_HOSTS": "127.0.0.1"}
+    servers = [
+        subprocess.Popen(
+            [
+                str(Path(sys.executable).parent / "gunicorn"),
+                "bizshop.wsgi",
+                "--config=gunicorn.conf.py",  # preload, GC freeze, keep-alive; the flags below override the rest
+                f"--bind=127.0.0.1:{port}",
+                f"--workers={args.workers}",
+                f"--threads={args.threads}",
+                "--log-level=warning",
+            ],
+            cwd=ROOT,
+            env=env,
+        )
+        for port in ports
+    ]
+    # Celery workers take what registrations queue (webhooks); named apart, as on two machines.
+    servers += [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "bizshop",
+                "worker",
+                "--pool=solo",
+                "--loglevel=WARNING",
+                f"--hostname=bench{i}@%h",
+                "--without-mingle",
+                "--without-gossip",
+            ],
+            cwd=ROOT,
+            env=env,
+        )
+        for i in range(args.celery_workers)
+    ]
     try:
         time.sleep(4)
         cpu_before, own_before = cpu_seconds(), time.process_time()
         started = time.perf_counter()
-        results = asyncio.run(load(codes, sessions, args.connections, args.seconds))
+        results = asyncio.run(load(ports, codes, sessions, args.connections, args.seconds, args.contend))
         wall = time.perf_counter() - started
         cpu = {name: used - cpu_before[name] for name, used in cpu_seconds().items()}
         cpu["load generator"] = time.process_time() - own_before
     finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=30)
+        for server in servers:
+            server.send_signal(signal.SIGTERM)
+        for server in servers:
+            server.wait(timeout=30)
 
     from bizshop.codes.models import Registration, SerialCode
 
-    ok = [r for r in results if r[0] == "valid" and r[1] == 201]
+    ok = [r for r in results if r[0] in ("valid", "contended", "raced") and r[1] == 201]
     refused = [r for r in results if r[0] == "invalid" and r[1] in (404, 422)]
-    unexpected = [r for r in results if r not in ok and r not in refused]
-    doubles = Registration.objects.count() - Registration.objects.values("code").distinct().count()
-    registered_codes = SerialCode.objects.filter(status="registered").count()
+    contested = [r for r in results if r[0] in ("contended", "raced") and r[1] in (201, 409)]
+    wins_per_code: dict[str, int] = {}
+    for _kind, status, _, code in contested:
+        wins_per_code[code] = wins_per_code.get(code, 0) + (status == 201)
+    raced_won = [r for r in contested if r[0] == "raced" and r[1] == 201]
+    expected = {id(r) for r in (*ok, *refused, *contested)}
+    unexpected = [r for r in results if id(r) not in expected]
+    registrations = Registration.objects.filter(code__order_id=order_id)
+    doubles = registrations.count() - registrations.values("code").distinct().count()
+    registered_codes = SerialCode.objects.filter(order_id=order_id, status="registered").count()
     print(
         f"register_load: {args.seconds:.0f} s, {args.connections} connections, {args.customers:,} customers "
-        f"(own session and IP each), gunicorn {args.workers}x{args.threads} gthread"
+        f"(own session and IP each), {args.instances} gunicorn instance(s) of {args.workers}x{args.threads} gthread"
+        f" on ports {ports}, {args.celery_workers} Celery worker(s)"
     )
     print(f"requests: {len(results):,} in {wall:.1f} s ({len(results) / wall:,.0f} req/s), 20% invalid")
     print(f"successful registrations/s: {len(ok) / wall:,.0f}   (target >= 300)")
@@ -230,10 +300,35 @@ def main() -> None:
         + f"; {sum(cpu.values()) / wall:.2f} of {os.cpu_count()} cores busy"
     )
     print(f"unexpected answers: {len(unexpected)} {sorted({r[1] for r in unexpected})} {UNEXPECTED[:2]}")
+    if args.contend:
+        print(
+            f"contested codes (one code sent at once through {args.instances} instances): {len(wins_per_code):,}; "
+            f"each won exactly once: {all(w == 1 for w in wins_per_code.values())} "
+            f"(the later sender won {len(raced_won):,} of them; every other sender got 409)"
+        )
+    won = len(ok)  # the contested codes' single wins among them
     print(
-        f"double registrations: {doubles}; registered codes {registered_codes:,} = successes {len(ok):,}: "
-        f"{registered_codes == len(ok)}"
+        f"double registrations: {doubles}; registered codes {registered_codes:,} = successes {won:,}: "
+        f"{registered_codes == won}"
     )
+    if args.json:
+        valid = [r[2] * 1000 for r in ok]
+        print(
+            json.dumps(
+                {
+                    "registrations_per_s": len(ok) / wall,
+                    "valid_p50_ms": percentile(valid, 50),
+                    "valid_p99_ms": percentile(valid, 99),
+                    "all_p50_ms": percentile(every, 50),
+                    "all_p99_ms": percentile(every, 99),
+                    "requests": len(results),
+                    "unexpected": len(unexpected),
+                    "doubles": doubles,
+                    "consistent": registered_codes == won,
+                    "contested_each_once": all(w == 1 for w in wins_per_code.values()),
+                }
+            )
+        )
 
 
 if __name__ == "__main__":
