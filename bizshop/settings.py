@@ -15,6 +15,7 @@ import environ  # type: ignore[import-untyped]
 from celery.schedules import crontab
 from csp.constants import NONCE
 from django.core.exceptions import ImproperlyConfigured
+from kombu import Queue
 
 from bizshop.core import local_secrets
 
@@ -217,6 +218,16 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # longest chunk of work between acknowledgements: tasks ack at their end (acks_late), so it
 # bounds a whole issuance task; an hour covers a million codes many times over.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
+# Three queues, so that work of different weight can run on workers of its own (scripts/serve.sh):
+# "celery" — issuance, exports, expiry, ranking; "documents" — tax invoices: PDF rendering,
+# e-mail and transmission, memory-heavy; "webhooks" — calls to partners' servers, slow when theirs
+# are. A worker started without -Q consumes all three.
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_QUEUES = (Queue("celery"), Queue("documents"), Queue("webhooks"))
+CELERY_TASK_ROUTES = {
+    "bizshop.invoices.tasks.*": {"queue": "documents"},
+    "bizshop.webhooks.tasks.webhook_deliver_task": {"queue": "webhooks"},
+}
 # The day of month M+1 on which month M's tax invoices are issued. Partners have until then to
 # finish issuing codes and ask for a merged invoice; the VAT Act allows no later than the 10th.
 INVOICE_RUN_DAY = env.int("INVOICE_RUN_DAY", default=5)

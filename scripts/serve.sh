@@ -46,6 +46,12 @@ trap 'kill "${pids[@]}" 2>/dev/null; wait' EXIT INT TERM
 # Every process writes JSON lines to stdout: gunicorn's access and error logs (gunicorn.conf.py),
 # the app's and Celery's own (LOGGING in bizshop/settings.py), each with the request id.
 $PY/gunicorn bizshop.wsgi --config gunicorn.conf.py "${web_user[@]}" & pids+=($!)  # BIND, WEB_WORKERS, WEB_THREADS
-$PY/celery -A bizshop --quiet worker --loglevel INFO --concurrency "${WORKER_CONCURRENCY:-2}" "${task_user[@]}" & pids+=($!)
+# Two workers: one for the general and webhook queues, one for documents (tax-invoice PDFs and
+# e-mail), whose pool process is replaced once it holds DOCUMENT_WORKER_MAX_MEMORY_KB (on top of the
+# PDF renderer's own child process, which is replaced after 50 documents).
+$PY/celery -A bizshop --quiet worker --hostname "general@%h" -Q celery,webhooks --loglevel INFO \
+  --concurrency "${WORKER_CONCURRENCY:-2}" "${task_user[@]}" & pids+=($!)
+$PY/celery -A bizshop --quiet worker --hostname "documents@%h" -Q documents --loglevel INFO --concurrency 1 \
+  --max-memory-per-child "${DOCUMENT_WORKER_MAX_MEMORY_KB:-300000}" "${task_user[@]}" & pids+=($!)
 $PY/celery -A bizshop --quiet beat --loglevel INFO --schedule "$VAR_DIR/celerybeat-schedule" "${task_user[@]}" & pids+=($!)
 wait -n

@@ -81,7 +81,7 @@ def wait_until_up(base: str, process: subprocess.Popen[str], output: Path) -> No
 
 
 def process_users(pattern: str) -> set[str]:
-    listing = subprocess.run(["ps", "-eo", "user:20,args"], capture_output=True, text=True, check=True).stdout
+    listing = subprocess.run(["ps", "-ww", "-eo", "user:20,args"], capture_output=True, text=True, check=True).stdout
     return {line.split()[0] for line in listing.splitlines() if pattern in line and "grep" not in line}
 
 
@@ -94,10 +94,13 @@ def test_every_process_logs_json_with_the_request_id_and_runs_unprivileged(
     ok = httpx.get(f"{base}/healthz", headers={"X-Request-ID": "serve-logs-ok-0001"})
     missing = httpx.get(f"{base}/no-such-page/", headers={"X-Request-ID": "serve-logs-404-0002"})
     deadline = time.monotonic() + 60
-    while "celery@" not in output.read_text() and time.monotonic() < deadline:
+    while (
+        not all(f"{name}@" in output.read_text() for name in ("general", "documents")) and time.monotonic() < deadline
+    ):
         time.sleep(0.5)
     time.sleep(1)  # the access lines are written after the answers
     workers = process_users(f"{ROOT}/.venv/bin/celery") | process_users(".venv/bin/celery")
+    document_workers = process_users("-Q documents --loglevel INFO --concurrency 1 --max-memory-per-child 300000")
     lines = [line for line in output.read_text().splitlines() if line.strip()]
 
     assert ok.status_code == 200 and missing.status_code == 404
@@ -108,5 +111,9 @@ def test_every_process_logs_json_with_the_request_id_and_runs_unprivileged(
     not_found = [e for e in entries if e["logger"] == "django.request" and e["request_id"] == "serve-logs-404-0002"]
     assert not_found and all(e["level"] == "INFO" for e in not_found)
     assert any(e["logger"].startswith("celery") for e in entries)  # the worker and beat log JSON too
+    ready = {e["message"].split()[0] for e in entries if e["message"].endswith(" ready.")}
+    assert {name.split("@")[0] for name in ready} >= {"general", "documents"}, ready  # both workers, own queues
+    assert document_workers  # the documents worker's pool is replaced past 300 MB
     if os.geteuid() == 0:
         assert workers and "root" not in workers, workers
+        assert "root" not in document_workers, document_workers
