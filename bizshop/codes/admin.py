@@ -66,8 +66,9 @@ class SerialCodeAdmin(admin.ModelAdmin[SerialCode]):
         except ApplicationError:
             return super().get_search_results(request, queryset, search_term)
         keyring = get_keyring()
-        field = "blind_index_next" if keyring.lookup_reads_next_index else "blind_index"
-        return queryset.filter(**{field: keyring.blind_index(code)}), False
+        if keyring.lookup_reads_next_index:
+            return queryset.filter(blind_index_next=keyring.blind_index(code)), False
+        return queryset.filter(blind_index__in=[keyring.blind_index(code), keyring.legacy_blind_index(code)]), False
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -1,5 +1,10 @@
 """Serial code (일련번호) format: 19 random Crockford base32 symbols (95 bits) + 1 Luhn mod 32
-check symbol, shown as XXXXX-XXXXX-XXXXX-XXXXX (API.md, "Serial code format")."""
+check symbol, shown as XXXXX-XXXXX-XXXXX-XXXXX (docs/api.md, "Serial code format").
+
+Two of the random symbols (``BUCKET_POSITIONS``) are the code's bucket: drawn once per batch of
+codes written together instead of once per code, so that a batch's blind indexes share their
+first bytes and land side by side in the unique B-tree (``crypto.Keyring.blind_index``). Each
+code still has 85 bits of its own, and the batch's 10 bits are as random."""
 
 from __future__ import annotations
 
@@ -12,6 +17,9 @@ ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 N = len(ALPHABET)
 RANDOM_SYMBOLS = 19
 CODE_LENGTH = RANDOM_SYMBOLS + 1
+# Where a code's bucket symbols sit: inside the display groups, so a batch's codes do not all
+# start alike.
+BUCKET_POSITIONS = (3, 11)
 _INDEX = {symbol: i for i, symbol in enumerate(ALPHABET)}
 # RFC 4648 base32 output mapped symbol for symbol onto Crockford's alphabet (same 5-bit values).
 _FROM_RFC4648 = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", ALPHABET)
@@ -45,13 +53,32 @@ def check_symbol_fast(payload: bytes) -> str:
     return ALPHABET[(N - (doubled + plain) % N) % N]
 
 
-def generate_batch(count: int) -> list[str]:
-    """``count`` new canonical codes, drawing all their randomness from ``secrets`` at once."""
+def bucket_draw() -> str:
+    """A new bucket: two random symbols, 10 bits."""
+    return secrets.choice(ALPHABET) + secrets.choice(ALPHABET)
+
+
+def bucket_of(code: bytes) -> bytes:
+    """The bucket symbols of a canonical code."""
+    first, second = BUCKET_POSITIONS
+    return code[first : first + 1] + code[second : second + 1]
+
+
+def generate_batch(count: int, *, bucket: str | None = None) -> list[str]:
+    """``count`` new canonical codes, drawing all their randomness from ``secrets`` at once.
+
+    With ``bucket`` (``bucket_draw``) every code carries it at ``BUCKET_POSITIONS``; without, each
+    code's bucket is as random as the rest of it.
+    """
     # 15 random bytes encode to exactly 24 base32 symbols; each code takes the first 19 (95 bits).
     symbols = base64.b32encode(secrets.token_bytes(15 * count)).translate(_FROM_RFC4648_BYTES)
     codes = []
+    first, second = BUCKET_POSITIONS
+    marks = bucket.encode() if bucket else b""
     for start in range(0, 24 * count, 24):
         payload = symbols[start : start + RANDOM_SYMBOLS]
+        if marks:
+            payload = payload[:first] + marks[:1] + payload[first + 1 : second] + marks[1:] + payload[second + 1 :]
         codes.append((payload + check_symbol_fast(payload).encode()).decode())
     return codes
 

@@ -25,7 +25,6 @@ their page; ``bench/rotate_keys.py`` measures both rotations.
 
 from __future__ import annotations
 
-import hmac
 import os
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -33,7 +32,7 @@ from typing import Any
 from django.core.management.base import CommandError
 from django.db import connection, transaction
 
-from bizshop.codes.crypto import ASSOCIATED_DATA, NONCE_BYTES, Keyring, get_keyring, key_fingerprint
+from bizshop.codes.crypto import ASSOCIATED_DATA, NONCE_BYTES, Keyring, bucketed_index, get_keyring, key_fingerprint
 from bizshop.codes.models import KeyRotationProgress, SerialCode
 
 BATCH = 50_000
@@ -66,9 +65,7 @@ def _next_index(keyring: Keyring, rows: Sequence[tuple[int, str, bytes]]) -> lis
     return [
         (
             code_id,
-            hmac.digest(
-                next_key, keys[key_id].decrypt(blob[:NONCE_BYTES], blob[NONCE_BYTES:], ASSOCIATED_DATA), "sha256"
-            ),
+            bucketed_index(next_key, keys[key_id].decrypt(blob[:NONCE_BYTES], blob[NONCE_BYTES:], ASSOCIATED_DATA)),
         )
         for code_id, key_id, blob in rows
     ]

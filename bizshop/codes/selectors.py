@@ -30,10 +30,12 @@ _FIND_CODE_SQL = f"""
       JOIN {Issuance._meta.db_table} i ON i.id = c.issuance_id
       JOIN {Order._meta.db_table} o ON o.id = c.order_id
       JOIN {Emoticon._meta.db_table} e ON e.id = o.emoticon_id
-     WHERE c.blind_index = %s
+     WHERE c.blind_index IN (%s, %s)
 """  # noqa: S608 -- table and column names come from the models, the value is a parameter
 # The second half of a lookup-key rotation (rotation.py): every code is found by its second index.
-_FIND_CODE_BY_NEXT_INDEX_SQL = _FIND_CODE_SQL.replace("WHERE c.blind_index = %s", "WHERE c.blind_index_next = %s")
+_FIND_CODE_BY_NEXT_INDEX_SQL = _FIND_CODE_SQL.replace(
+    "WHERE c.blind_index IN (%s, %s)", "WHERE c.blind_index_next = %s"
+)
 
 
 def code_effective_status(code: SerialCode, *, now: datetime | None = None) -> str:
@@ -121,9 +123,11 @@ def code_find(*, raw_code: str) -> SerialCode:
     """
     code = code_format.normalize(raw_code)
     keyring = get_keyring()
-    index = keyring.blind_index(code)
     with connection.cursor() as cursor:
-        cursor.execute(_FIND_CODE_BY_NEXT_INDEX_SQL if keyring.lookup_reads_next_index else _FIND_CODE_SQL, [index])
+        if keyring.lookup_reads_next_index:  # every code's second index is bucketed (rotation.py)
+            cursor.execute(_FIND_CODE_BY_NEXT_INDEX_SQL, [keyring.blind_index(code)])
+        else:  # a code stored before blind indexes were bucketed has the plain HMAC (crypto.py)
+            cursor.execute(_FIND_CODE_SQL, [keyring.blind_index(code), keyring.legacy_blind_index(code)])
         row = cursor.fetchone()
     if row is None:
         raise errors.CODE_NOT_FOUND()

@@ -16,7 +16,7 @@ import psycopg
 from django.db import IntegrityError, connection, transaction
 
 from bizshop.codes import format as code_format
-from bizshop.codes.crypto import ASSOCIATED_DATA, NONCE_BYTES, Keyring
+from bizshop.codes.crypto import ASSOCIATED_DATA, BUCKET_PREFIX_BYTES, NONCE_BYTES, Keyring, bucket_prefix
 from bizshop.codes.models import CodeStatus, SerialCode
 
 BATCH = 2_000
@@ -34,28 +34,35 @@ _COPY_DUAL_SQL = (
 _COPY_DUAL_TYPES = [*_COPY_TYPES, "bytea"]
 
 
-def iter_new_rows(*, keyring: Keyring, count: int) -> Iterator[tuple[bytes, bytes]]:
-    """``count`` new codes as (blind index, nonce + AES-GCM ciphertext), made a batch at a time."""
+def iter_new_rows(*, keyring: Keyring, count: int, bucket: str) -> Iterator[tuple[bytes, bytes]]:
+    """``count`` new codes of ``bucket`` as (blind index, nonce + AES-GCM ciphertext), made a batch at a time.
+
+    The blind index is ``crypto.bucketed_index``, its bucket prefix computed once for all of them.
+    """
     aead = keyring.keys[keyring.current_key_id]
     lookup_key = keyring.lookup_key
+    prefix = bucket_prefix(lookup_key, bucket.encode())
     for start in range(0, count, BATCH):
         size = min(BATCH, count - start)
         nonces = os.urandom(NONCE_BYTES * size)
-        for i, code in enumerate(code_format.generate_batch(size)):
+        for i, code in enumerate(code_format.generate_batch(size, bucket=bucket)):
             plain = code.encode()
             nonce = nonces[NONCE_BYTES * i : NONCE_BYTES * (i + 1)]
-            yield hmac.digest(lookup_key, plain, "sha256"), nonce + aead.encrypt(nonce, plain, ASSOCIATED_DATA)
+            index = prefix + hmac.digest(lookup_key, plain, "sha256")[BUCKET_PREFIX_BYTES:]
+            yield index, nonce + aead.encrypt(nonce, plain, ASSOCIATED_DATA)
 
 
-def draw_rows(*, keyring: Keyring, count: int) -> dict[bytes, bytes]:
+def draw_rows(*, keyring: Keyring, count: int, bucket: str) -> dict[bytes, bytes]:
     """``count`` new codes as {blind index: encrypted code}, distinct among themselves."""
     rows: dict[bytes, bytes] = {}
     while len(rows) < count:
-        rows.update(iter_new_rows(keyring=keyring, count=count - len(rows)))
+        rows.update(iter_new_rows(keyring=keyring, count=count - len(rows), bucket=bucket))
     return rows
 
 
-def _copy_streaming(*, keyring: Keyring, order_id: int, issuance_id: int, count: int, into: dict[bytes, bytes]) -> None:
+def _copy_streaming(
+    *, keyring: Keyring, order_id: int, issuance_id: int, count: int, bucket: str, into: dict[bytes, bytes]
+) -> None:
     status = CodeStatus.ISSUED.value
     key_id = keyring.current_key_id
     mirror_key = keyring.mirror_lookup_key
@@ -67,15 +74,17 @@ def _copy_streaming(*, keyring: Keyring, order_id: int, issuance_id: int, count:
         if mirror_key is None:
             with raw.copy(_COPY_SQL) as copy:
                 copy.set_types(_COPY_TYPES)
-                for index, blob in iter_new_rows(keyring=keyring, count=count):
+                for index, blob in iter_new_rows(keyring=keyring, count=count, bucket=bucket):
                     into[index] = blob
                     copy.write_row((order_id, issuance_id, index, blob, key_id, status))
             return
+        mirror_prefix = bucket_prefix(mirror_key, bucket.encode())
         with raw.copy(_COPY_DUAL_SQL) as copy:
             copy.set_types(_COPY_DUAL_TYPES)
-            for index, blob in iter_new_rows(keyring=keyring, count=count):
+            for index, blob in iter_new_rows(keyring=keyring, count=count, bucket=bucket):
                 into[index] = blob
-                mirror = hmac.digest(mirror_key, _decrypt(keyring, blob), "sha256")
+                mirror_hmac = hmac.digest(mirror_key, _decrypt(keyring, blob), "sha256")
+                mirror = mirror_prefix + mirror_hmac[BUCKET_PREFIX_BYTES:]
                 copy.write_row((order_id, issuance_id, index, blob, key_id, status, mirror))
 
 
@@ -116,18 +125,24 @@ def _insert_ignoring_collisions(*, keyring: Keyring, order_id: int, issuance_id:
 
 
 def write_codes(*, keyring: Keyring, order_id: int, issuance_id: int, count: int) -> None:
-    """Store exactly ``count`` new codes for the issuance, inside the caller's transaction."""
+    """Store exactly ``count`` new codes for the issuance, inside the caller's transaction.
+
+    They share one new bucket (``format.bucket_draw``), so their index entries go in side by side.
+    """
     rows: dict[bytes, bytes] = {}
+    bucket = code_format.bucket_draw()
     if connection.vendor == "postgresql":
         try:
             with transaction.atomic():  # a savepoint: a collision undoes only this COPY
-                _copy_streaming(keyring=keyring, order_id=order_id, issuance_id=issuance_id, count=count, into=rows)
+                _copy_streaming(
+                    keyring=keyring, order_id=order_id, issuance_id=issuance_id, count=count, bucket=bucket, into=rows
+                )
             return
         except (IntegrityError, psycopg.errors.UniqueViolation):
             pass  # the raw cursor raises psycopg's own error; the rows drawn are retried below
     missing = count
     for _ in range(MAX_REDRAWS):
-        rows = rows or draw_rows(keyring=keyring, count=missing)
+        rows = rows or draw_rows(keyring=keyring, count=missing, bucket=bucket)
         missing -= _insert_ignoring_collisions(keyring=keyring, order_id=order_id, issuance_id=issuance_id, rows=rows)
         if missing == 0:
             return
