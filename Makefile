@@ -40,7 +40,7 @@ lint: install
 	$(VENV)/bin/ruff format --check bizshop tests bench
 
 typecheck: install
-	$(VENV)/bin/mypy bizshop
+	$(VENV)/bin/mypy bizshop tests/helpers
 
 # 2. Everything CI checks: ruff (lint and format), mypy strict, then the whole test suite with coverage.
 check: lint typecheck test

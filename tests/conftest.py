@@ -2,28 +2,38 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING
 
 import pytest
 import redis
 from django.conf import settings as django_settings
+from django.contrib.auth.models import Group
+from django.core.management import call_command
 from django.test import Client
 from django.utils import translation
 
+from bizshop.accounts.models import User
 from bizshop.billing import services as billing
 from bizshop.billing.models import Order, OrderEvent, Payment
 from bizshop.catalog.models import Emoticon
 from bizshop.codes.crypto import get_keyring
 from bizshop.codes.models import Issuance, Registration, SerialCode
 from bizshop.codes.services import issuance_run, issuance_start
-from bizshop.partners.models import Partner
+from bizshop.partners.models import Member, Partner
 from bizshop.partners.services import api_key_create
-from tests.factories import PASSWORD, EmoticonFactory, MemberFactory, UserFactory
+from tests.factories import EmoticonFactory, MemberFactory, UserFactory
+from tests.helpers.api import ApiClient
+from tests.helpers.db import TableRows
+from tests.helpers.sessions import signed_in
+
+if TYPE_CHECKING:
+    from pytest_django import Settings
 
 
 @pytest.fixture(autouse=True)
-def _fresh_redis(settings: Any) -> None:
+def _fresh_redis(settings: Settings) -> None:
     """Each test starts with empty counters (registration throttle) in the test Redis database."""
     from bizshop.codes import throttle
 
@@ -33,21 +43,21 @@ def _fresh_redis(settings: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _export_files_in_tmp(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
+def _export_files_in_tmp(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> None:
     """Code export files go to a directory of the test run's, not the checkout's var/exports."""
     settings.CODE_EXPORT_DIR = tmp_path_factory.mktemp("code-exports")
     settings.PDF_CACHE_DIR = tmp_path_factory.mktemp("pdf-cache")
 
 
 @pytest.fixture(autouse=True)
-def _media_in_tmp(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
+def _media_in_tmp(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> None:
     """Uploaded and seeded emoticon images go to a directory of the test's, not the checkout's var/media."""
     settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
     settings.SUPPORT_ATTACHMENT_DIR = tmp_path_factory.mktemp("support-attachments")
 
 
 @pytest.fixture(autouse=True)
-def _tasks_in_process(settings: Any) -> None:
+def _tasks_in_process(settings: Settings) -> None:
     # Unit and API tests run Celery tasks in-process; tests/flows start a real worker.
     settings.CELERY_TASK_ALWAYS_EAGER = True
     from bizshop.celery import app
@@ -56,7 +66,7 @@ def _tasks_in_process(settings: Any) -> None:
 
 
 @pytest.fixture
-def broker(settings: Any) -> Iterator[None]:
+def broker(settings: Settings) -> Iterator[None]:
     """Tasks go to Redis for a real worker process (tests.worker.start_worker), not run in-process."""
     from bizshop.celery import app
 
@@ -70,7 +80,7 @@ def broker(settings: Any) -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
-def _fast_password_hashing(settings: Any) -> None:
+def _fast_password_hashing(settings: Settings) -> None:
     # Most tests create users; PBKDF2's production cost (~0.3 s each) would dominate the run.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
@@ -81,21 +91,6 @@ def _korean_after_each_test() -> Iterator[None]:
     # does); tests that call validators or services directly must not inherit it.
     yield
     translation.activate(django_settings.LANGUAGE_CODE)
-
-
-class ApiClient:
-    """Django's test client speaking JSON with a partner's API key."""
-
-    def __init__(self, partner: Partner, raw_key: str):
-        self.partner = partner
-        self.raw_key = raw_key
-        self.client = Client(HTTP_AUTHORIZATION=f"Bearer {raw_key}")
-
-    def get(self, path: str, **extra: Any) -> Any:
-        return self.client.get(path, **extra)
-
-    def post(self, path: str, data: Any = None, **extra: Any) -> Any:
-        return self.client.post(path, data=data or {}, content_type="application/json", **extra)
 
 
 @pytest.fixture
@@ -124,15 +119,62 @@ def emoticon(db: None) -> Emoticon:
 
 
 @pytest.fixture
-def end_user(db: None) -> Any:
+def end_user(db: None) -> User:
     return UserFactory()
 
 
 @pytest.fixture
-def end_user_client(end_user: Any) -> Client:
-    client = Client()
-    client.force_login(end_user)
-    return client
+def end_user_client(end_user: User) -> Client:
+    return signed_in(end_user)
+
+
+# --- partner members signed in to the portal: the one way tests get such a client ----------------
+
+
+@pytest.fixture
+def member(db: None) -> Member:
+    """A partner's owner (a partner of its own)."""
+    return MemberFactory()
+
+
+@pytest.fixture
+def member_client(member: Member) -> Client:
+    """A test client signed in as ``member``."""
+    return signed_in(member)
+
+
+@pytest.fixture
+def other_member_client(db: None) -> Client:
+    """A test client signed in as a member of another partner."""
+    return signed_in(MemberFactory())
+
+
+@pytest.fixture
+def api_member_client(api: ApiClient) -> Client:
+    """A test client signed in as the owner of ``api``'s partner."""
+    return signed_in(api.partner)
+
+
+# --- operators: staff users in the groups setup_operator_groups creates ---------------------------
+
+
+@pytest.fixture
+def make_operator(db: None) -> Callable[..., User]:
+    """``make_operator(*group_names)``: a staff user in those operator groups."""
+    call_command("setup_operator_groups", verbosity=0, stdout=io.StringIO())
+
+    def make(*group_names: str) -> User:
+        user = UserFactory(is_staff=True)
+        user.groups.set(Group.objects.filter(name__in=group_names))
+        return user
+
+    return make
+
+
+@pytest.fixture
+def operator_client() -> Callable[[User], Client]:
+    """Sign a user (an operator) in: ``operator_client(make_operator(...))``."""
+    return signed_in
 
 
 @pytest.fixture
@@ -171,14 +213,11 @@ ORDER_TABLES = (Order, Payment, Issuance, SerialCode, Registration, OrderEvent)
 
 
 @pytest.fixture
-def db_rows(db: None) -> Callable[[], dict[str, list[dict[str, Any]]]]:
+def db_rows(db: None) -> Callable[[], TableRows]:
     """Every row of the order, payment, issuance, code, registration and event tables: a refused
     request must leave them all exactly as they were."""
 
-    def snapshot() -> dict[str, list[dict[str, Any]]]:
+    def snapshot() -> TableRows:
         return {model.__name__: list(model.objects.order_by("pk").values()) for model in ORDER_TABLES}
 
     return snapshot
-
-
-__all__ = ["PASSWORD"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 import factory
 from django.contrib.auth.hashers import make_password
 
@@ -28,7 +30,8 @@ class UserFactory(factory.django.DjangoModelFactory[User]):
         makes one who has not (asked for consent at sign-in)."""
         if create and accepted is not False:
             for policy in policies_in_force():
-                PolicyAcceptance.objects.create(user=self, document=policy.document, version=policy.version)
+                # post_generation runs on the created model instance, not on the factory
+                PolicyAcceptance.objects.create(user=cast(User, self), document=policy.document, version=policy.version)
 
 
 class PartnerFactory(factory.django.DjangoModelFactory[Partner]):
@@ -66,7 +69,7 @@ class EmoticonFactory(factory.django.DjangoModelFactory[Emoticon]):
         if not create:
             return
         for period, price in (extracted or {30: 1_600, 60: 2_500}).items():
-            EmoticonPrice.objects.create(emoticon=self, period_days=period, unit_price=price)
+            EmoticonPrice.objects.create(emoticon=cast(Emoticon, self), period_days=period, unit_price=price)
 
 
 # Where a virtual-account refund is sent (KB국민은행; not a real account).

@@ -1,85 +1,33 @@
-"""Billing fixtures: orders brought to each state through the services, and the PG's deposit notification."""
+"""Billing fixtures: the PG's deposit notification (orders in each state: tests.helpers.billing)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timedelta
-from typing import Any
+from datetime import datetime
+from typing import TYPE_CHECKING
 
 import pytest
-from django.db import transaction
-from django.test import Client
-from django.utils import timezone
 
-from bizshop.billing import services as billing
-from bizshop.billing.gateways.sandbox import APPROVE_TOKEN, SandboxGateway
-from bizshop.billing.models import Order, Payment, PaymentMethod
-from bizshop.partners.models import Partner
-from tests.factories import REFUND_ACCOUNT
+from bizshop.billing.models import Order
+from tests.helpers.billing import post_notification, signed_deposit
 
-NOTIFICATION_PATH = "/api/v1/payments/deposit-notifications/"
-
-
-def post_notification(body: bytes, signature: str) -> Any:
-    return Client().post(NOTIFICATION_PATH, data=body, content_type="application/json", HTTP_X_SIGNATURE=signature)
-
-
-def virtual_account_of(order: Order) -> Payment:
-    return Payment.objects.filter(order=order, method=PaymentMethod.VIRTUAL_ACCOUNT).latest("pk")
-
-
-def signed_deposit(
-    order: Order,
-    *,
-    amount: int | None = None,
-    notification_id: str | None = None,
-    deposited_at: datetime | None = None,
-) -> tuple[bytes, str]:
-    """The sandbox PG's signed notification that money arrived on the order's virtual account."""
-    payment = virtual_account_of(order)
-    return SandboxGateway().deposit_notification(
-        transaction_id=payment.gateway_transaction_id,
-        account_number=payment.account_number,
-        amount=payment.amount if amount is None else amount,
-        notification_id=notification_id,
-        deposited_at=deposited_at,
-    )
+if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse as Response
 
 
 @pytest.fixture
-def deposit() -> Callable[..., Any]:
+def deposit() -> Callable[..., Response]:
     """POST the PG's deposit notification for the order; returns the HTTP response."""
 
-    def send(order: Order, **kwargs: Any) -> Any:
-        return post_notification(*signed_deposit(order, **kwargs))
+    def send(
+        order: Order,
+        *,
+        amount: int | None = None,
+        notification_id: str | None = None,
+        deposited_at: datetime | None = None,
+    ) -> Response:
+        return post_notification(
+            *signed_deposit(order, amount=amount, notification_id=notification_id, deposited_at=deposited_at)
+        )
 
     return send
-
-
-def order_in_state(partner: Partner, emoticon_id: int, state: str) -> Order:
-    """An order of 100 units brought to ``state`` by the services alone (paid_card / paid_va say how)."""
-    order = billing.order_create(partner=partner, emoticon_id=emoticon_id, period_days=30, quantity=100)
-    if state == "pending_payment":
-        return order
-    if state in {"paid_card", "partially_issued", "issued", "refunded"}:
-        billing.order_pay_by_card(order_id=order.pk, partner=partner, card_token=APPROVE_TOKEN)
-        if state in {"partially_issued", "issued"}:
-            with transaction.atomic():
-                billing.order_reserve_issuance(
-                    order_id=order.pk, partner=partner, quantity=10 if state == "partially_issued" else None
-                )
-                if state == "issued":  # as codes reports once the last code is written
-                    billing.order_mark_issued(order_id=order.pk, every_code_written=lambda: True)
-        if state == "refunded":
-            billing.order_refund(order_id=order.pk, partner=partner)
-        return Order.objects.get(pk=order.pk)
-    billing.order_open_virtual_account(order_id=order.pk, partner=partner)
-    if state == "cancelled":
-        billing.order_cancel(order_id=order.pk, partner=partner)
-    elif state == "expired":
-        billing.order_expire_overdue(now=timezone.now() + timedelta(days=30))
-    elif state in {"paid_va", "refund_pending"}:
-        billing.payment_deposit_receive(body=(signed := signed_deposit(order))[0], signature=signed[1])
-        if state == "refund_pending":
-            billing.order_refund(order_id=order.pk, partner=partner, refund_account=REFUND_ACCOUNT)
-    return Order.objects.get(pk=order.pk)

@@ -3,20 +3,23 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import pytest
 
-CHROMIUM = "/usr/bin/chromium"
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+from tests.helpers.browser import ARTIFACTS, CHROMIUM
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page
+
 # Playwright's sync API runs an event loop in this thread; the test's own ORM calls are still synchronous.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
+def browser() -> Iterator[Browser]:
     from playwright.sync_api import sync_playwright
 
     if not Path(CHROMIUM).exists():
@@ -39,7 +42,7 @@ def browser() -> Iterator[Any]:
 
 
 @pytest.fixture
-def page(browser: Any) -> Iterator[Any]:
+def page(browser: Browser) -> Iterator[Page]:
     context = browser.new_context(viewport={"width": 390, "height": 844}, locale="ko-KR")  # a phone
     page = context.new_page()
     yield page
@@ -47,7 +50,7 @@ def page(browser: Any) -> Iterator[Any]:
 
 
 @pytest.fixture
-def shoot(page: Any, request: Any) -> Any:
+def shoot(page: Page, request: pytest.FixtureRequest) -> Callable[..., Path]:
     """Save a screenshot as a test artefact: test-artifacts/screenshots/<test>-<step>.png."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
 
@@ -58,9 +61,3 @@ def shoot(page: Any, request: Any) -> Any:
         return path
 
     return take
-
-
-def fits_phone_width(page: Any) -> None:
-    """Nothing on the page scrolls sideways at phone width."""
-    widths = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
-    assert widths[0] <= widths[1], f"{page.url} overflows horizontally: {widths[0]}px > {widths[1]}px"

@@ -5,7 +5,10 @@ axe-playwright-python package, no CDN)."""
 from __future__ import annotations
 
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
 
 # Runs in the page. An element may reach past the viewport only inside a region that says it
 # scrolls: overflow-x auto/scroll, role="region" and a label (the tables' .table-wrap). Elements
@@ -61,20 +64,20 @@ _PROBLEMS_JS = """
 """
 
 
-def layout_problems(page: Any) -> list[str]:
+def layout_problems(page: Page) -> list[str]:
     """Everything wider than the screen (outside a labelled scrolling region) and all clipped text."""
     problems: list[str] = page.evaluate(_PROBLEMS_JS)
     return problems
 
 
 @cache
-def _axe() -> Any:
+def _axe() -> Any:  # axe_playwright_python ships no types
     from axe_playwright_python.sync_playwright import Axe
 
     return Axe()
 
 
-def axe_findings(page: Any, *, impacts: tuple[str, ...] = ("serious", "critical")) -> list[str]:
+def axe_findings(page: Page, *, impacts: tuple[str, ...] = ("serious", "critical")) -> list[str]:
     """axe-core's violations of those impacts, one line each with the first few elements concerned."""
     response = _axe().run(page).response
     return [

@@ -57,12 +57,14 @@ def portal_demo_build() -> PortalDemo:
     support_demo_seed()
     emoticon = emoticons[0]
 
-    owner_membership = MemberFactory(partner__name="(주)데모상사 서울본사 마케팅팀", role=Member.Role.OWNER)
+    owner_membership = MemberFactory.create(partner__name="(주)데모상사 서울본사 마케팅팀", role=Member.Role.OWNER)
     partner = owner_membership.partner
-    member = MemberFactory(partner=partner, role=Member.Role.MEMBER, user__email="buyer.long-name@demo.bizshop.kr")
-    removable = MemberFactory(partner=partner, role=Member.Role.MEMBER)
-    end_user = UserFactory(email="user@demo.bizshop.kr")
-    operator = UserFactory(email="operator@bizshop.kr", is_staff=True, is_superuser=True)
+    member = MemberFactory.create(
+        partner=partner, role=Member.Role.MEMBER, user__email="buyer.long-name@demo.bizshop.kr"
+    )
+    removable = MemberFactory.create(partner=partner, role=Member.Role.MEMBER)
+    end_user = UserFactory.create(email="user@demo.bizshop.kr")
+    operator = UserFactory.create(email="operator@bizshop.kr", is_staff=True, is_superuser=True)
 
     def order(quantity: int = 100, period_days: int = 30) -> Order:
         return billing.order_create(

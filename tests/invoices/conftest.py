@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from datetime import datetime
-from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -16,12 +14,8 @@ from bizshop.catalog.models import Emoticon
 from bizshop.codes.services import issuance_run, issuance_start
 from bizshop.invoices.transmitters.fake import RecordingTransmitter
 from bizshop.partners.models import Partner
-
-KST = ZoneInfo("Asia/Seoul")
-
-
-def kst(*args: int) -> datetime:
-    return datetime(*args, tzinfo=KST)  # type: ignore[misc]
+from tests.helpers.api import ApiClient
+from tests.helpers.invoices import kst
 
 
 @pytest.fixture(autouse=True)
@@ -59,22 +53,14 @@ def pay(emoticon: Emoticon) -> Callable[..., Payment]:
     return make
 
 
-def cancel(payment: Payment, at: datetime) -> None:
-    """What the billing refund does to a payment (the test marks it, then calls the amendment)."""
-    Payment.objects.filter(pk=payment.pk).update(status="cancelled", cancelled_at=at)
-    Order.objects.filter(pk=payment.order_id).update(status=OrderStatus.REFUNDED, refunded_at=at)
+@pytest.fixture
+def partner(api: ApiClient) -> Partner:
+    return api.partner
 
 
 @pytest.fixture
-def partner(api: Any) -> Partner:
-    partner: Partner = api.partner
-    return partner
-
-
-@pytest.fixture
-def other_partner(other_api: Any) -> Partner:
-    partner: Partner = other_api.partner
-    return partner
+def other_partner(other_api: ApiClient) -> Partner:
+    return other_api.partner
 
 
 @pytest.fixture

@@ -1,48 +1,29 @@
-"""Portal fixtures: signed-in partner members (ours and another partner's) and codes ready to register."""
+"""Portal fixtures: codes ready to register, end users to register them (signed-in partner members are
+the root conftest's member_client and other_member_client)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING
 
 import pytest
-from django.test import Client
 
 from bizshop.billing.models import Order
 from bizshop.codes.crypto import get_keyring
 from bizshop.codes.models import SerialCode
 from bizshop.codes.services import issuance_start
-from bizshop.partners.models import Member
-from tests.factories import MemberFactory, UserFactory
+from tests.factories import UserFactory
 
+if TYPE_CHECKING:
+    from pytest_django import DjangoCaptureOnCommitCallbacks
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings: Any) -> None:
-    # Every portal test signs people up or in; the production hasher's cost would dominate the run.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture
-def member(db: None) -> Member:
-    return MemberFactory()
+    from bizshop.accounts.models import User
 
 
 @pytest.fixture
-def member_client(member: Member) -> Client:
-    client = Client()
-    client.force_login(member.user)
-    return client
-
-
-@pytest.fixture
-def other_member_client(db: None) -> Client:
-    client = Client()
-    client.force_login(MemberFactory().user)
-    return client
-
-
-@pytest.fixture
-def issue_and_decrypt(django_capture_on_commit_callbacks: Any) -> Callable[[Order, int], list[str]]:
+def issue_and_decrypt(
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+) -> Callable[[Order, int], list[str]]:
     """Issue ``count`` codes of a paid order (the Celery task runs at commit) and return them in plaintext."""
 
     def issue(order: Order, count: int) -> list[str]:
@@ -58,5 +39,5 @@ def issue_and_decrypt(django_capture_on_commit_callbacks: Any) -> Callable[[Orde
 
 
 @pytest.fixture
-def make_end_user(db: None) -> Callable[[], Any]:
-    return UserFactory
+def make_end_user(db: None) -> Callable[[], User]:
+    return UserFactory.create
