@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from io import StringIO
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import Group
 from django.core.management import call_command
@@ -13,6 +13,10 @@ from django.test import Client
 from bizshop.backoffice.management.commands.setup_operator_groups import BILLING, CATALOG_MANAGER, SUPPORT
 from bizshop.billing.models import Order
 from bizshop.catalog.models import Emoticon
+from tests.helpers.catalog import emoticon_form
+
+if TYPE_CHECKING:
+    from bizshop.accounts.models import User
 
 
 def _group_permissions() -> dict[str, set[str]]:
@@ -33,28 +37,9 @@ def test_setup_operator_groups_is_idempotent(db: None) -> None:
     assert set(first) == {CATALOG_MANAGER, BILLING, SUPPORT}
 
 
-def emoticon_form(emoticon: Emoticon, **changes: Any) -> dict[str, Any]:
-    data = {
-        "title": emoticon.title,
-        "creator": emoticon.creator,
-        "description": emoticon.description,
-        "on_sale": "on",
-        "min_quantity": emoticon.min_quantity,
-        "max_quantity": emoticon.max_quantity,
-        "price_30": 1_600,
-        "price_60": 2_500,
-        "stickers-TOTAL_FORMS": 0,
-        "stickers-INITIAL_FORMS": 0,
-        "stickers-MIN_NUM_FORMS": 0,
-        "stickers-MAX_NUM_FORMS": 1000,
-    }
-    data.update(changes)
-    return data
-
-
 def test_a_catalog_manager_can_edit_emoticons_but_not_orders(
-    make_operator: Callable[..., Any],
-    operator_client: Callable[[Any], Client],
+    make_operator: Callable[..., User],
+    operator_client: Callable[[User], Client],
     emoticon: Emoticon,
     paid_order: Order,
 ) -> None:
@@ -72,8 +57,8 @@ def test_a_catalog_manager_can_edit_emoticons_but_not_orders(
 
 
 def test_billing_staff_see_orders_but_cannot_edit_emoticons(
-    make_operator: Callable[..., Any],
-    operator_client: Callable[[Any], Client],
+    make_operator: Callable[..., User],
+    operator_client: Callable[[User], Client],
     emoticon: Emoticon,
     paid_order: Order,
 ) -> None:
@@ -88,7 +73,7 @@ def test_billing_staff_see_orders_but_cannot_edit_emoticons(
 
 
 def test_the_audit_log_can_be_read_but_not_changed_in_the_admin(
-    make_operator: Callable[..., Any], operator_client: Callable[[Any], Client]
+    make_operator: Callable[..., User], operator_client: Callable[[User], Client]
 ) -> None:
     client = operator_client(make_operator(SUPPORT))
 
@@ -97,7 +82,7 @@ def test_the_audit_log_can_be_read_but_not_changed_in_the_admin(
 
 
 def test_billing_and_support_staff_read_the_partners_security_audit_log(
-    make_operator: Callable[..., Any], operator_client: Callable[[Any], Client]
+    make_operator: Callable[..., User], operator_client: Callable[[User], Client]
 ) -> None:
     from bizshop.audit.models import AuditEvent
     from bizshop.audit.services import audit_record

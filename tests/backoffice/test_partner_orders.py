@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.test import Client
 
@@ -11,12 +11,16 @@ from bizshop.backoffice.management.commands.setup_operator_groups import CATALOG
 from bizshop.backoffice.models import OperatorAction
 from bizshop.billing.models import Order
 
+if TYPE_CHECKING:
+    from bizshop.accounts.models import User
+    from tests.helpers.api import ApiClient
+
 
 def test_an_operator_sees_a_partners_orders_and_the_viewing_is_audited(
-    make_operator: Callable[..., Any],
-    operator_client: Callable[[Any], Client],
-    api: Any,
-    other_api: Any,
+    make_operator: Callable[..., User],
+    operator_client: Callable[[User], Client],
+    api: ApiClient,
+    other_api: ApiClient,
     make_order: Callable[..., Order],
 ) -> None:
     mine = make_order(api.partner, paid=True)
@@ -39,7 +43,7 @@ def test_an_operator_sees_a_partners_orders_and_the_viewing_is_audited(
 
 
 def test_a_catalog_manager_may_not_see_partners_orders(
-    make_operator: Callable[..., Any], operator_client: Callable[[Any], Client], api: Any
+    make_operator: Callable[..., User], operator_client: Callable[[User], Client], api: ApiClient
 ) -> None:
     response = operator_client(make_operator(CATALOG_MANAGER)).get(f"/backoffice/partners/{api.partner.pk}/orders/")
 
@@ -48,7 +52,7 @@ def test_a_catalog_manager_may_not_see_partners_orders(
 
 
 def test_the_partner_list_links_to_each_partners_orders(
-    make_operator: Callable[..., Any], operator_client: Callable[[Any], Client], api: Any
+    make_operator: Callable[..., User], operator_client: Callable[[User], Client], api: ApiClient
 ) -> None:
     response = operator_client(make_operator(SUPPORT)).get("/backoffice/partners/", {"q": api.partner.name})
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING
 
 import pytest
 from django.test import Client
@@ -17,11 +17,16 @@ from bizshop.billing import services as billing
 from bizshop.catalog.services import ranking_refresh
 from tests.factories import EmoticonFactory, UserFactory
 
+if TYPE_CHECKING:
+    from bizshop.accounts.models import User
+    from bizshop.catalog.models import Emoticon
+    from tests.helpers.api import ApiClient
+
 PATH = "/backoffice/sales/"
 
 
 @pytest.fixture
-def sales(api: Any) -> Any:
+def sales(api: ApiClient) -> tuple[Emoticon, Emoticon]:
     """Two orders of one emoticon (100 and 200 units at 1,600원) and one of another, paid today, aggregated."""
     first, second = EmoticonFactory(title="춘식이"), EmoticonFactory(title="라이언")
     for emoticon, quantity in ((first, 100), (first, 200), (second, 100)):
@@ -32,7 +37,7 @@ def sales(api: Any) -> Any:
 
 
 def test_the_dashboard_shows_revenue_per_day_and_per_emoticon_in_won(
-    sales: Any, make_operator: Callable[..., Any], operator_client: Callable[[Any], Client]
+    sales: tuple[Emoticon, Emoticon], make_operator: Callable[..., User], operator_client: Callable[[User], Client]
 ) -> None:
     response = operator_client(make_operator(BILLING)).get(PATH)
 
@@ -48,7 +53,7 @@ def test_the_dashboard_shows_revenue_per_day_and_per_emoticon_in_won(
 
 
 def test_the_csv_export_has_a_row_per_day_and_emoticon_and_is_audited(
-    sales: Any, make_operator: Callable[..., Any], operator_client: Callable[[Any], Client]
+    sales: tuple[Emoticon, Emoticon], make_operator: Callable[..., User], operator_client: Callable[[User], Client]
 ) -> None:
     operator = make_operator(CATALOG_MANAGER)
 
@@ -68,7 +73,7 @@ def test_the_csv_export_has_a_row_per_day_and_emoticon_and_is_audited(
 
 
 def test_an_inverted_range_is_refused_with_invalid_date_range(
-    make_operator: Callable[..., Any], operator_client: Callable[[Any], Client]
+    make_operator: Callable[..., User], operator_client: Callable[[User], Client]
 ) -> None:
     response = operator_client(make_operator(BILLING)).get(PATH, {"start": "2026-03-10", "end": "2026-03-01"})
 
@@ -89,6 +94,6 @@ def test_the_dashboard_sends_non_staff_to_the_admin_login(db: None, who: str) ->
 
 
 def test_staff_without_the_dashboard_permission_get_403(
-    make_operator: Callable[..., Any], operator_client: Callable[[Any], Client]
+    make_operator: Callable[..., User], operator_client: Callable[[User], Client]
 ) -> None:
     assert operator_client(make_operator(SUPPORT)).get(PATH).status_code == 403

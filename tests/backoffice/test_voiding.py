@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from django.db import connection
@@ -20,6 +20,9 @@ from bizshop.codes.services import code_register, code_void, issuance_void
 from bizshop.core.errors import ApplicationError
 from tests.factories import UserFactory
 
+if TYPE_CHECKING:
+    from bizshop.accounts.models import User
+
 REGISTRATIONS = "/api/v1/registrations/"
 
 
@@ -32,12 +35,12 @@ def row_of(code: str) -> SerialCode:
 
 
 @pytest.fixture
-def support(make_operator: Callable[..., Any]) -> Any:
+def support(make_operator: Callable[..., User]) -> User:
     return make_operator(SUPPORT)
 
 
 def test_a_voided_code_is_refused_at_registration_with_code_voided(
-    support: Any, paid_order: Order, issue_codes: Any, end_user_client: Client
+    support: User, paid_order: Order, issue_codes: Callable[..., list[str]], end_user_client: Client
 ) -> None:
     code = issue_codes(paid_order, quantity=2)[0]
 
@@ -49,7 +52,7 @@ def test_a_voided_code_is_refused_at_registration_with_code_voided(
 
 
 def test_voiding_a_tranche_voids_its_unregistered_codes_and_keeps_registered_ones(
-    support: Any, paid_order: Order, issue_codes: Any, end_user_client: Client
+    support: User, paid_order: Order, issue_codes: Callable[..., list[str]], end_user_client: Client
 ) -> None:
     registered, *unregistered = issue_codes(paid_order, quantity=3)
     [other_tranche_code] = issue_codes(paid_order, quantity=1)
@@ -64,7 +67,9 @@ def test_voiding_a_tranche_voids_its_unregistered_codes_and_keeps_registered_one
     assert register(end_user_client, other_tranche_code).status_code == 201
 
 
-def test_a_void_is_audited_with_operator_object_and_details(support: Any, paid_order: Order, issue_codes: Any) -> None:
+def test_a_void_is_audited_with_operator_object_and_details(
+    support: User, paid_order: Order, issue_codes: Callable[..., list[str]]
+) -> None:
     code = row_of(issue_codes(paid_order, quantity=1)[0])
 
     code_void(code_id=code.pk, operator=support)
@@ -84,7 +89,7 @@ def test_a_void_is_audited_with_operator_object_and_details(support: Any, paid_o
 
 
 def test_a_registered_code_cannot_be_voided(
-    support: Any, paid_order: Order, issue_codes: Any, end_user_client: Client
+    support: User, paid_order: Order, issue_codes: Callable[..., list[str]], end_user_client: Client
 ) -> None:
     code = issue_codes(paid_order, quantity=1)[0]
     register(end_user_client, code)
@@ -98,7 +103,7 @@ def test_a_registered_code_cannot_be_voided(
 
 
 def test_an_operator_without_the_void_permission_is_refused(
-    make_operator: Callable[..., Any], paid_order: Order, issue_codes: Any
+    make_operator: Callable[..., User], paid_order: Order, issue_codes: Callable[..., list[str]]
 ) -> None:
     code = row_of(issue_codes(paid_order, quantity=1)[0])
 
@@ -113,7 +118,9 @@ def row_of_pk(pk: int) -> SerialCode:
     return SerialCode.objects.get(pk=pk)
 
 
-def test_a_tranche_still_being_issued_cannot_be_voided(support: Any, paid_order: Order, issue_codes: Any) -> None:
+def test_a_tranche_still_being_issued_cannot_be_voided(
+    support: User, paid_order: Order, issue_codes: Callable[..., list[str]]
+) -> None:
     issue_codes(paid_order, quantity=2)
     issuance = Issuance.objects.get()
     Issuance.objects.filter(pk=issuance.pk).update(status=Issuance.Status.RUNNING)
@@ -126,7 +133,7 @@ def test_a_tranche_still_being_issued_cannot_be_voided(support: Any, paid_order:
 
 
 def test_the_admin_action_voids_a_tranche(
-    support: Any, operator_client: Callable[[Any], Client], paid_order: Order, issue_codes: Any
+    support: User, operator_client: Callable[[User], Client], paid_order: Order, issue_codes: Callable[..., list[str]]
 ) -> None:
     issue_codes(paid_order, quantity=2)
     issuance = Issuance.objects.get()
@@ -141,7 +148,7 @@ def test_the_admin_action_voids_a_tranche(
 
 
 def test_the_admin_finds_a_code_by_its_text(
-    support: Any, operator_client: Callable[[Any], Client], paid_order: Order, issue_codes: Any
+    support: User, operator_client: Callable[[User], Client], paid_order: Order, issue_codes: Callable[..., list[str]]
 ) -> None:
     wanted, _other = issue_codes(paid_order, quantity=2)
 
@@ -151,7 +158,7 @@ def test_the_admin_finds_a_code_by_its_text(
     assert list(response.context["cl"].result_list) == [row_of(wanted)]
 
 
-def race_void_and_registration(*, code: str, code_id: int, operator: Any, end_user: Any) -> dict[str, str]:
+def race_void_and_registration(*, code: str, code_id: int, operator: User, end_user: User) -> dict[str, str]:
     """Void and register one code at the same instant from two threads; each side's outcome."""
     barrier = threading.Barrier(2)
     outcomes: dict[str, str] = {}
@@ -179,7 +186,7 @@ def race_void_and_registration(*, code: str, code_id: int, operator: Any, end_us
 
 @pytest.mark.django_db(transaction=True)
 def test_a_void_racing_a_registration_leaves_exactly_one_winner(
-    make_operator: Callable[..., Any], paid_order: Order, issue_codes: Any
+    make_operator: Callable[..., User], paid_order: Order, issue_codes: Callable[..., list[str]]
 ) -> None:
     support = make_operator(SUPPORT)
     end_user = UserFactory()
