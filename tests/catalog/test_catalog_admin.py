@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.test import Client
 
 from bizshop.billing import services as billing
 from bizshop.catalog.models import Emoticon, EmoticonPrice, EmoticonPriceHistory
-from tests.backoffice.test_operator_groups import emoticon_form
+from tests.helpers.catalog import emoticon_form
 from tests.helpers.images import png
+
+if TYPE_CHECKING:
+    from tests.helpers.api import ApiClient
 
 CATALOG_MANAGER = "상품 관리자"
 
 
 def test_a_price_change_is_written_to_the_history_and_orders_keep_their_price(
-    manager_client: Client, emoticon: Emoticon, api: Any
+    manager_client: Client, emoticon: Emoticon, api: ApiClient
 ) -> None:
     before = billing.order_create(partner=api.partner, emoticon_id=emoticon.pk, period_days=30, quantity=100)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.test import Client
 from django.utils import timezone
@@ -12,6 +12,10 @@ from bizshop.billing import services as billing
 from bizshop.billing.models import Order
 from bizshop.catalog.services import ranking_refresh
 from tests.factories import EmoticonFactory
+
+if TYPE_CHECKING:
+    from bizshop.catalog.models import Emoticon
+    from tests.helpers.api import ApiClient
 
 
 def test_the_catalog_lists_emoticons_on_sale_with_both_prices(db: None) -> None:
@@ -42,7 +46,7 @@ def test_the_catalog_is_paged_in_a_stable_order(db: None) -> None:
     assert second["next"] is None
 
 
-def buy(partner: Any, emoticon: Any, *, quantity: int = 100, pay: bool = True) -> Order:
+def buy(partner: Any, emoticon: Emoticon, *, quantity: int = 100, pay: bool = True) -> Order:
     order = billing.order_create(partner=partner, emoticon_id=emoticon.pk, period_days=30, quantity=quantity)
     if pay:
         order = billing.order_pay_by_card(order_id=order.pk, partner=partner, card_token="tok_sandbox_approve")
@@ -54,7 +58,7 @@ def ranking() -> list[tuple[int, int, int]]:
     return [(entry["rank"], entry["emoticon"]["id"], entry["transactions"]) for entry in body["results"]]
 
 
-def test_the_ranking_orders_emoticons_by_paid_transactions(api: Any) -> None:
+def test_the_ranking_orders_emoticons_by_paid_transactions(api: ApiClient) -> None:
     once, twice = EmoticonFactory(), EmoticonFactory()
     buy(api.partner, once)
     buy(api.partner, twice)
@@ -65,7 +69,7 @@ def test_the_ranking_orders_emoticons_by_paid_transactions(api: Any) -> None:
     assert ranking() == [(1, twice.pk, 2), (2, once.pk, 1)]
 
 
-def test_the_ranking_leaves_out_unpaid_and_refunded_orders(api: Any) -> None:
+def test_the_ranking_leaves_out_unpaid_and_refunded_orders(api: ApiClient) -> None:
     paid, unpaid, refunded = EmoticonFactory(), EmoticonFactory(), EmoticonFactory()
     buy(api.partner, paid)
     buy(api.partner, unpaid, pay=False)
@@ -77,7 +81,7 @@ def test_the_ranking_leaves_out_unpaid_and_refunded_orders(api: Any) -> None:
     assert ranking() == [(1, paid.pk, 1)]
 
 
-def test_the_ranking_leaves_out_sales_older_than_three_months(api: Any) -> None:
+def test_the_ranking_leaves_out_sales_older_than_three_months(api: ApiClient) -> None:
     old, recent = EmoticonFactory(), EmoticonFactory()
     Order.objects.filter(pk=buy(api.partner, old).pk).update(paid_at=timezone.now() - timedelta(days=100))
     buy(api.partner, recent)
@@ -87,7 +91,7 @@ def test_the_ranking_leaves_out_sales_older_than_three_months(api: Any) -> None:
     assert ranking() == [(1, recent.pk, 1)]
 
 
-def test_the_ranking_holds_at_most_ten(api: Any) -> None:
+def test_the_ranking_holds_at_most_ten(api: ApiClient) -> None:
     for _ in range(11):
         buy(api.partner, EmoticonFactory())
 
@@ -96,7 +100,7 @@ def test_the_ranking_holds_at_most_ten(api: Any) -> None:
     assert [rank for rank, _, _ in ranking()] == list(range(1, 11))
 
 
-def test_a_tie_in_transactions_goes_to_more_units(api: Any) -> None:
+def test_a_tie_in_transactions_goes_to_more_units(api: ApiClient) -> None:
     small, large = EmoticonFactory(title="가"), EmoticonFactory(title="나")
     buy(api.partner, small, quantity=100)
     buy(api.partner, large, quantity=200)

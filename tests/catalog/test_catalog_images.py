@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -16,8 +16,14 @@ from bizshop.catalog import errors
 from bizshop.catalog.models import Emoticon, Sticker
 from bizshop.catalog.services import emoticon_representative_image_set, sticker_set_change
 from bizshop.core.errors import ApplicationError
-from tests.backoffice.test_operator_groups import emoticon_form
+from tests.helpers.catalog import emoticon_form
 from tests.helpers.images import animated_gif, noisy_png, png, renamed_exe, sticker_set, webp
+from tests.helpers.sessions import signed_in
+
+if TYPE_CHECKING:
+    from pytest_django import Settings
+
+    from tests.helpers.api import ApiClient
 
 
 def admin_form(emoticon: Emoticon, stickers: list[SimpleUploadedFile], **changes: Any) -> dict[str, Any]:
@@ -75,7 +81,7 @@ def test_an_admin_upload_of_a_good_set_is_stored_with_webp_thumbnails(
     ids=["renamed-exe", "5mb-png", "not-square", "too-small", "40-frame-gif-over-2mb", "40-frame-gif"],
 )
 def test_a_bad_sticker_is_refused_with_its_message_and_nothing_is_stored(
-    manager_client: Client, emoticon: Emoticon, settings: Any, upload: SimpleUploadedFile, message: Any
+    manager_client: Client, emoticon: Emoticon, settings: Settings, upload: SimpleUploadedFile, message: Any
 ) -> None:
     stickers = sticker_set(8)
     stickers[3] = upload
@@ -109,7 +115,7 @@ def test_a_set_of_fewer_than_8_stickers_is_refused(manager_client: Client, emoti
     assert not Sticker.objects.exists()
 
 
-def test_a_representative_image_must_be_a_png(manager_client: Client, emoticon: Emoticon, settings: Any) -> None:
+def test_a_representative_image_must_be_a_png(manager_client: Client, emoticon: Emoticon, settings: Settings) -> None:
     response = manager_client.post(
         f"/admin/catalog/emoticon/{emoticon.pk}/change/", admin_form(emoticon, [], representative_image=webp())
     )
@@ -121,7 +127,7 @@ def test_a_representative_image_must_be_a_png(manager_client: Client, emoticon: 
     assert stored_files(settings.MEDIA_ROOT) == []
 
 
-def test_the_service_refuses_a_whole_set_when_one_file_is_bad(emoticon: Emoticon, settings: Any) -> None:
+def test_the_service_refuses_a_whole_set_when_one_file_is_bad(emoticon: Emoticon, settings: Settings) -> None:
     stickers = sticker_set(8)
     stickers[7] = renamed_exe()
 
@@ -202,9 +208,9 @@ def test_sticker_files_and_thumbnails_past_the_preview_are_not_public(emoticon_w
 
 
 def test_a_partner_downloads_the_representative_png_unmodified(
-    emoticon_with_images: Emoticon, partner_client: Client
+    emoticon_with_images: Emoticon, other_member_client: Client
 ) -> None:
-    response = partner_client.get(f"/emoticons/{emoticon_with_images.pk}/representative.png")
+    response = other_member_client.get(f"/emoticons/{emoticon_with_images.pk}/representative.png")
 
     assert response.status_code == 200
     assert response["Content-Type"] == "image/png"
@@ -220,9 +226,9 @@ def test_a_visitor_is_asked_to_log_in_before_downloading(emoticon_with_images: E
 
 
 def test_the_emoticon_page_shows_the_image_the_preview_and_the_download_with_its_rules(
-    emoticon_with_images: Emoticon, partner_client: Client
+    emoticon_with_images: Emoticon, other_member_client: Client
 ) -> None:
-    page = partner_client.get(f"/emoticons/{emoticon_with_images.pk}/").content.decode()
+    page = other_member_client.get(f"/emoticons/{emoticon_with_images.pk}/").content.decode()
 
     assert emoticon_with_images.representative_image.url in page
     for sticker in emoticon_with_images.stickers.all()[:4]:
@@ -232,19 +238,18 @@ def test_the_emoticon_page_shows_the_image_the_preview_and_the_download_with_its
         assert rule in page
 
 
-def test_a_partners_order_page_shows_the_emoticons_image(api: Any, emoticon_with_images: Emoticon) -> None:
+def test_a_partners_order_page_shows_the_emoticons_image(api: ApiClient, emoticon_with_images: Emoticon) -> None:
     from bizshop.billing import services as billing
 
     order = billing.order_create(partner=api.partner, emoticon_id=emoticon_with_images.pk, period_days=30, quantity=100)
-    client = Client()
-    client.force_login(api.partner.members.first().user)
+    client = signed_in(api.partner)
 
     page = client.get(f"/mypage/orders/{order.pk}/").content.decode()
 
     assert emoticon_with_images.representative_thumbnail.url in page
 
 
-def test_code_exports_under_media_root_fail_the_system_check(settings: Any, tmp_path: Path) -> None:
+def test_code_exports_under_media_root_fail_the_system_check(settings: Settings, tmp_path: Path) -> None:
     from bizshop.catalog.checks import code_exports_outside_media
 
     settings.MEDIA_ROOT = tmp_path / "media"

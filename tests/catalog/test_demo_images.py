@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from io import StringIO
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import pytest
 from django.core.management import call_command
@@ -13,9 +13,12 @@ from PIL import Image
 from bizshop.catalog import demo, images
 from bizshop.catalog.models import Emoticon
 
+if TYPE_CHECKING:
+    from pytest_django import Settings
+
 
 @pytest.fixture(autouse=True)
-def _var_dir(settings: Any, tmp_path: Path) -> None:
+def _var_dir(settings: Settings, tmp_path: Path) -> None:
     settings.VAR_DIR = tmp_path  # the demo logins file is written there
 
 
@@ -37,7 +40,7 @@ def test_every_demo_emoticon_gets_its_own_image_and_a_full_sticker_set(db: None)
         assert all(s.thumbnail.name.endswith(".webp") for s in stickers)
 
 
-def test_the_demo_images_are_drawn_the_same_on_every_installation(db: None, settings: Any, tmp_path: Path) -> None:
+def test_the_demo_images_are_drawn_the_same_on_every_installation(db: None, settings: Settings, tmp_path: Path) -> None:
     seed()
     first = sorted(Emoticon.objects.values_list("representative_image", flat=True))
     first_stickers = sorted(Emoticon.objects.values_list("stickers__file", flat=True))

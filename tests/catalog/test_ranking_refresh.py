@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from django.db import connection
@@ -18,8 +18,12 @@ from bizshop.catalog.models import RankingEntry, SalesDaily
 from bizshop.catalog.services import ranking_refresh
 from tests.factories import EmoticonFactory
 
+if TYPE_CHECKING:
+    from bizshop.catalog.models import Emoticon
+    from tests.helpers.api import ApiClient
 
-def buy(partner: Any, emoticon: Any, *, quantity: int = 100) -> Order:
+
+def buy(partner: Any, emoticon: Emoticon, *, quantity: int = 100) -> Order:
     order = billing.order_create(partner=partner, emoticon_id=emoticon.pk, period_days=30, quantity=quantity)
     return billing.order_pay_by_card(order_id=order.pk, partner=partner, card_token="tok_sandbox_approve")
 
@@ -28,7 +32,7 @@ def top() -> list[tuple[int, int]]:
     return list(RankingEntry.objects.order_by("rank").values_list("emoticon_id", "transactions"))
 
 
-def test_an_order_paid_after_a_refresh_counts_at_the_next_one(api: Any) -> None:
+def test_an_order_paid_after_a_refresh_counts_at_the_next_one(api: ApiClient) -> None:
     first, second = EmoticonFactory(), EmoticonFactory()
     buy(api.partner, first)
     ranking_refresh()
@@ -40,7 +44,7 @@ def test_an_order_paid_after_a_refresh_counts_at_the_next_one(api: Any) -> None:
     assert top() == [(second.pk, 2), (first.pk, 1)]
 
 
-def test_a_refund_of_an_order_paid_weeks_ago_leaves_the_ranking_at_the_next_refresh(api: Any) -> None:
+def test_a_refund_of_an_order_paid_weeks_ago_leaves_the_ranking_at_the_next_refresh(api: ApiClient) -> None:
     kept, refunded = EmoticonFactory(title="가"), EmoticonFactory(title="나")
     buy(api.partner, kept)
     old = buy(api.partner, refunded)
@@ -55,7 +59,7 @@ def test_a_refund_of_an_order_paid_weeks_ago_leaves_the_ranking_at_the_next_refr
     assert top() == [(kept.pk, 1), (refunded.pk, 1)]  # a tie: the same units, then the title decides
 
 
-def test_a_tie_in_transactions_and_units_goes_to_the_title(api: Any) -> None:
+def test_a_tie_in_transactions_and_units_goes_to_the_title(api: ApiClient) -> None:
     later, earlier = EmoticonFactory(title="나비"), EmoticonFactory(title="가방")
     buy(api.partner, later)
     buy(api.partner, earlier)
@@ -65,7 +69,7 @@ def test_a_tie_in_transactions_and_units_goes_to_the_title(api: Any) -> None:
     assert top() == [(earlier.pk, 1), (later.pk, 1)]
 
 
-def test_the_refresh_keeps_sales_per_emoticon_per_seoul_day(api: Any, emoticon: Any) -> None:
+def test_the_refresh_keeps_sales_per_emoticon_per_seoul_day(api: ApiClient, emoticon: Emoticon) -> None:
     order = buy(api.partner, emoticon, quantity=100)
     buy(api.partner, emoticon, quantity=300)
 
@@ -76,7 +80,7 @@ def test_the_refresh_keeps_sales_per_emoticon_per_seoul_day(api: Any, emoticon: 
     assert (row.transactions, row.units, row.supply_amount, row.total_amount) == (2, 400, 640_000, 704_000)
 
 
-def test_the_whole_window_is_recomputed_once_a_day(api: Any) -> None:
+def test_the_whole_window_is_recomputed_once_a_day(api: ApiClient) -> None:
     gone, kept = EmoticonFactory(), EmoticonFactory()
     old = buy(api.partner, gone)
     buy(api.partner, kept)
@@ -91,7 +95,7 @@ def test_the_whole_window_is_recomputed_once_a_day(api: Any) -> None:
     assert top() == [(kept.pk, 1)]
 
 
-def test_the_home_page_and_the_ranking_api_never_read_orders(api: Any, emoticon: Any) -> None:
+def test_the_home_page_and_the_ranking_api_never_read_orders(api: ApiClient, emoticon: Emoticon) -> None:
     buy(api.partner, emoticon)
     ranking_refresh()
 
@@ -106,7 +110,7 @@ def test_the_home_page_and_the_ranking_api_never_read_orders(api: Any, emoticon:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_refreshes_leave_one_consistent_top10(api: Any) -> None:
+def test_concurrent_refreshes_leave_one_consistent_top10(api: ApiClient) -> None:
     emoticons = [EmoticonFactory() for _ in range(12)]
     for count, emoticon in enumerate(emoticons, start=1):
         for _ in range(count % 4 + 1):
@@ -134,7 +138,7 @@ def test_concurrent_refreshes_leave_one_consistent_top10(api: Any) -> None:
     assert [transactions for _, transactions in top()][:3] == [4, 4, 4]
 
 
-def test_the_ranking_api_reads_the_top10_in_two_queries(api: Any) -> None:
+def test_the_ranking_api_reads_the_top10_in_two_queries(api: ApiClient) -> None:
     for _ in range(10):
         buy(api.partner, EmoticonFactory())
     ranking_refresh()
