@@ -4,12 +4,9 @@ completing a transfer refund, marking an unapplied deposit returned."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from io import StringIO
-from typing import Any
+from typing import TYPE_CHECKING
 
 import pytest
-from django.contrib.auth.models import Group
-from django.core.management import call_command
 from django.test import Client
 
 from bizshop.backoffice.management.commands.setup_operator_groups import BILLING, SUPPORT
@@ -17,42 +14,30 @@ from bizshop.backoffice.models import OperatorAction
 from bizshop.billing import services as billing
 from bizshop.billing.models import DepositNotification, Order, OrderStatus, PaymentStatus
 from bizshop.core.errors import ApplicationError
-from tests.billing.conftest import order_in_state, signed_deposit, virtual_account_of
-from tests.billing.test_admin_refunds import run_action
 from tests.factories import UserFactory
+from tests.helpers.billing import order_in_state, run_action, signed_deposit, virtual_account_of
+from tests.helpers.sessions import signed_in
+
+if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse as Response
+
+    from bizshop.accounts.models import User
+    from bizshop.catalog.models import Emoticon
+    from tests.helpers.api import ApiClient
 
 
 @pytest.fixture
-def make_operator(db: None) -> Callable[[str], Any]:
-    """A staff user in one of the operator groups setup_operator_groups creates."""
-    call_command("setup_operator_groups", stdout=StringIO())
-
-    def make(group_name: str) -> Any:
-        user = UserFactory(is_staff=True)
-        user.groups.set(Group.objects.filter(name=group_name))
-        return user
-
-    return make
-
-
-def signed_in(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-@pytest.fixture
-def billing_staff(make_operator: Callable[[str], Any]) -> Any:
+def billing_staff(make_operator: Callable[..., User]) -> User:
     return make_operator(BILLING)
 
 
 @pytest.fixture
-def billing_client(billing_staff: Any) -> Client:
+def billing_client(billing_staff: User) -> Client:
     return signed_in(billing_staff)
 
 
 def test_confirming_a_deposit_by_hand_makes_the_order_paid(
-    api: Any, emoticon: Any, billing_staff: Any, billing_client: Client
+    api: ApiClient, emoticon: Emoticon, billing_staff: User, billing_client: Client
 ) -> None:
     order = order_in_state(api.partner, emoticon.pk, "awaiting_deposit")
 
@@ -72,7 +57,7 @@ def test_confirming_a_deposit_by_hand_makes_the_order_paid(
 
 
 def test_a_deposit_confirmed_by_hand_is_in_the_operator_audit_log(
-    api: Any, emoticon: Any, billing_staff: Any, billing_client: Client
+    api: ApiClient, emoticon: Emoticon, billing_staff: User, billing_client: Client
 ) -> None:
     order = order_in_state(api.partner, emoticon.pk, "awaiting_deposit")
 
@@ -88,7 +73,9 @@ def test_a_deposit_confirmed_by_hand_is_in_the_operator_audit_log(
     assert action.data["amount"] == 176_000 and action.data["partner_id"] == api.partner.pk
 
 
-def test_the_partner_reads_the_confirmation_in_the_order_history(api: Any, emoticon: Any, billing_staff: Any) -> None:
+def test_the_partner_reads_the_confirmation_in_the_order_history(
+    api: ApiClient, emoticon: Emoticon, billing_staff: User
+) -> None:
     order = order_in_state(api.partner, emoticon.pk, "awaiting_deposit")
     billing.order_deposit_confirm(order_id=order.pk, operator=billing_staff)
 
@@ -98,7 +85,7 @@ def test_the_partner_reads_the_confirmation_in_the_order_history(api: Any, emoti
 
 
 def test_only_an_order_awaiting_its_deposit_can_be_confirmed(
-    api: Any, emoticon: Any, billing_client: Client, paid_order: Order
+    api: ApiClient, emoticon: Emoticon, billing_client: Client, paid_order: Order
 ) -> None:
     expired = order_in_state(api.partner, emoticon.pk, "expired")
 
@@ -110,7 +97,7 @@ def test_only_an_order_awaiting_its_deposit_can_be_confirmed(
 
 
 def test_the_service_refuses_an_order_no_longer_awaiting_with_invalid_state(
-    api: Any, emoticon: Any, billing_staff: Any
+    api: ApiClient, emoticon: Emoticon, billing_staff: User
 ) -> None:
     cancelled = order_in_state(api.partner, emoticon.pk, "cancelled")
 
@@ -122,7 +109,7 @@ def test_the_service_refuses_an_order_no_longer_awaiting_with_invalid_state(
 
 
 def test_staff_without_the_permission_cannot_confirm_a_deposit(
-    api: Any, emoticon: Any, make_operator: Callable[[str], Any]
+    api: ApiClient, emoticon: Emoticon, make_operator: Callable[..., User]
 ) -> None:
     support = make_operator(SUPPORT)
     order = order_in_state(api.partner, emoticon.pk, "awaiting_deposit")
@@ -136,7 +123,7 @@ def test_staff_without_the_permission_cannot_confirm_a_deposit(
 
 
 def test_the_pg_notification_arriving_after_a_manual_confirmation_is_flagged_not_kept(
-    api: Any, emoticon: Any, billing_staff: Any
+    api: ApiClient, emoticon: Emoticon, billing_staff: User
 ) -> None:
     order = order_in_state(api.partner, emoticon.pk, "awaiting_deposit")
     body, signature = signed_deposit(order)
@@ -149,7 +136,7 @@ def test_the_pg_notification_arriving_after_a_manual_confirmation_is_flagged_not
 
 
 def test_completing_a_transfer_refund_is_in_the_operator_audit_log(
-    api: Any, emoticon: Any, billing_staff: Any, billing_client: Client
+    api: ApiClient, emoticon: Emoticon, billing_staff: User, billing_client: Client
 ) -> None:
     order = order_in_state(api.partner, emoticon.pk, "refund_pending")
 
@@ -165,7 +152,7 @@ def test_completing_a_transfer_refund_is_in_the_operator_audit_log(
 
 
 def test_billing_staff_mark_an_unapplied_deposit_returned_and_it_is_audited(
-    api: Any, emoticon: Any, deposit: Any, billing_staff: Any, billing_client: Client
+    api: ApiClient, emoticon: Emoticon, deposit: Callable[..., Response], billing_staff: User, billing_client: Client
 ) -> None:
     order = order_in_state(api.partner, emoticon.pk, "expired")
     deposit(order, notification_id="ntf-late")
@@ -183,7 +170,9 @@ def test_billing_staff_mark_an_unapplied_deposit_returned_and_it_is_audited(
     assert action.data == {"order_id": order.pk, "amount": 176_000, "outcome": "not_awaiting"}
 
 
-def test_a_refund_completion_by_someone_without_the_permission_is_refused(api: Any, emoticon: Any, db: None) -> None:
+def test_a_refund_completion_by_someone_without_the_permission_is_refused(
+    api: ApiClient, emoticon: Emoticon, db: None
+) -> None:
     order = order_in_state(api.partner, emoticon.pk, "refund_pending")
 
     with pytest.raises(ApplicationError) as refused:

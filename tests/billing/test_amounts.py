@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -11,6 +11,10 @@ from bizshop.billing import services as billing
 from bizshop.billing.selectors import order_price
 from bizshop.catalog.models import EmoticonPrice
 from bizshop.core.money import amounts_for
+
+if TYPE_CHECKING:
+    from bizshop.catalog.models import Emoticon
+    from tests.helpers.api import ApiClient
 
 prices = st.integers(min_value=1, max_value=10_000_000)
 quantities = st.integers(min_value=1, max_value=1_000_000)
@@ -28,7 +32,7 @@ def test_supply_plus_vat_is_total_and_vat_is_a_tenth_rounded_down(unit_price: in
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(unit_price=prices, quantity=st.integers(min_value=100, max_value=1_000_000))
 def test_an_order_created_at_any_price_and_quantity_adds_up(
-    api: Any, emoticon: Any, unit_price: int, quantity: int
+    api: ApiClient, emoticon: Emoticon, unit_price: int, quantity: int
 ) -> None:
     EmoticonPrice.objects.filter(emoticon=emoticon, period_days=30).update(unit_price=unit_price)
 

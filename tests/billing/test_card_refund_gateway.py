@@ -3,8 +3,8 @@ PG refuses, the order stays paid and the partner reads refund_failed."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any, ClassVar
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, ClassVar
 
 import pytest
 
@@ -13,6 +13,12 @@ from bizshop.billing.gateways.base import CancelFailed
 from bizshop.billing.gateways.sandbox import SandboxGateway
 from bizshop.billing.models import Order, OrderStatus, Payment, PaymentStatus
 from tests.factories import REFUND_ACCOUNT
+
+if TYPE_CHECKING:
+    from pytest_django import Settings
+
+    from tests.helpers.api import ApiClient
+    from tests.helpers.db import TableRows
 
 
 class RecordingGateway(SandboxGateway):
@@ -29,7 +35,7 @@ class RecordingGateway(SandboxGateway):
 
 
 @pytest.fixture
-def gateway(settings: Any) -> Iterator[type[RecordingGateway]]:
+def gateway(settings: Settings) -> Iterator[type[RecordingGateway]]:
     settings.PAYMENT_GATEWAY = "tests.billing.test_card_refund_gateway.RecordingGateway"
     _load.cache_clear()
     RecordingGateway.cancels.clear()
@@ -39,7 +45,7 @@ def gateway(settings: Any) -> Iterator[type[RecordingGateway]]:
 
 
 def test_a_card_refund_cancels_the_approval_of_that_payment_in_full(
-    api: Any, make_order: Any, gateway: type[RecordingGateway]
+    api: ApiClient, make_order: Callable[..., Order], gateway: type[RecordingGateway]
 ) -> None:
     order = make_order(api.partner, paid=True)
     payment = Payment.objects.get(order=order)
@@ -52,7 +58,7 @@ def test_a_card_refund_cancels_the_approval_of_that_payment_in_full(
 
 
 def test_a_refund_the_pg_refuses_leaves_the_order_paid_and_says_refund_failed(
-    api: Any, make_order: Any, gateway: type[RecordingGateway], db_rows: Any
+    api: ApiClient, make_order: Callable[..., Order], gateway: type[RecordingGateway], db_rows: Callable[[], TableRows]
 ) -> None:
     order = make_order(api.partner, paid=True)
     gateway.refuse = True
@@ -66,7 +72,9 @@ def test_a_refund_the_pg_refuses_leaves_the_order_paid_and_says_refund_failed(
     assert db_rows() == before, "no refund_requested event, no cancelled payment"
 
 
-def test_a_transfer_refund_does_not_call_the_card_cancel(api: Any, make_order: Any, gateway: Any) -> None:
+def test_a_transfer_refund_does_not_call_the_card_cancel(
+    api: ApiClient, make_order: Callable[..., Order], gateway: type[RecordingGateway]
+) -> None:
     order = make_order(api.partner)
     api.post(f"/api/v1/orders/{order.pk}/payment/", {"method": "virtual_account"})
     api.post("/api/v1/sandbox/deposits/", {"order_id": order.pk})

@@ -3,18 +3,27 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+import pytest
 from django.utils import timezone
 
 from bizshop.billing import services as billing
 from bizshop.billing.gateways.sandbox import SandboxGateway
 from bizshop.billing.models import DepositNotification, Order, OrderStatus, Payment, PaymentStatus
-from tests.billing.conftest import order_in_state, post_notification, signed_deposit, virtual_account_of
+from tests.helpers.billing import order_in_state, post_notification, signed_deposit, virtual_account_of
+
+if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse as Response
+
+    from bizshop.catalog.models import Emoticon
+    from tests.helpers.api import ApiClient
+    from tests.helpers.db import TableRows
 
 
-def awaiting(api: Any, emoticon: Any) -> Order:
+def awaiting(api: ApiClient, emoticon: Emoticon) -> Order:
     return order_in_state(api.partner, emoticon.pk, "awaiting_deposit")
 
 
@@ -22,7 +31,9 @@ def error_code(response: Any) -> tuple[int, str]:
     return response.status_code, response.json()["error"]["code"]
 
 
-def test_the_deposit_of_the_total_pays_the_order_and_says_applied(api: Any, emoticon: Any, deposit: Any) -> None:
+def test_the_deposit_of_the_total_pays_the_order_and_says_applied(
+    api: ApiClient, emoticon: Emoticon, deposit: Callable[..., Response]
+) -> None:
     order = awaiting(api, emoticon)
 
     response = deposit(order)
@@ -33,7 +44,7 @@ def test_the_deposit_of_the_total_pays_the_order_and_says_applied(api: Any, emot
 
 
 def test_a_bad_signature_is_refused_logged_and_changes_nothing(
-    api: Any, emoticon: Any, db_rows: Any, caplog: Any
+    api: ApiClient, emoticon: Emoticon, db_rows: Callable[[], TableRows], caplog: pytest.LogCaptureFixture
 ) -> None:
     order = awaiting(api, emoticon)
     body, _ = signed_deposit(order)
@@ -48,7 +59,7 @@ def test_a_bad_signature_is_refused_logged_and_changes_nothing(
     assert "bad signature" in caplog.text
 
 
-def test_a_tampered_amount_breaks_the_signature(api: Any, emoticon: Any) -> None:
+def test_a_tampered_amount_breaks_the_signature(api: ApiClient, emoticon: Emoticon) -> None:
     order = awaiting(api, emoticon)
     body, signature = signed_deposit(order)
 
@@ -58,7 +69,7 @@ def test_a_tampered_amount_breaks_the_signature(api: Any, emoticon: Any) -> None
     assert Order.objects.get(pk=order.pk).status == OrderStatus.AWAITING_DEPOSIT
 
 
-def test_a_signature_with_non_ascii_characters_is_refused_not_a_crash(api: Any, emoticon: Any) -> None:
+def test_a_signature_with_non_ascii_characters_is_refused_not_a_crash(api: ApiClient, emoticon: Emoticon) -> None:
     order = awaiting(api, emoticon)
     body, _ = signed_deposit(order)
 
@@ -67,7 +78,7 @@ def test_a_signature_with_non_ascii_characters_is_refused_not_a_crash(api: Any, 
     assert error_code(response) == (400, "invalid_notification")
 
 
-def test_a_missing_signature_is_refused(api: Any, emoticon: Any) -> None:
+def test_a_missing_signature_is_refused(api: ApiClient, emoticon: Emoticon) -> None:
     order = awaiting(api, emoticon)
     body, _ = signed_deposit(order)
 
@@ -85,7 +96,7 @@ def test_a_signed_but_unreadable_body_is_refused(db: None) -> None:
 
 
 def test_a_wrong_amount_is_refused_recorded_and_flagged_for_refund(
-    api: Any, emoticon: Any, deposit: Any, caplog: Any
+    api: ApiClient, emoticon: Emoticon, deposit: Callable[..., Response], caplog: pytest.LogCaptureFixture
 ) -> None:
     order = awaiting(api, emoticon)
 
@@ -105,7 +116,9 @@ def test_a_wrong_amount_is_refused_recorded_and_flagged_for_refund(
     assert "ntf-wrong" in caplog.text
 
 
-def test_the_right_amount_after_a_wrong_one_still_pays_the_order(api: Any, emoticon: Any, deposit: Any) -> None:
+def test_the_right_amount_after_a_wrong_one_still_pays_the_order(
+    api: ApiClient, emoticon: Emoticon, deposit: Callable[..., Response]
+) -> None:
     order = awaiting(api, emoticon)
     deposit(order, amount=1_000)
 
@@ -115,7 +128,9 @@ def test_the_right_amount_after_a_wrong_one_still_pays_the_order(api: Any, emoti
     assert Order.objects.get(pk=order.pk).status == OrderStatus.PAID
 
 
-def test_an_unknown_account_is_refused_and_logged(db_rows: Any, db: None, caplog: Any) -> None:
+def test_an_unknown_account_is_refused_and_logged(
+    db_rows: Callable[[], TableRows], db: None, caplog: pytest.LogCaptureFixture
+) -> None:
     body, signature = SandboxGateway().deposit_notification(
         transaction_id="sbx_va_unknown", account_number="9999-0000-000000", amount=176_000
     )
@@ -130,7 +145,7 @@ def test_an_unknown_account_is_refused_and_logged(db_rows: Any, db: None, caplog
     assert "unknown account" in caplog.text
 
 
-def test_a_deposit_naming_a_card_transaction_is_an_unknown_account(api: Any, paid_order: Order) -> None:
+def test_a_deposit_naming_a_card_transaction_is_an_unknown_account(api: ApiClient, paid_order: Order) -> None:
     card = paid_order.payments.get()
     body, signature = SandboxGateway().deposit_notification(
         transaction_id=card.gateway_transaction_id, account_number="", amount=176_000
@@ -141,7 +156,9 @@ def test_a_deposit_naming_a_card_transaction_is_an_unknown_account(api: Any, pai
     assert error_code(response) == (400, "invalid_notification")
 
 
-def test_a_replayed_notification_is_ignored_and_logged(api: Any, emoticon: Any, caplog: Any) -> None:
+def test_a_replayed_notification_is_ignored_and_logged(
+    api: ApiClient, emoticon: Emoticon, caplog: pytest.LogCaptureFixture
+) -> None:
     order = awaiting(api, emoticon)
     body, signature = signed_deposit(order, notification_id="ntf-1")
     post_notification(body, signature)
@@ -155,7 +172,7 @@ def test_a_replayed_notification_is_ignored_and_logged(api: Any, emoticon: Any, 
     assert "ntf-1 replayed" in caplog.text
 
 
-def test_a_replayed_notification_id_for_another_account_is_ignored(api: Any, emoticon: Any) -> None:
+def test_a_replayed_notification_id_for_another_account_is_ignored(api: ApiClient, emoticon: Emoticon) -> None:
     first, second = awaiting(api, emoticon), awaiting(api, emoticon)
     post_notification(*signed_deposit(first, notification_id="ntf-same"))
 
@@ -166,7 +183,9 @@ def test_a_replayed_notification_id_for_another_account_is_ignored(api: Any, emo
     assert Order.objects.get(pk=second.pk).status == OrderStatus.AWAITING_DEPOSIT
 
 
-def test_a_second_deposit_for_a_paid_order_is_flagged_for_refund(api: Any, emoticon: Any, deposit: Any) -> None:
+def test_a_second_deposit_for_a_paid_order_is_flagged_for_refund(
+    api: ApiClient, emoticon: Emoticon, deposit: Callable[..., Response]
+) -> None:
     order = awaiting(api, emoticon)
     deposit(order, notification_id="ntf-1")
 
@@ -177,7 +196,9 @@ def test_a_second_deposit_for_a_paid_order_is_flagged_for_refund(api: Any, emoti
     assert order.events.filter(kind="deposit_received").count() == 1
 
 
-def test_a_deposit_after_expiry_is_recorded_and_flagged_never_kept(api: Any, emoticon: Any, deposit: Any) -> None:
+def test_a_deposit_after_expiry_is_recorded_and_flagged_never_kept(
+    api: ApiClient, emoticon: Emoticon, deposit: Callable[..., Response]
+) -> None:
     order = awaiting(api, emoticon)
     billing.order_expire_overdue(now=timezone.now() + timedelta(days=4))
 
@@ -190,7 +211,9 @@ def test_a_deposit_after_expiry_is_recorded_and_flagged_never_kept(api: Any, emo
     assert order.events.filter(kind="unapplied_deposit").get().data == {"amount": 176_000, "outcome": "not_awaiting"}
 
 
-def test_a_deposit_after_cancel_is_recorded_and_flagged(api: Any, emoticon: Any, deposit: Any) -> None:
+def test_a_deposit_after_cancel_is_recorded_and_flagged(
+    api: ApiClient, emoticon: Emoticon, deposit: Callable[..., Response]
+) -> None:
     order = awaiting(api, emoticon)
     billing.order_cancel(order_id=order.pk, partner=api.partner)
 
@@ -202,7 +225,7 @@ def test_a_deposit_after_cancel_is_recorded_and_flagged(api: Any, emoticon: Any,
 
 
 def test_a_deposit_made_after_the_due_date_expires_the_order_even_before_the_task_runs(
-    api: Any, emoticon: Any, deposit: Any
+    api: ApiClient, emoticon: Emoticon, deposit: Callable[..., Response]
 ) -> None:
     order = awaiting(api, emoticon)
     due_at = virtual_account_of(order).due_at
@@ -214,7 +237,9 @@ def test_a_deposit_made_after_the_due_date_expires_the_order_even_before_the_tas
     assert (order.status, virtual_account_of(order).status) == (OrderStatus.EXPIRED, PaymentStatus.EXPIRED)
 
 
-def test_a_deposit_made_on_the_due_date_pays_the_order(api: Any, emoticon: Any, deposit: Any) -> None:
+def test_a_deposit_made_on_the_due_date_pays_the_order(
+    api: ApiClient, emoticon: Emoticon, deposit: Callable[..., Response]
+) -> None:
     order = awaiting(api, emoticon)
 
     response = deposit(order, deposited_at=virtual_account_of(order).due_at)
@@ -222,7 +247,7 @@ def test_a_deposit_made_on_the_due_date_pays_the_order(api: Any, emoticon: Any, 
     assert response.json()["outcome"] == "applied"
 
 
-def test_the_expiry_task_expires_only_orders_past_their_due_date(api: Any, emoticon: Any) -> None:
+def test_the_expiry_task_expires_only_orders_past_their_due_date(api: ApiClient, emoticon: Emoticon) -> None:
     overdue, fresh = awaiting(api, emoticon), awaiting(api, emoticon)
     due = virtual_account_of(overdue).due_at
     Payment.objects.filter(order=fresh).update(due_at=due + timedelta(days=1))
@@ -235,7 +260,7 @@ def test_the_expiry_task_expires_only_orders_past_their_due_date(api: Any, emoti
     assert overdue.events.filter(kind="expired").count() == 1
 
 
-def test_the_expiry_task_run_twice_expires_once(api: Any, emoticon: Any) -> None:
+def test_the_expiry_task_run_twice_expires_once(api: ApiClient, emoticon: Emoticon) -> None:
     order = awaiting(api, emoticon)
     later = timezone.now() + timedelta(days=4)
     billing.order_expire_overdue(now=later)
@@ -244,7 +269,7 @@ def test_the_expiry_task_run_twice_expires_once(api: Any, emoticon: Any) -> None
     assert order.events.filter(kind="expired").count() == 1
 
 
-def test_the_sandbox_deposit_endpoint_uses_the_signed_notification_path(api: Any, emoticon: Any) -> None:
+def test_the_sandbox_deposit_endpoint_uses_the_signed_notification_path(api: ApiClient, emoticon: Emoticon) -> None:
     order = awaiting(api, emoticon)
 
     api.post("/api/v1/sandbox/deposits/", {"order_id": order.pk})

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import re
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from django.test import Client
@@ -13,7 +13,13 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from bizshop.billing.models import Order
-from tests.billing.conftest import order_in_state
+from tests.helpers.billing import order_in_state
+
+if TYPE_CHECKING:
+    from pytest_django import Settings
+
+    from bizshop.catalog.models import Emoticon
+    from tests.helpers.api import ApiClient
 
 SHOP_BRN = "214-88-01232"  # settings.SHOP_BRN of the embedded demo
 
@@ -30,12 +36,12 @@ def has(text: str, expected: str) -> bool:
     return re.sub(r"\s+", "", expected) in text
 
 
-def quote(api: Any, **params: Any) -> Any:
+def quote(api: ApiClient, **params: Any) -> Any:
     query = "&".join(f"{name}={value}" for name, value in params.items())
     return api.get(f"/api/v1/quotes.pdf?{query}")
 
 
-def test_the_quote_shows_amounts_both_parties_and_the_valid_until_date(api: Any, emoticon: Any) -> None:
+def test_the_quote_shows_amounts_both_parties_and_the_valid_until_date(api: ApiClient, emoticon: Emoticon) -> None:
     text = pdf_text(quote(api, emoticon_id=emoticon.pk, period_days=30, quantity=100))
 
     valid_until = timezone.localdate() + timedelta(days=14)
@@ -56,13 +62,13 @@ def test_the_quote_shows_amounts_both_parties_and_the_valid_until_date(api: Any,
         assert has(text, expected), expected
 
 
-def test_the_quote_uses_the_price_of_the_period_chosen(api: Any, emoticon: Any) -> None:
+def test_the_quote_uses_the_price_of_the_period_chosen(api: ApiClient, emoticon: Emoticon) -> None:
     text = pdf_text(quote(api, emoticon_id=emoticon.pk, period_days=60, quantity=1_000))
 
     assert all(has(text, amount) for amount in ("2,500", "2,500,000", "250,000", "2,750,000"))
 
 
-def test_the_shop_details_come_from_settings(api: Any, emoticon: Any, settings: Any) -> None:
+def test_the_shop_details_come_from_settings(api: ApiClient, emoticon: Emoticon, settings: Settings) -> None:
     settings.SHOP_NAME = "(주)다른상점"
     settings.SHOP_BRN = "1058712345"
 
@@ -83,7 +89,7 @@ def test_the_shop_details_come_from_settings(api: Any, emoticon: Any, settings: 
     ids=["period", "too-few", "too-many", "not-a-number", "missing-quantity"],
 )
 def test_a_bad_quote_request_gets_the_error_code_order_creation_gives(
-    api: Any, emoticon: Any, params: dict[str, Any], status: int, code: str
+    api: ApiClient, emoticon: Emoticon, params: dict[str, Any], status: int, code: str
 ) -> None:
     quoted = quote(api, emoticon_id=emoticon.pk, **params)
     ordered = api.post("/api/v1/orders/", {"emoticon_id": emoticon.pk, **params})
@@ -93,7 +99,7 @@ def test_a_bad_quote_request_gets_the_error_code_order_creation_gives(
     assert not Order.objects.exists()
 
 
-def test_a_quote_for_an_emoticon_off_sale_is_emoticon_not_on_sale(api: Any, emoticon: Any) -> None:
+def test_a_quote_for_an_emoticon_off_sale_is_emoticon_not_on_sale(api: ApiClient, emoticon: Emoticon) -> None:
     emoticon.on_sale = False
     emoticon.save()
 
@@ -102,19 +108,21 @@ def test_a_quote_for_an_emoticon_off_sale_is_emoticon_not_on_sale(api: Any, emot
     assert (response.status_code, response.json()["error"]["code"]) == (422, "emoticon_not_on_sale")
 
 
-def test_a_quote_for_an_unknown_emoticon_is_emoticon_not_found(api: Any, db: None) -> None:
+def test_a_quote_for_an_unknown_emoticon_is_emoticon_not_found(api: ApiClient, db: None) -> None:
     response = quote(api, emoticon_id=999_999, period_days=30, quantity=100)
 
     assert (response.status_code, response.json()["error"]["code"]) == (404, "emoticon_not_found")
 
 
-def test_a_quote_needs_an_api_key(emoticon: Any) -> None:
+def test_a_quote_needs_an_api_key(emoticon: Emoticon) -> None:
     response = Client().get(f"/api/v1/quotes.pdf?emoticon_id={emoticon.pk}&period_days=30&quantity=100")
 
     assert (response.status_code, response.json()["error"]["code"]) == (401, "not_authenticated")
 
 
-def test_the_statement_of_a_paid_order_has_amounts_and_both_registration_numbers(api: Any, paid_order: Order) -> None:
+def test_the_statement_of_a_paid_order_has_amounts_and_both_registration_numbers(
+    api: ApiClient, paid_order: Order
+) -> None:
     text = pdf_text(api.get(f"/api/v1/orders/{paid_order.pk}/statement.pdf"))
 
     for expected in ("거래명세서", "176,000", "160,000", "16,000", SHOP_BRN, api.partner.formatted_brn):
@@ -122,7 +130,7 @@ def test_the_statement_of_a_paid_order_has_amounts_and_both_registration_numbers
     assert has(text, f"주문번호 {paid_order.pk}")
 
 
-def test_the_receipt_of_a_card_order_shows_the_payment(api: Any, paid_order: Order) -> None:
+def test_the_receipt_of_a_card_order_shows_the_payment(api: ApiClient, paid_order: Order) -> None:
     text = pdf_text(api.get(f"/api/v1/orders/{paid_order.pk}/receipt.pdf"))
 
     payment = paid_order.payments.get()
@@ -131,7 +139,7 @@ def test_the_receipt_of_a_card_order_shows_the_payment(api: Any, paid_order: Ord
     assert not has(text, "환불")
 
 
-def test_the_receipt_of_a_virtual_account_order_shows_the_account(api: Any, emoticon: Any) -> None:
+def test_the_receipt_of_a_virtual_account_order_shows_the_account(api: ApiClient, emoticon: Emoticon) -> None:
     order = order_in_state(api.partner, emoticon.pk, "paid_va")
 
     text = pdf_text(api.get(f"/api/v1/orders/{order.pk}/receipt.pdf"))
@@ -139,7 +147,7 @@ def test_the_receipt_of_a_virtual_account_order_shows_the_account(api: Any, emot
     assert has(text, "가상계좌") and has(text, order.payments.get().account_number)
 
 
-def test_the_receipt_of_a_refunded_order_says_it_was_refunded(api: Any, emoticon: Any) -> None:
+def test_the_receipt_of_a_refunded_order_says_it_was_refunded(api: ApiClient, emoticon: Emoticon) -> None:
     order = order_in_state(api.partner, emoticon.pk, "refunded")
 
     text = pdf_text(api.get(f"/api/v1/orders/{order.pk}/receipt.pdf"))
@@ -149,7 +157,9 @@ def test_the_receipt_of_a_refunded_order_says_it_was_refunded(api: Any, emoticon
 
 @pytest.mark.parametrize("document", ["statement", "receipt"])
 @pytest.mark.parametrize("state", ["pending_payment", "awaiting_deposit", "cancelled", "expired"])
-def test_documents_of_an_unpaid_order_are_invalid_state(api: Any, emoticon: Any, state: str, document: str) -> None:
+def test_documents_of_an_unpaid_order_are_invalid_state(
+    api: ApiClient, emoticon: Emoticon, state: str, document: str
+) -> None:
     order = order_in_state(api.partner, emoticon.pk, state)
 
     response = api.get(f"/api/v1/orders/{order.pk}/{document}.pdf")
@@ -158,7 +168,7 @@ def test_documents_of_an_unpaid_order_are_invalid_state(api: Any, emoticon: Any,
 
 
 @pytest.mark.parametrize("document", ["statement", "receipt"])
-def test_another_partners_documents_are_not_found(other_api: Any, paid_order: Order, document: str) -> None:
+def test_another_partners_documents_are_not_found(other_api: ApiClient, paid_order: Order, document: str) -> None:
     response = other_api.get(f"/api/v1/orders/{paid_order.pk}/{document}.pdf")
 
     assert (response.status_code, response.json()["error"]["code"]) == (404, "not_found")

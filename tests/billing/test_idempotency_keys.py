@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from django.utils import timezone
@@ -12,7 +12,13 @@ from bizshop.billing import services as billing
 from bizshop.billing.models import Order, OrderStatus
 from bizshop.billing.tasks import idempotency_keys_purge_task
 from bizshop.core.models import IdempotencyRecord
-from tests.billing.conftest import order_in_state
+from tests.helpers.billing import order_in_state
+
+if TYPE_CHECKING:
+    from pytest_django import Settings
+
+    from bizshop.catalog.models import Emoticon
+    from tests.helpers.api import ApiClient
 
 
 @pytest.mark.parametrize(
@@ -26,7 +32,7 @@ from tests.billing.conftest import order_in_state
     ids=["payment", "cancel", "refund", "sandbox-deposit"],
 )
 def test_every_billing_post_replays_the_first_answer_for_the_same_key(
-    api: Any, emoticon: Any, path: str, state: str, body: dict[str, Any]
+    api: ApiClient, emoticon: Emoticon, path: str, state: str, body: dict[str, Any]
 ) -> None:
     order = order_in_state(api.partner, emoticon.pk, state)
     url = path.format(id=order.pk)
@@ -44,7 +50,9 @@ def test_every_billing_post_replays_the_first_answer_for_the_same_key(
 @pytest.mark.parametrize(
     "path", ["/api/v1/orders/{id}/payment/", "/api/v1/orders/{id}/cancel/", "/api/v1/orders/{id}/refund/"]
 )
-def test_a_key_reused_for_another_request_is_idempotency_key_reused(api: Any, emoticon: Any, path: str) -> None:
+def test_a_key_reused_for_another_request_is_idempotency_key_reused(
+    api: ApiClient, emoticon: Emoticon, path: str
+) -> None:
     order = order_in_state(api.partner, emoticon.pk, "pending_payment")
     other = order_in_state(api.partner, emoticon.pk, "pending_payment")
     api.post(path.format(id=order.pk), {"method": "virtual_account"}, HTTP_IDEMPOTENCY_KEY="k-1")
@@ -55,7 +63,7 @@ def test_a_key_reused_for_another_request_is_idempotency_key_reused(api: Any, em
     assert Order.objects.get(pk=other.pk).status == OrderStatus.PENDING_PAYMENT
 
 
-def test_keys_older_than_24_hours_are_purged_and_younger_ones_kept(api: Any, emoticon: Any) -> None:
+def test_keys_older_than_24_hours_are_purged_and_younger_ones_kept(api: ApiClient, emoticon: Emoticon) -> None:
     api.post(
         "/api/v1/orders/", {"emoticon_id": emoticon.pk, "period_days": 30, "quantity": 100}, HTTP_IDEMPOTENCY_KEY="old"
     )
@@ -71,7 +79,7 @@ def test_keys_older_than_24_hours_are_purged_and_younger_ones_kept(api: Any, emo
     assert list(IdempotencyRecord.objects.values_list("key", flat=True)) == ["new"]
 
 
-def test_after_the_purge_the_same_key_makes_a_new_order(api: Any, emoticon: Any) -> None:
+def test_after_the_purge_the_same_key_makes_a_new_order(api: ApiClient, emoticon: Emoticon) -> None:
     body = {"emoticon_id": emoticon.pk, "period_days": 30, "quantity": 100}
     first = api.post("/api/v1/orders/", body, HTTP_IDEMPOTENCY_KEY="k")
     billing.idempotency_keys_purge(now=timezone.now() + timedelta(hours=25))
@@ -81,7 +89,7 @@ def test_after_the_purge_the_same_key_makes_a_new_order(api: Any, emoticon: Any)
     assert again.json()["id"] != first.json()["id"]
 
 
-def test_the_purge_runs_from_celery_beat(settings: Any) -> None:
+def test_the_purge_runs_from_celery_beat(settings: Settings) -> None:
     entry = settings.CELERY_BEAT_SCHEDULE["billing-purge-idempotency-keys"]
 
     assert entry["task"] == idempotency_keys_purge_task.name

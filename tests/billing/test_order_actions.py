@@ -4,7 +4,7 @@ services refuse exactly what it leaves out."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -15,8 +15,13 @@ from bizshop.billing.selectors import OrderAction, order_action_refusal, order_a
 from bizshop.billing.views import ORDER_ACTIONS
 from bizshop.codes import services as codes
 from bizshop.core.errors import ApplicationError
-from tests.billing.conftest import order_in_state
 from tests.factories import REFUND_ACCOUNT
+from tests.helpers.billing import order_in_state
+
+if TYPE_CHECKING:
+    from bizshop.catalog.models import Emoticon
+    from tests.helpers.api import ApiClient
+    from tests.helpers.db import TableRows
 
 A = OrderAction
 
@@ -77,7 +82,7 @@ STATES = [
 @pytest.mark.parametrize("action", list(SERVICES), ids=str)
 @pytest.mark.parametrize("state", STATES)
 def test_the_service_refuses_exactly_what_the_selector_leaves_out(
-    state: str, action: OrderAction, api: Any, emoticon: Any, db_rows: Any
+    state: str, action: OrderAction, api: ApiClient, emoticon: Emoticon, db_rows: Callable[[], TableRows]
 ) -> None:
     order = order_in_state(api.partner, emoticon.pk, state)
     available = action in order_available_actions(order)

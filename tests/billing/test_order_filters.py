@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from bizshop.billing.models import Order
+
+if TYPE_CHECKING:
+    from tests.helpers.api import ApiClient
 
 KST = ZoneInfo("Asia/Seoul")
 
@@ -16,7 +20,7 @@ def ids(response: Any) -> list[int]:
     return sorted(item["id"] for item in response.json()["results"])
 
 
-def test_orders_are_filtered_by_one_or_more_statuses(api: Any, make_order: Any) -> None:
+def test_orders_are_filtered_by_one_or_more_statuses(api: ApiClient, make_order: Callable[..., Order]) -> None:
     unpaid = make_order(api.partner)
     paid = make_order(api.partner, paid=True)
     cancelled = make_order(api.partner)
@@ -26,7 +30,9 @@ def test_orders_are_filtered_by_one_or_more_statuses(api: Any, make_order: Any) 
     assert ids(api.get("/api/v1/orders/?status=pending_payment&status=cancelled")) == [unpaid.pk, cancelled.pk]
 
 
-def test_orders_are_filtered_by_creation_day_in_seoul_both_ends_included(api: Any, make_order: Any) -> None:
+def test_orders_are_filtered_by_creation_day_in_seoul_both_ends_included(
+    api: ApiClient, make_order: Callable[..., Order]
+) -> None:
     march_1_early = make_order(api.partner)  # 2026-03-01 00:30 KST is still 2026-02-28 in UTC
     march_2 = make_order(api.partner)
     march_3 = make_order(api.partner)
@@ -41,7 +47,7 @@ def test_orders_are_filtered_by_creation_day_in_seoul_both_ends_included(api: An
     assert ids(api.get("/api/v1/orders/?created_from=2026-03-03")) == [march_3.pk]
 
 
-def test_orders_are_filtered_by_payment_day(api: Any, make_order: Any) -> None:
+def test_orders_are_filtered_by_payment_day(api: ApiClient, make_order: Callable[..., Order]) -> None:
     paid = make_order(api.partner, paid=True)
     make_order(api.partner)  # never paid: no payment day
     Order.objects.filter(pk=paid.pk).update(paid_at=datetime(2026, 4, 10, 9, 0, tzinfo=KST))
@@ -50,13 +56,15 @@ def test_orders_are_filtered_by_payment_day(api: Any, make_order: Any) -> None:
     assert ids(api.get("/api/v1/orders/?paid_from=2026-04-11")) == []
 
 
-def test_a_filter_never_reaches_another_partners_orders(api: Any, other_api: Any, make_order: Any) -> None:
+def test_a_filter_never_reaches_another_partners_orders(
+    api: ApiClient, other_api: ApiClient, make_order: Callable[..., Order]
+) -> None:
     make_order(other_api.partner, paid=True)
 
     assert ids(api.get("/api/v1/orders/?status=paid")) == []
 
 
-def test_an_unknown_status_or_a_malformed_date_is_422_invalid_request(api: Any) -> None:
+def test_an_unknown_status_or_a_malformed_date_is_422_invalid_request(api: ApiClient) -> None:
     for query in ("status=shipped", "created_from=yesterday"):
         response = api.get(f"/api/v1/orders/?{query}")
 

@@ -10,23 +10,16 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.test import Client
 
 from bizshop.billing.models import Order
-from bizshop.partners.models import Partner
-from tests.conftest import ApiClient
+from tests.helpers.api import ApiClient
+from tests.helpers.sessions import signed_in
 
 pytestmark = pytest.mark.django_db
 
 KST = ZoneInfo("Asia/Seoul")
 LIST = "/mypage/orders/"
 CSV = "/mypage/orders/export.csv"
-
-
-def signed_in(partner: Partner) -> Client:
-    client = Client()
-    client.force_login(partner.members.first().user)  # type: ignore[union-attr]
-    return client
 
 
 def order_links(page: str) -> list[str]:

@@ -6,23 +6,16 @@ import io
 from collections.abc import Callable
 
 import pytest
-from django.test import Client
 from pypdf import PdfReader
 
 from bizshop.billing.models import Order
-from bizshop.partners.models import Partner
-from tests.conftest import ApiClient
 from tests.factories import UserFactory
+from tests.helpers.api import ApiClient
+from tests.helpers.sessions import signed_in
 
 pytestmark = pytest.mark.django_db
 
 CAMPAIGN = "2026 봄 고객 감사 이벤트"
-
-
-def signed_in(partner: Partner) -> Client:
-    client = Client()
-    client.force_login(partner.members.first().user)  # type: ignore[union-attr]
-    return client
 
 
 def pdf_text(data: bytes) -> str:
@@ -119,8 +112,7 @@ def test_the_memo_is_never_printed_on_the_money_documents(api: ApiClient, make_o
 def test_operators_do_not_see_the_memo_in_the_admin(api: ApiClient, make_order: Callable[..., Order]) -> None:
     order = make_order(api.partner)
     signed_in(api.partner).post(memo_url(order), {"memo": "SECRETCAMPAIGN"})
-    client = Client()
-    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    client = signed_in(UserFactory(is_staff=True, is_superuser=True))
 
     page = client.get(f"/admin/billing/order/{order.pk}/change/")
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -10,12 +11,18 @@ from bizshop.billing.models import OrderEvent
 from bizshop.catalog.models import EmoticonPrice
 from tests.factories import EmoticonFactory
 
+if TYPE_CHECKING:
+    from bizshop.billing.models import Order
+    from bizshop.catalog.models import Emoticon
+    from tests.helpers.api import ApiClient
+    from tests.helpers.db import TableRows
 
-def create(api: Any, emoticon: Any, *, period_days: Any = 30, quantity: Any = 100) -> Any:
+
+def create(api: ApiClient, emoticon: Emoticon, *, period_days: Any = 30, quantity: Any = 100) -> Any:
     return api.post("/api/v1/orders/", {"emoticon_id": emoticon.pk, "period_days": period_days, "quantity": quantity})
 
 
-def test_an_order_is_priced_unit_price_times_quantity_plus_vat(api: Any, emoticon: Any) -> None:
+def test_an_order_is_priced_unit_price_times_quantity_plus_vat(api: ApiClient, emoticon: Emoticon) -> None:
     response = create(api, emoticon)
 
     assert response.status_code == 201
@@ -35,7 +42,7 @@ def test_an_order_is_priced_unit_price_times_quantity_plus_vat(api: Any, emotico
     )
 
 
-def test_a_60_day_order_uses_the_60_day_price(api: Any, emoticon: Any) -> None:
+def test_a_60_day_order_uses_the_60_day_price(api: ApiClient, emoticon: Emoticon) -> None:
     order = create(api, emoticon, period_days=60, quantity=101).json()
 
     assert (order["unit_price"], order["supply_amount"], order["vat_amount"], order["total_amount"]) == (
@@ -46,7 +53,7 @@ def test_a_60_day_order_uses_the_60_day_price(api: Any, emoticon: Any) -> None:
     )
 
 
-def test_an_order_keeps_the_price_it_was_bought_at(api: Any, emoticon: Any) -> None:
+def test_an_order_keeps_the_price_it_was_bought_at(api: ApiClient, emoticon: Emoticon) -> None:
     order = create(api, emoticon).json()
 
     EmoticonPrice.objects.filter(emoticon=emoticon, period_days=30).update(unit_price=9_999)
@@ -55,13 +62,13 @@ def test_an_order_keeps_the_price_it_was_bought_at(api: Any, emoticon: Any) -> N
     assert (again["unit_price"], again["total_amount"]) == (1_600, 176_000)
 
 
-def test_an_order_records_its_creation_event(api: Any, emoticon: Any) -> None:
+def test_an_order_records_its_creation_event(api: ApiClient, emoticon: Emoticon) -> None:
     order = create(api, emoticon).json()
 
     assert list(OrderEvent.objects.filter(order_id=order["id"]).values_list("kind", flat=True)) == ["created"]
 
 
-def test_the_minimum_and_maximum_quantity_can_be_ordered(api: Any) -> None:
+def test_the_minimum_and_maximum_quantity_can_be_ordered(api: ApiClient) -> None:
     emoticon = EmoticonFactory(min_quantity=100, max_quantity=500)
 
     assert create(api, emoticon, quantity=100).status_code == 201
@@ -69,7 +76,9 @@ def test_the_minimum_and_maximum_quantity_can_be_ordered(api: Any) -> None:
 
 
 @pytest.mark.parametrize("quantity", [99, 501, 0, -1])
-def test_a_quantity_outside_min_and_max_is_quantity_out_of_range(api: Any, db_rows: Any, quantity: int) -> None:
+def test_a_quantity_outside_min_and_max_is_quantity_out_of_range(
+    api: ApiClient, db_rows: Callable[[], TableRows], quantity: int
+) -> None:
     emoticon = EmoticonFactory(min_quantity=100, max_quantity=500)
     before = db_rows()
 
@@ -82,7 +91,7 @@ def test_a_quantity_outside_min_and_max_is_quantity_out_of_range(api: Any, db_ro
 
 @pytest.mark.parametrize("period_days", [45, 0, 90])
 def test_a_period_other_than_30_or_60_is_invalid_period(
-    api: Any, emoticon: Any, db_rows: Any, period_days: int
+    api: ApiClient, emoticon: Emoticon, db_rows: Callable[[], TableRows], period_days: int
 ) -> None:
     before = db_rows()
 
@@ -92,7 +101,7 @@ def test_a_period_other_than_30_or_60_is_invalid_period(
     assert db_rows() == before
 
 
-def test_an_emoticon_off_sale_is_emoticon_not_on_sale(api: Any, db_rows: Any) -> None:
+def test_an_emoticon_off_sale_is_emoticon_not_on_sale(api: ApiClient, db_rows: Callable[[], TableRows]) -> None:
     emoticon = EmoticonFactory(on_sale=False)
     before = db_rows()
 
@@ -102,7 +111,9 @@ def test_an_emoticon_off_sale_is_emoticon_not_on_sale(api: Any, db_rows: Any) ->
     assert db_rows() == before
 
 
-def test_an_emoticon_without_a_price_for_the_period_is_emoticon_not_on_sale(api: Any, db_rows: Any) -> None:
+def test_an_emoticon_without_a_price_for_the_period_is_emoticon_not_on_sale(
+    api: ApiClient, db_rows: Callable[[], TableRows]
+) -> None:
     emoticon = EmoticonFactory(prices={30: 1_600})
     before = db_rows()
 
@@ -112,7 +123,9 @@ def test_an_emoticon_without_a_price_for_the_period_is_emoticon_not_on_sale(api:
     assert db_rows() == before
 
 
-def test_an_unknown_emoticon_is_emoticon_not_found(api: Any, emoticon: Any, db_rows: Any) -> None:
+def test_an_unknown_emoticon_is_emoticon_not_found(
+    api: ApiClient, emoticon: Emoticon, db_rows: Callable[[], TableRows]
+) -> None:
     before = db_rows()
 
     response = api.post("/api/v1/orders/", {"emoticon_id": emoticon.pk + 1000, "period_days": 30, "quantity": 100})
@@ -122,7 +135,9 @@ def test_an_unknown_emoticon_is_emoticon_not_found(api: Any, emoticon: Any, db_r
 
 
 @pytest.mark.parametrize("missing", ["emoticon_id", "period_days", "quantity"])
-def test_a_missing_required_field_is_invalid_request(api: Any, emoticon: Any, db_rows: Any, missing: str) -> None:
+def test_a_missing_required_field_is_invalid_request(
+    api: ApiClient, emoticon: Emoticon, db_rows: Callable[[], TableRows], missing: str
+) -> None:
     body = {"emoticon_id": emoticon.pk, "period_days": 30, "quantity": 100}
     del body[missing]
     before = db_rows()
@@ -134,7 +149,9 @@ def test_a_missing_required_field_is_invalid_request(api: Any, emoticon: Any, db
     assert db_rows() == before
 
 
-def test_a_quantity_that_is_not_a_number_is_invalid_request(api: Any, emoticon: Any, db_rows: Any) -> None:
+def test_a_quantity_that_is_not_a_number_is_invalid_request(
+    api: ApiClient, emoticon: Emoticon, db_rows: Callable[[], TableRows]
+) -> None:
     before = db_rows()
 
     response = create(api, emoticon, quantity="many")
@@ -143,7 +160,7 @@ def test_a_quantity_that_is_not_a_number_is_invalid_request(api: Any, emoticon: 
     assert db_rows() == before
 
 
-def test_the_order_list_is_paged_newest_first(api: Any, make_order: Any) -> None:
+def test_the_order_list_is_paged_newest_first(api: ApiClient, make_order: Callable[..., Order]) -> None:
     orders = [make_order(api.partner) for _ in range(3)]
 
     first = api.get("/api/v1/orders/?page_size=2").json()

@@ -2,24 +2,31 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 
 from bizshop.billing.gateways.sandbox import SandboxGateway
 from bizshop.billing.models import DepositNotification, Order, OrderStatus, Payment, PaymentStatus
 
+if TYPE_CHECKING:
+    from pytest_django import Settings
+
+    from tests.helpers.api import ApiClient
+    from tests.helpers.db import TableRows
+
 APPROVE = {"method": "card", "card_token": "tok_sandbox_approve"}
 DECLINE = {"method": "card", "card_token": "tok_sandbox_decline"}
 VIRTUAL_ACCOUNT = {"method": "virtual_account"}
 
 
-def pay(api: Any, order: Order, body: dict[str, str]) -> Any:
+def pay(api: ApiClient, order: Order, body: dict[str, str]) -> Any:
     return api.post(f"/api/v1/orders/{order.pk}/payment/", body)
 
 
-def test_an_approved_card_pays_the_order(api: Any, make_order: Any) -> None:
+def test_an_approved_card_pays_the_order(api: ApiClient, make_order: Callable[..., Order]) -> None:
     order = make_order(api.partner)
 
     response = pay(api, order, APPROVE)
@@ -29,7 +36,9 @@ def test_an_approved_card_pays_the_order(api: Any, make_order: Any) -> None:
     assert (payment.method, payment.status, payment.amount) == ("card", "approved", 176_000)
 
 
-def test_a_declined_card_is_payment_declined_and_changes_nothing(api: Any, make_order: Any, db_rows: Any) -> None:
+def test_a_declined_card_is_payment_declined_and_changes_nothing(
+    api: ApiClient, make_order: Callable[..., Order], db_rows: Callable[[], TableRows]
+) -> None:
     order = make_order(api.partner)
     before = db_rows()
 
@@ -39,7 +48,7 @@ def test_a_declined_card_is_payment_declined_and_changes_nothing(api: Any, make_
     assert db_rows() == before
 
 
-def test_an_order_stays_payable_after_a_declined_card(api: Any, make_order: Any) -> None:
+def test_an_order_stays_payable_after_a_declined_card(api: ApiClient, make_order: Callable[..., Order]) -> None:
     order = make_order(api.partner)
     pay(api, order, DECLINE)
 
@@ -48,7 +57,9 @@ def test_an_order_stays_payable_after_a_declined_card(api: Any, make_order: Any)
     assert (response.status_code, response.json()["status"]) == (200, "paid")
 
 
-def test_paying_a_paid_order_again_is_invalid_state(api: Any, paid_order: Order, db_rows: Any) -> None:
+def test_paying_a_paid_order_again_is_invalid_state(
+    api: ApiClient, paid_order: Order, db_rows: Callable[[], TableRows]
+) -> None:
     before = db_rows()
 
     response = pay(api, paid_order, APPROVE)
@@ -57,7 +68,9 @@ def test_paying_a_paid_order_again_is_invalid_state(api: Any, paid_order: Order,
     assert db_rows() == before
 
 
-def test_opening_a_virtual_account_of_a_paid_order_is_invalid_state(api: Any, paid_order: Order, db_rows: Any) -> None:
+def test_opening_a_virtual_account_of_a_paid_order_is_invalid_state(
+    api: ApiClient, paid_order: Order, db_rows: Callable[[], TableRows]
+) -> None:
     before = db_rows()
 
     response = pay(api, paid_order, VIRTUAL_ACCOUNT)
@@ -66,7 +79,9 @@ def test_opening_a_virtual_account_of_a_paid_order_is_invalid_state(api: Any, pa
     assert db_rows() == before
 
 
-def test_an_unknown_payment_method_is_invalid_payment_method(api: Any, make_order: Any, db_rows: Any) -> None:
+def test_an_unknown_payment_method_is_invalid_payment_method(
+    api: ApiClient, make_order: Callable[..., Order], db_rows: Callable[[], TableRows]
+) -> None:
     order = make_order(api.partner)
     before = db_rows()
 
@@ -76,7 +91,9 @@ def test_an_unknown_payment_method_is_invalid_payment_method(api: Any, make_orde
     assert db_rows() == before
 
 
-def test_a_payment_without_a_method_is_invalid_request(api: Any, make_order: Any, db_rows: Any) -> None:
+def test_a_payment_without_a_method_is_invalid_request(
+    api: ApiClient, make_order: Callable[..., Order], db_rows: Callable[[], TableRows]
+) -> None:
     order = make_order(api.partner)
     before = db_rows()
 
@@ -86,7 +103,9 @@ def test_a_payment_without_a_method_is_invalid_request(api: Any, make_order: Any
     assert db_rows() == before
 
 
-def test_a_virtual_account_awaits_the_deposit_of_the_total(api: Any, make_order: Any, settings: Any) -> None:
+def test_a_virtual_account_awaits_the_deposit_of_the_total(
+    api: ApiClient, make_order: Callable[..., Order], settings: Settings
+) -> None:
     order = make_order(api.partner)
 
     response = pay(api, order, VIRTUAL_ACCOUNT)
@@ -101,7 +120,9 @@ def test_a_virtual_account_awaits_the_deposit_of_the_total(api: Any, make_order:
     assert due_in <= timedelta(days=settings.VIRTUAL_ACCOUNT_DUE_DAYS)
 
 
-def test_a_card_payment_of_an_order_awaiting_deposit_is_invalid_state(api: Any, make_order: Any, db_rows: Any) -> None:
+def test_a_card_payment_of_an_order_awaiting_deposit_is_invalid_state(
+    api: ApiClient, make_order: Callable[..., Order], db_rows: Callable[[], TableRows]
+) -> None:
     order = make_order(api.partner)
     pay(api, order, VIRTUAL_ACCOUNT)
     before = db_rows()
@@ -112,7 +133,7 @@ def test_a_card_payment_of_an_order_awaiting_deposit_is_invalid_state(api: Any, 
     assert db_rows() == before
 
 
-def test_the_sandbox_deposit_pays_the_order(api: Any, make_order: Any) -> None:
+def test_the_sandbox_deposit_pays_the_order(api: ApiClient, make_order: Callable[..., Order]) -> None:
     order = make_order(api.partner)
     pay(api, order, VIRTUAL_ACCOUNT)
 
@@ -123,7 +144,7 @@ def test_the_sandbox_deposit_pays_the_order(api: Any, make_order: Any) -> None:
 
 
 def test_a_sandbox_deposit_for_an_order_not_awaiting_one_is_invalid_state(
-    api: Any, paid_order: Order, db_rows: Any
+    api: ApiClient, paid_order: Order, db_rows: Callable[[], TableRows]
 ) -> None:
     before = db_rows()
 
@@ -144,7 +165,7 @@ def notify(body: bytes, signature: str) -> Any:
     )
 
 
-def test_a_signed_deposit_notification_pays_the_order(api: Any, make_order: Any) -> None:
+def test_a_signed_deposit_notification_pays_the_order(api: ApiClient, make_order: Callable[..., Order]) -> None:
     order = make_order(api.partner)
     pay(api, order, VIRTUAL_ACCOUNT)
     payment = Payment.objects.get(order=order)
@@ -159,7 +180,7 @@ def test_a_signed_deposit_notification_pays_the_order(api: Any, make_order: Any)
 
 
 def test_a_deposit_notification_with_a_bad_signature_is_invalid_notification(
-    api: Any, make_order: Any, db_rows: Any
+    api: ApiClient, make_order: Callable[..., Order], db_rows: Callable[[], TableRows]
 ) -> None:
     order = make_order(api.partner)
     pay(api, order, VIRTUAL_ACCOUNT)
@@ -175,7 +196,9 @@ def test_a_deposit_notification_with_a_bad_signature_is_invalid_notification(
     assert db_rows() == before
 
 
-def test_a_deposit_of_the_wrong_amount_is_refused_and_kept_for_the_operator(api: Any, make_order: Any) -> None:
+def test_a_deposit_of_the_wrong_amount_is_refused_and_kept_for_the_operator(
+    api: ApiClient, make_order: Callable[..., Order]
+) -> None:
     order = make_order(api.partner)
     pay(api, order, VIRTUAL_ACCOUNT)
     payment = Payment.objects.get(order=order)
@@ -191,7 +214,7 @@ def test_a_deposit_of_the_wrong_amount_is_refused_and_kept_for_the_operator(api:
     assert (notice.payment_id, notice.amount, notice.outcome) == (payment.pk, 1_000, "wrong_amount")
 
 
-def test_a_deposit_for_an_unknown_account_is_invalid_notification(db_rows: Any, db: None) -> None:
+def test_a_deposit_for_an_unknown_account_is_invalid_notification(db_rows: Callable[[], TableRows], db: None) -> None:
     body, signature = SandboxGateway().deposit_notification(
         transaction_id="sbx_va_unknown", account_number="9999-0000-000000", amount=176_000
     )
@@ -204,7 +227,7 @@ def test_a_deposit_for_an_unknown_account_is_invalid_notification(db_rows: Any, 
     assert not DepositNotification.objects.exists()
 
 
-def test_a_replayed_deposit_notification_is_applied_once(api: Any, make_order: Any) -> None:
+def test_a_replayed_deposit_notification_is_applied_once(api: ApiClient, make_order: Callable[..., Order]) -> None:
     order = make_order(api.partner)
     pay(api, order, VIRTUAL_ACCOUNT)
     payment = Payment.objects.get(order=order)

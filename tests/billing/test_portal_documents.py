@@ -3,27 +3,22 @@
 from __future__ import annotations
 
 import io
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from django.test import Client
 from pypdf import PdfReader
 
 from bizshop.partners.models import Member
-from tests.billing.conftest import order_in_state
 from tests.factories import MemberFactory
+from tests.helpers.billing import order_in_state
+from tests.helpers.sessions import signed_in
 
+if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse as Response
 
-@pytest.fixture
-def member(db: None) -> Member:
-    return MemberFactory()
-
-
-@pytest.fixture
-def member_client(member: Member) -> Client:
-    client = Client()
-    client.force_login(member.user)
-    return client
+    from bizshop.catalog.models import Emoticon
 
 
 def page(client: Client, order: Any) -> str:
@@ -38,7 +33,7 @@ def pdf_text(response: Any) -> str:
 
 
 def test_a_paid_order_page_links_the_statement_and_the_receipt(
-    member: Member, member_client: Client, emoticon: Any
+    member: Member, member_client: Client, emoticon: Emoticon
 ) -> None:
     order = order_in_state(member.partner, emoticon.pk, "paid_card")
 
@@ -50,7 +45,7 @@ def test_a_paid_order_page_links_the_statement_and_the_receipt(
 
 
 def test_an_unpaid_order_page_links_a_quote_and_no_paid_documents(
-    member: Member, member_client: Client, emoticon: Any
+    member: Member, member_client: Client, emoticon: Emoticon
 ) -> None:
     order = order_in_state(member.partner, emoticon.pk, "pending_payment")
 
@@ -60,7 +55,9 @@ def test_an_unpaid_order_page_links_a_quote_and_no_paid_documents(
     assert "statement.pdf" not in html and "receipt.pdf" not in html
 
 
-def test_the_portal_statement_and_receipt_are_the_orders(member: Member, member_client: Client, emoticon: Any) -> None:
+def test_the_portal_statement_and_receipt_are_the_orders(
+    member: Member, member_client: Client, emoticon: Emoticon
+) -> None:
     order = order_in_state(member.partner, emoticon.pk, "paid_card")
 
     statement = pdf_text(member_client.get(f"/mypage/orders/{order.pk}/statement.pdf"))
@@ -70,21 +67,21 @@ def test_the_portal_statement_and_receipt_are_the_orders(member: Member, member_
         assert "176,000" in text and member.partner.formatted_brn in text and "214-88-01232" in text
 
 
-def test_the_portal_quote_is_priced_like_an_order(member: Member, member_client: Client, emoticon: Any) -> None:
+def test_the_portal_quote_is_priced_like_an_order(member: Member, member_client: Client, emoticon: Emoticon) -> None:
     response = member_client.get(f"/mypage/quote.pdf?emoticon_id={emoticon.pk}&period_days=60&quantity=200")
 
     text = pdf_text(response)
     assert "견적서" in text and "550,000" in text and member.partner.formatted_brn in text
 
 
-def test_a_portal_quote_for_a_bad_quantity_shows_the_order_error(member_client: Client, emoticon: Any) -> None:
+def test_a_portal_quote_for_a_bad_quantity_shows_the_order_error(member_client: Client, emoticon: Emoticon) -> None:
     response = member_client.get(f"/mypage/quote.pdf?emoticon_id={emoticon.pk}&period_days=30&quantity=5", follow=True)
 
     assert "구매 수량이 허용 범위를 벗어났습니다" in response.content.decode()
 
 
 def test_the_statement_of_an_unpaid_order_is_refused_on_the_order_page(
-    member: Member, member_client: Client, emoticon: Any
+    member: Member, member_client: Client, emoticon: Emoticon
 ) -> None:
     order = order_in_state(member.partner, emoticon.pk, "awaiting_deposit")
 
@@ -95,16 +92,17 @@ def test_the_statement_of_an_unpaid_order_is_refused_on_the_order_page(
 
 
 @pytest.mark.parametrize("document", ["statement", "receipt"])
-def test_another_partners_documents_are_not_found_in_the_portal(member: Member, emoticon: Any, document: str) -> None:
+def test_another_partners_documents_are_not_found_in_the_portal(
+    member: Member, emoticon: Emoticon, document: str
+) -> None:
     order = order_in_state(member.partner, emoticon.pk, "paid_card")
-    stranger = Client()
-    stranger.force_login(MemberFactory().user)
+    stranger = signed_in(MemberFactory())
 
     assert stranger.get(f"/mypage/orders/{order.pk}/{document}.pdf").status_code == 404
 
 
 def test_the_order_page_shows_the_event_log_with_figures(
-    member: Member, member_client: Client, emoticon: Any, deposit: Any
+    member: Member, member_client: Client, emoticon: Emoticon, deposit: Callable[..., Response]
 ) -> None:
     order = order_in_state(member.partner, emoticon.pk, "expired")
     deposit(order)
@@ -121,13 +119,11 @@ def test_the_order_page_shows_the_event_log_with_figures(
 
 
 def test_the_emoticon_page_offers_a_quote_for_the_chosen_period_and_quantity(db: None) -> None:
-    from django.test import Client
 
     from tests.factories import EmoticonFactory, MemberFactory
 
     emoticon = EmoticonFactory()
-    client = Client()
-    client.force_login(MemberFactory().user)
+    client = signed_in(MemberFactory())
 
     page = client.get(f"/emoticons/{emoticon.pk}/").content.decode()
     quote = client.get("/mypage/quote.pdf", {"emoticon_id": emoticon.pk, "period_days": 30, "quantity": 100})

@@ -2,29 +2,36 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from bizshop.billing.models import Order, OrderStatus, Payment, PaymentStatus
 from bizshop.billing.services import order_refund_complete
 from tests.factories import REFUND_ACCOUNT, UserFactory
 
+if TYPE_CHECKING:
+    from tests.helpers.api import ApiClient
+    from tests.helpers.db import TableRows
 
-def refund(api: Any, order: Order) -> Any:
+
+def refund(api: ApiClient, order: Order) -> Any:
     return api.post(f"/api/v1/orders/{order.pk}/refund/", {"refund_account": REFUND_ACCOUNT})
 
 
-def cancel(api: Any, order: Order) -> Any:
+def cancel(api: ApiClient, order: Order) -> Any:
     return api.post(f"/api/v1/orders/{order.pk}/cancel/")
 
 
-def test_a_card_order_is_refunded_at_once(api: Any, paid_order: Order) -> None:
+def test_a_card_order_is_refunded_at_once(api: ApiClient, paid_order: Order) -> None:
     response = refund(api, paid_order)
 
     assert (response.status_code, response.json()["status"]) == (200, "refunded")
     assert Payment.objects.get(order=paid_order).status == PaymentStatus.CANCELLED
 
 
-def test_a_virtual_account_order_waits_for_the_refund_transfer(api: Any, make_order: Any) -> None:
+def test_a_virtual_account_order_waits_for_the_refund_transfer(
+    api: ApiClient, make_order: Callable[..., Order]
+) -> None:
     order = make_order(api.partner)
     api.post(f"/api/v1/orders/{order.pk}/payment/", {"method": "virtual_account"})
     api.post("/api/v1/sandbox/deposits/", {"order_id": order.pk})
@@ -36,7 +43,9 @@ def test_a_virtual_account_order_waits_for_the_refund_transfer(api: Any, make_or
     assert order_refund_complete(order_id=order.pk, operator=operator).status == OrderStatus.REFUNDED
 
 
-def test_refund_is_refused_once_a_code_is_issued(api: Any, paid_order: Order, issue_codes: Any, db_rows: Any) -> None:
+def test_refund_is_refused_once_a_code_is_issued(
+    api: ApiClient, paid_order: Order, issue_codes: Callable[..., list[str]], db_rows: Callable[[], TableRows]
+) -> None:
     issue_codes(paid_order, quantity=1)
     before = db_rows()
 
@@ -46,7 +55,9 @@ def test_refund_is_refused_once_a_code_is_issued(api: Any, paid_order: Order, is
     assert db_rows() == before
 
 
-def test_refund_of_an_unpaid_order_is_invalid_state(api: Any, make_order: Any, db_rows: Any) -> None:
+def test_refund_of_an_unpaid_order_is_invalid_state(
+    api: ApiClient, make_order: Callable[..., Order], db_rows: Callable[[], TableRows]
+) -> None:
     order = make_order(api.partner)
     before = db_rows()
 
@@ -56,7 +67,9 @@ def test_refund_of_an_unpaid_order_is_invalid_state(api: Any, make_order: Any, d
     assert db_rows() == before
 
 
-def test_refund_of_an_order_awaiting_deposit_is_invalid_state(api: Any, make_order: Any, db_rows: Any) -> None:
+def test_refund_of_an_order_awaiting_deposit_is_invalid_state(
+    api: ApiClient, make_order: Callable[..., Order], db_rows: Callable[[], TableRows]
+) -> None:
     order = make_order(api.partner)
     api.post(f"/api/v1/orders/{order.pk}/payment/", {"method": "virtual_account"})
     before = db_rows()
@@ -67,7 +80,7 @@ def test_refund_of_an_order_awaiting_deposit_is_invalid_state(api: Any, make_ord
     assert db_rows() == before
 
 
-def test_refunding_twice_is_invalid_state(api: Any, paid_order: Order, db_rows: Any) -> None:
+def test_refunding_twice_is_invalid_state(api: ApiClient, paid_order: Order, db_rows: Callable[[], TableRows]) -> None:
     refund(api, paid_order)
     before = db_rows()
 
@@ -77,7 +90,7 @@ def test_refunding_twice_is_invalid_state(api: Any, paid_order: Order, db_rows: 
     assert db_rows() == before
 
 
-def test_an_unpaid_order_is_cancelled(api: Any, make_order: Any) -> None:
+def test_an_unpaid_order_is_cancelled(api: ApiClient, make_order: Callable[..., Order]) -> None:
     order = make_order(api.partner)
 
     response = cancel(api, order)
@@ -85,7 +98,9 @@ def test_an_unpaid_order_is_cancelled(api: Any, make_order: Any) -> None:
     assert (response.status_code, response.json()["status"]) == (200, "cancelled")
 
 
-def test_cancelling_an_order_awaiting_deposit_closes_its_virtual_account(api: Any, make_order: Any) -> None:
+def test_cancelling_an_order_awaiting_deposit_closes_its_virtual_account(
+    api: ApiClient, make_order: Callable[..., Order]
+) -> None:
     order = make_order(api.partner)
     api.post(f"/api/v1/orders/{order.pk}/payment/", {"method": "virtual_account"})
 
@@ -95,7 +110,9 @@ def test_cancelling_an_order_awaiting_deposit_closes_its_virtual_account(api: An
     assert Payment.objects.get(order=order).status == PaymentStatus.CANCELLED
 
 
-def test_cancel_of_a_paid_order_is_invalid_state(api: Any, paid_order: Order, db_rows: Any) -> None:
+def test_cancel_of_a_paid_order_is_invalid_state(
+    api: ApiClient, paid_order: Order, db_rows: Callable[[], TableRows]
+) -> None:
     before = db_rows()
 
     response = cancel(api, paid_order)
@@ -104,7 +121,9 @@ def test_cancel_of_a_paid_order_is_invalid_state(api: Any, paid_order: Order, db
     assert db_rows() == before
 
 
-def test_a_cancelled_order_cannot_be_paid(api: Any, make_order: Any, db_rows: Any) -> None:
+def test_a_cancelled_order_cannot_be_paid(
+    api: ApiClient, make_order: Callable[..., Order], db_rows: Callable[[], TableRows]
+) -> None:
     order = make_order(api.partner)
     cancel(api, order)
     before = db_rows()
@@ -115,7 +134,7 @@ def test_a_cancelled_order_cannot_be_paid(api: Any, make_order: Any, db_rows: An
     assert db_rows() == before
 
 
-def test_a_deposit_after_cancel_does_not_pay_the_order(api: Any, make_order: Any) -> None:
+def test_a_deposit_after_cancel_does_not_pay_the_order(api: ApiClient, make_order: Callable[..., Order]) -> None:
     order = make_order(api.partner)
     api.post(f"/api/v1/orders/{order.pk}/payment/", {"method": "virtual_account"})
     cancel(api, order)
@@ -127,7 +146,7 @@ def test_a_deposit_after_cancel_does_not_pay_the_order(api: Any, make_order: Any
 
 
 def test_the_refusal_to_refund_an_issued_order_says_why_in_korean(
-    api: Any, paid_order: Order, issue_codes: Any
+    api: ApiClient, paid_order: Order, issue_codes: Callable[..., list[str]]
 ) -> None:
     issue_codes(paid_order, quantity=1)
 

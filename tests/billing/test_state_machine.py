@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from django.db import transaction
@@ -17,8 +17,13 @@ from bizshop.billing import services as billing
 from bizshop.billing.gateways.sandbox import APPROVE_TOKEN
 from bizshop.billing.models import DepositNotification, Order
 from bizshop.core.errors import ApplicationError
-from tests.billing.conftest import order_in_state, post_notification, signed_deposit
 from tests.factories import REFUND_ACCOUNT, UserFactory
+from tests.helpers.billing import order_in_state, post_notification, signed_deposit
+
+if TYPE_CHECKING:
+    from bizshop.catalog.models import Emoticon
+    from tests.helpers.api import ApiClient
+    from tests.helpers.db import TableRows
 
 
 def _issue(order: Order) -> None:
@@ -152,7 +157,15 @@ def run(action: str, order: Order) -> str:
 
 
 @pytest.mark.parametrize(("state", "action", "expected", "after"), TRANSITIONS, ids=lambda v: str(v))
-def test_transition(state: str, action: str, expected: str, after: str, api: Any, emoticon: Any, db_rows: Any) -> None:
+def test_transition(
+    state: str,
+    action: str,
+    expected: str,
+    after: str,
+    api: ApiClient,
+    emoticon: Emoticon,
+    db_rows: Callable[[], TableRows],
+) -> None:
     order = order_in_state(api.partner, emoticon.pk, state)
     before = db_rows()
 
@@ -174,7 +187,9 @@ def test_the_table_covers_every_action_in_every_state() -> None:
 
 
 @pytest.mark.parametrize("state", ["paid_va", "cancelled", "expired", "refund_pending"])
-def test_a_deposit_the_order_cannot_take_is_kept_for_an_operator_refund(state: str, api: Any, emoticon: Any) -> None:
+def test_a_deposit_the_order_cannot_take_is_kept_for_an_operator_refund(
+    state: str, api: ApiClient, emoticon: Emoticon
+) -> None:
     order = order_in_state(api.partner, emoticon.pk, state)
 
     post_notification(*signed_deposit(order, notification_id=f"late-{state}"))
