@@ -6,7 +6,7 @@ import pytest
 
 from bizshop.core.errors import ApplicationError
 from bizshop.support.attachments import MAX_BYTES, attachment_check, attachments_check
-from tests.support.conftest import image_bytes, phone_photo_bytes, png_bytes, upload, xlsx_bytes
+from tests.helpers.uploads import image_bytes, phone_photo_bytes, png_bytes, upload, xlsx_bytes
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from io import StringIO
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import pytest
 from django.core.management import call_command
@@ -12,11 +12,14 @@ from django.db.models import Count
 
 from bizshop.support.models import Faq, Notice, Topic
 
+if TYPE_CHECKING:
+    from pytest_django import Settings
+
 pytestmark = pytest.mark.django_db
 
 
 def test_seed_demo_adds_faq_in_every_category_and_a_notice_and_nothing_more_when_run_again(
-    settings: Any, tmp_path: Path
+    settings: Settings, tmp_path: Path
 ) -> None:
     settings.VAR_DIR = tmp_path  # the demo logins file is written there
     call_command("seed_demo", stdout=StringIO())

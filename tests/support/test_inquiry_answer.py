@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING
 
 import pytest
 from django.core import mail
@@ -19,13 +19,19 @@ from bizshop.support import errors
 from bizshop.support.models import Inquiry
 from bizshop.support.services import inquiry_answer, inquiry_create, inquiry_follow_up
 from tests.factories import MemberFactory
-from tests.support.conftest import png_bytes
+from tests.helpers.sessions import signed_in
+from tests.helpers.uploads import png_bytes
+
+if TYPE_CHECKING:
+    from pytest_django import DjangoCaptureOnCommitCallbacks
+
+    from bizshop.accounts.models import User
 
 ANSWER = "주문 #12는 아직 일련번호를 발급하지 않아 환불할 수 있습니다.\n구매내역에서 [환불]을 눌러 주세요."
 
 
 @pytest.fixture
-def support(make_operator: Callable[..., Any]) -> Any:
+def support(make_operator: Callable[..., User]) -> User:
     return make_operator(SUPPORT)
 
 
@@ -42,11 +48,11 @@ def staff_answers(inquiry: Inquiry) -> list[str]:
 
 
 def test_a_support_operator_answers_from_the_admin_audited_and_the_member_is_emailed(
-    support: Any,
-    operator_client: Callable[[Any], Client],
+    support: User,
+    operator_client: Callable[[User], Client],
     inquiry: Inquiry,
     member: Member,
-    django_capture_on_commit_callbacks: Any,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
 ) -> None:
     client = operator_client(support)
 
@@ -68,7 +74,7 @@ def test_a_support_operator_answers_from_the_admin_audited_and_the_member_is_ema
 
 
 def test_the_member_then_sees_the_answer_on_the_inquiry_page(
-    support: Any, inquiry: Inquiry, member_client: Client
+    support: User, inquiry: Inquiry, member_client: Client
 ) -> None:
     inquiry_answer(inquiry_id=inquiry.pk, operator=support, answer=ANSWER)
 
@@ -80,7 +86,7 @@ def test_the_member_then_sees_the_answer_on_the_inquiry_page(
 
 
 def test_the_operator_sees_the_inquiry_and_downloads_its_file_in_the_admin(
-    support: Any, operator_client: Callable[[Any], Client], inquiry: Inquiry
+    support: User, operator_client: Callable[[User], Client], inquiry: Inquiry
 ) -> None:
     client = operator_client(support)
     attachment = inquiry.attachments.get()
@@ -95,7 +101,7 @@ def test_the_operator_sees_the_inquiry_and_downloads_its_file_in_the_admin(
 
 
 def test_an_operator_answers_again_in_the_same_thread_and_the_member_is_emailed_each_time(
-    support: Any, inquiry: Inquiry, django_capture_on_commit_callbacks: Any
+    support: User, inquiry: Inquiry, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         inquiry_answer(inquiry_id=inquiry.pk, operator=support, answer=ANSWER)
@@ -107,7 +113,10 @@ def test_an_operator_answers_again_in_the_same_thread_and_the_member_is_emailed_
 
 
 def test_an_answer_crossing_another_operators_answer_is_reported_not_posted_twice(
-    support: Any, operator_client: Callable[[Any], Client], inquiry: Inquiry, django_capture_on_commit_callbacks: Any
+    support: User,
+    operator_client: Callable[[User], Client],
+    inquiry: Inquiry,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
 ) -> None:
     # Operator B opened the change form while the inquiry waited; operator A answers first.
     seen = last_message_id(inquiry)
@@ -128,7 +137,7 @@ def test_an_answer_crossing_another_operators_answer_is_reported_not_posted_twic
 
 
 def test_an_answer_written_before_the_partners_follow_up_asks_to_read_it_first(
-    support: Any, inquiry: Inquiry, member: Member
+    support: User, inquiry: Inquiry, member: Member
 ) -> None:
     seen = last_message_id(inquiry)
     inquiry_follow_up(partner=member.partner, user=member.user, inquiry_id=inquiry.pk, body="하나 더 여쭙니다.")
@@ -140,7 +149,7 @@ def test_an_answer_written_before_the_partners_follow_up_asks_to_read_it_first(
     assert staff_answers(inquiry) == []
 
 
-def test_an_empty_answer_is_refused(support: Any, operator_client: Callable[[Any], Client], inquiry: Inquiry) -> None:
+def test_an_empty_answer_is_refused(support: User, operator_client: Callable[[User], Client], inquiry: Inquiry) -> None:
     with pytest.raises(ApplicationError) as refused:
         inquiry_answer(inquiry_id=inquiry.pk, operator=support, answer="   ")
     page = operator_client(support).post(change_url(inquiry), {"reply": ""})
@@ -151,7 +160,7 @@ def test_an_empty_answer_is_refused(support: Any, operator_client: Callable[[Any
 
 
 def test_an_operator_outside_support_may_not_answer(
-    make_operator: Callable[..., Any], operator_client: Callable[[Any], Client], inquiry: Inquiry
+    make_operator: Callable[..., User], operator_client: Callable[[User], Client], inquiry: Inquiry
 ) -> None:
     catalog_manager = make_operator(CATALOG_MANAGER)
 
@@ -165,15 +174,14 @@ def test_an_operator_outside_support_may_not_answer(
 
 
 def test_a_partner_member_cannot_open_the_inquiry_admin(inquiry: Inquiry) -> None:
-    client = Client()
-    client.force_login(MemberFactory().user)
+    client = signed_in(MemberFactory())
 
     response = client.get("/admin/support/inquiry/")
 
     assert response.status_code == 302 and "/admin/login/" in response.url
 
 
-def test_no_email_leaves_when_the_answer_is_rolled_back(support: Any, inquiry: Inquiry) -> None:
+def test_no_email_leaves_when_the_answer_is_rolled_back(support: User, inquiry: Inquiry) -> None:
     # The test's own transaction never commits: on_commit callbacks must not have run.
     inquiry_answer(inquiry_id=inquiry.pk, operator=support, answer=ANSWER)
 
@@ -181,7 +189,7 @@ def test_no_email_leaves_when_the_answer_is_rolled_back(support: Any, inquiry: I
 
 
 def test_the_support_group_edits_faq_and_notices_but_cannot_add_or_delete_inquiries(
-    support: Any, operator_client: Callable[[Any], Client], inquiry: Inquiry
+    support: User, operator_client: Callable[[User], Client], inquiry: Inquiry
 ) -> None:
     client = operator_client(support)
 
@@ -199,7 +207,7 @@ def test_the_support_group_edits_faq_and_notices_but_cannot_add_or_delete_inquir
 
 @pytest.mark.django_db(transaction=True)
 def test_two_operators_answering_at_once_give_one_answer_and_one_email(
-    make_operator: Callable[..., Any], member: Member
+    make_operator: Callable[..., User], member: Member
 ) -> None:
     first, second = make_operator(SUPPORT), make_operator(SUPPORT)
     target = inquiry_create(partner=member.partner, user=member.user, category="service", title="동시", body="내용")
@@ -207,7 +215,7 @@ def test_two_operators_answering_at_once_give_one_answer_and_one_email(
     barrier = threading.Barrier(2)
     outcomes: list[str] = []
 
-    def answer(operator: Any) -> None:
+    def answer(operator: User) -> None:
         barrier.wait()
         try:
             inquiry_answer(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from django.db import connection
@@ -13,6 +13,9 @@ from django.utils import timezone
 
 from bizshop.support.models import Inquiry
 from tests.factories import MemberFactory
+
+if TYPE_CHECKING:
+    from pytest_django import Settings
 
 BEFORE = [("support", "0001_initial")]
 AFTER = [("support", "0005_inquiry_attachments_in_private_storage")]
@@ -27,7 +30,7 @@ def migrate(targets: list[tuple[str, str]]) -> Any:
 
 @pytest.mark.django_db(transaction=True)
 def test_an_answered_and_a_waiting_inquiry_become_threads_with_their_files_moved_out_of_media(
-    settings: Any, tmp_path: Path
+    settings: Settings, tmp_path: Path
 ) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.SUPPORT_ATTACHMENT_DIR = tmp_path / "private"

@@ -15,7 +15,7 @@ from bizshop.support.attachments import MAX_BYTES
 from bizshop.support.models import Inquiry, InquiryAttachment
 from bizshop.support.services import inquiry_create
 from tests.factories import UserFactory
-from tests.support.conftest import png_bytes, stored_files, upload
+from tests.helpers.uploads import png_bytes, stored_files, upload
 
 pytestmark = pytest.mark.django_db
 

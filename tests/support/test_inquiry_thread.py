@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import pytest
 from django.core import mail
@@ -17,7 +17,13 @@ from bizshop.support import errors
 from bizshop.support.models import Inquiry, InquiryMessage
 from bizshop.support.services import inquiry_answer
 from tests.factories import MemberFactory
-from tests.support.conftest import png_bytes, stored_files, upload
+from tests.helpers.sessions import signed_in
+from tests.helpers.uploads import png_bytes, stored_files, upload
+
+if TYPE_CHECKING:
+    from pytest_django import DjangoCaptureOnCommitCallbacks, Settings
+
+    from bizshop.accounts.models import User
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +31,7 @@ FOLLOW_UP = "주문 #12 말고 #13도 환불할 수 있나요?"
 
 
 @pytest.fixture
-def support(make_operator: Callable[..., Any]) -> Any:
+def support(make_operator: Callable[..., User]) -> User:
     return make_operator(SUPPORT)
 
 
@@ -42,7 +48,7 @@ def thread(inquiry: Inquiry) -> list[tuple[bool, str]]:
 
 
 def test_a_member_posts_a_follow_up_with_a_file_and_the_inquiry_waits_for_the_operators_again(
-    support: Any, inquiry: Inquiry, member_client: Client
+    support: User, inquiry: Inquiry, member_client: Client
 ) -> None:
     inquiry_answer(inquiry_id=inquiry.pk, operator=support, answer="가능합니다.")
 
@@ -87,7 +93,7 @@ def test_an_empty_follow_up_is_refused_next_to_the_field(inquiry: Inquiry, membe
 
 
 def test_the_files_are_stored_outside_media_and_no_media_url_serves_them(
-    inquiry: Inquiry, settings: Any, attachment_root: Path, client: Client
+    inquiry: Inquiry, settings: Settings, attachment_root: Path, client: Client
 ) -> None:
     attachment = inquiry.attachments.get()
 
@@ -97,7 +103,7 @@ def test_the_files_are_stored_outside_media_and_no_media_url_serves_them(
 
 
 def test_another_partners_member_cannot_read_post_close_or_download(
-    support: Any, inquiry: Inquiry, other_member_client: Client
+    support: User, inquiry: Inquiry, other_member_client: Client
 ) -> None:
     inquiry_answer(inquiry_id=inquiry.pk, operator=support, answer="첨부 확인", files=[upload("안내.png", png_bytes())])
     staff_file = inquiry.attachments.get(message__by_staff=True)
@@ -115,10 +121,9 @@ def test_another_partners_member_cannot_read_post_close_or_download(
 
 
 def test_a_colleague_of_the_same_partner_follows_the_thread_and_downloads_the_operators_file(
-    support: Any, inquiry: Inquiry, member: Member
+    support: User, inquiry: Inquiry, member: Member
 ) -> None:
-    colleague = Client()
-    colleague.force_login(MemberFactory(partner=member.partner).user)
+    colleague = signed_in(MemberFactory(partner=member.partner))
     inquiry_answer(
         inquiry_id=inquiry.pk,
         operator=support,
@@ -135,7 +140,7 @@ def test_a_colleague_of_the_same_partner_follows_the_thread_and_downloads_the_op
 
 
 def test_the_list_says_new_answer_until_a_member_opens_the_inquiry(
-    support: Any, inquiry: Inquiry, member_client: Client
+    support: User, inquiry: Inquiry, member_client: Client
 ) -> None:
     before = member_client.get("/support/inquiries/").content.decode()
     inquiry_answer(inquiry_id=inquiry.pk, operator=support, answer="답변드립니다.")
@@ -150,7 +155,7 @@ def test_the_list_says_new_answer_until_a_member_opens_the_inquiry(
 
 
 def test_operators_see_new_member_posts_as_unread_until_they_open_the_thread(
-    support: Any, operator_client: Callable[[Any], Client], inquiry: Inquiry, member_client: Client
+    support: User, operator_client: Callable[[User], Client], inquiry: Inquiry, member_client: Client
 ) -> None:
     client = operator_client(support)
     unread_list = "/admin/support/inquiry/?unread_by_staff__exact=1"
@@ -170,12 +175,12 @@ def test_operators_see_new_member_posts_as_unread_until_they_open_the_thread(
 
 
 def test_an_operator_answers_in_the_admin_with_a_file_and_the_member_is_emailed_after_commit(
-    support: Any,
-    operator_client: Callable[[Any], Client],
+    support: User,
+    operator_client: Callable[[User], Client],
     inquiry: Inquiry,
     member: Member,
     member_client: Client,
-    django_capture_on_commit_callbacks: Any,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
 ) -> None:
     client = operator_client(support)
     form = client.get(admin_change(inquiry)).content.decode()
@@ -206,7 +211,7 @@ def test_an_operator_answers_in_the_admin_with_a_file_and_the_member_is_emailed_
 
 
 def test_the_admin_refuses_a_bad_file_on_an_answer_and_posts_nothing(
-    support: Any, operator_client: Callable[[Any], Client], inquiry: Inquiry
+    support: User, operator_client: Callable[[User], Client], inquiry: Inquiry
 ) -> None:
     response = operator_client(support).post(
         admin_change(inquiry), {"reply": "첨부 확인", "reply_files": [upload("guide.pdf", b"not a pdf")]}
@@ -219,8 +224,8 @@ def test_the_admin_refuses_a_bad_file_on_an_answer_and_posts_nothing(
 
 
 def test_a_member_closes_the_inquiry_and_then_nobody_can_post(
-    support: Any,
-    operator_client: Callable[[Any], Client],
+    support: User,
+    operator_client: Callable[[User], Client],
     inquiry: Inquiry,
     member: Member,
     member_client: Client,
@@ -250,7 +255,7 @@ def test_closing_twice_says_it_is_already_closed(inquiry: Inquiry, member_client
     assert [str(message) for message in again.context["messages"]] == [str(errors.INQUIRY_CLOSED.message)]
 
 
-def test_an_operator_cannot_answer_a_closed_inquiry(support: Any, inquiry: Inquiry, member_client: Client) -> None:
+def test_an_operator_cannot_answer_a_closed_inquiry(support: User, inquiry: Inquiry, member_client: Client) -> None:
     member_client.post(f"{detail(inquiry)}close/")
 
     with pytest.raises(ApplicationError) as refused:
