@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Callable
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from django.conf import settings
@@ -21,8 +22,13 @@ from bizshop.webhooks import signing
 from bizshop.webhooks.models import WebhookDelivery, WebhookEvent
 from bizshop.webhooks.services import delivery_replay, webhook_emit, webhook_payloads_purge
 from bizshop.webhooks.tasks import webhook_payloads_purge_task
-from tests.conftest import ApiClient
-from tests.webhooks.conftest import Receiver
+from tests.helpers.api import ApiClient
+from tests.helpers.webhooks import Receiver
+
+if TYPE_CHECKING:
+    from pytest_django import DjangoCaptureOnCommitCallbacks
+
+    from bizshop.billing.models import Order
 
 
 def table_dump(model: Any) -> str:
@@ -40,11 +46,11 @@ def subscribe(api: ApiClient, url: str, events: list[str]) -> str:
 
 def test_a_registered_code_is_sent_but_stored_nowhere_in_plaintext(
     api: ApiClient,
-    paid_order: Any,
-    issue_codes: Any,
+    paid_order: Order,
+    issue_codes: Callable[..., list[str]],
     end_user_client: Client,
     receiver: Receiver,
-    django_capture_on_commit_callbacks: Any,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
 ) -> None:
     from bizshop.webhooks.models import WebhookEndpoint
 

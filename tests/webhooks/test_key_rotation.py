@@ -7,7 +7,7 @@ from __future__ import annotations
 import base64
 import io
 import secrets
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.core.management import call_command
 
@@ -16,8 +16,11 @@ from bizshop.webhooks import signing
 from bizshop.webhooks.checks import keyring_covers_webhooks
 from bizshop.webhooks.models import WebhookDelivery, WebhookEndpoint, WebhookEvent
 from bizshop.webhooks.services import delivery_attempt, webhook_emit
-from tests.conftest import ApiClient
-from tests.webhooks.conftest import Receiver
+from tests.helpers.api import ApiClient
+from tests.helpers.webhooks import Receiver
+
+if TYPE_CHECKING:
+    from pytest_django import Settings
 
 
 def new_key() -> str:
@@ -25,7 +28,7 @@ def new_key() -> str:
 
 
 def test_after_rotation_the_old_key_can_go_and_deliveries_still_sign_and_carry_their_data(
-    api: ApiClient, receiver: Receiver, settings: Any
+    api: ApiClient, receiver: Receiver, settings: Settings
 ) -> None:
     secret = api.post("/api/v1/webhooks/endpoints/", {"url": receiver.url, "events": ["order.paid"]}).json()["secret"]
     [delivery_id] = webhook_emit(partner_id=api.partner.pk, event=WebhookEvent.ORDER_PAID, data={"order_id": 42})
@@ -46,7 +49,7 @@ def test_after_rotation_the_old_key_can_go_and_deliveries_still_sign_and_carry_t
     assert keyring_covers_webhooks() == []
 
 
-def test_the_check_names_webhook_rows_whose_key_is_gone(api: ApiClient, receiver: Receiver, settings: Any) -> None:
+def test_the_check_names_webhook_rows_whose_key_is_gone(api: ApiClient, receiver: Receiver, settings: Settings) -> None:
     api.post("/api/v1/webhooks/endpoints/", {"url": receiver.url, "events": ["order.paid"]})
     webhook_emit(partner_id=api.partner.pk, event=WebhookEvent.ORDER_PAID, data={"order_id": 42})
     old_key_id = get_keyring().current_key_id

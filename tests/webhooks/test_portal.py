@@ -4,7 +4,7 @@ with status and response time, and send a delivery again to a real receiver on l
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from django.test import Client
@@ -15,7 +15,11 @@ from bizshop.webhooks.crypto import SECRET, unseal
 from bizshop.webhooks.models import WebhookDelivery, WebhookEndpoint, WebhookEvent
 from bizshop.webhooks.services import delivery_attempt, webhook_emit
 from tests.factories import MemberFactory
-from tests.webhooks.conftest import Receiver
+from tests.helpers.sessions import signed_in
+from tests.helpers.webhooks import Receiver
+
+if TYPE_CHECKING:
+    from pytest_django import DjangoCaptureOnCommitCallbacks, Settings
 
 pytestmark = pytest.mark.django_db
 
@@ -27,9 +31,7 @@ def owner(db: None) -> Member:
 
 @pytest.fixture
 def owner_client(owner: Member) -> Client:
-    client = Client()
-    client.force_login(owner.user)
-    return client
+    return signed_in(owner)
 
 
 def register(client: Client, url: str, events: list[str]) -> Any:
@@ -48,7 +50,7 @@ def test_an_owner_registers_an_endpoint_and_sees_its_secret_once(owner: Member, 
     assert secret.group(1) not in owner_client.get(reverse("webhooks:endpoints")).content.decode()
 
 
-def test_an_endpoint_into_our_network_is_refused_in_the_page(owner_client: Client, settings: Any) -> None:
+def test_an_endpoint_into_our_network_is_refused_in_the_page(owner_client: Client, settings: Settings) -> None:
     settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES = False
 
     refused = register(owner_client, "http://127.0.0.1:9/hooks", ["order.paid"])
@@ -73,7 +75,7 @@ def test_the_delivery_log_shows_status_code_and_response_time(
     owner: Member,
     owner_client: Client,
     receiver: Receiver,
-    django_capture_on_commit_callbacks: Any,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
 ) -> None:
     register(owner_client, receiver.url, ["order.paid"])
     receiver.statuses = [503]
@@ -93,7 +95,7 @@ def test_replaying_from_the_portal_sends_the_delivery_again(
     owner: Member,
     owner_client: Client,
     receiver: Receiver,
-    django_capture_on_commit_callbacks: Any,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
 ) -> None:
     register(owner_client, receiver.url, ["order.paid"])
     with django_capture_on_commit_callbacks(execute=True):
@@ -124,8 +126,7 @@ def test_the_delivery_log_can_be_narrowed_to_one_endpoint(owner: Member, owner_c
 
 def test_a_member_who_is_not_owner_cannot_manage_webhooks(owner: Member) -> None:
     member = MemberFactory(partner=owner.partner, role=Member.Role.MEMBER)
-    client = Client()
-    client.force_login(member.user)
+    client = signed_in(member.user)
 
     assert client.get(reverse("webhooks:endpoints")).status_code == 403
     assert client.get(reverse("webhooks:deliveries")).status_code == 403

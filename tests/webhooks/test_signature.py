@@ -18,8 +18,8 @@ import pytest
 from bizshop.webhooks import signing
 from bizshop.webhooks.models import WebhookEvent
 from bizshop.webhooks.services import delivery_attempt, webhook_emit
-from tests.conftest import ApiClient
-from tests.webhooks.conftest import Receiver
+from tests.helpers.api import ApiClient
+from tests.helpers.webhooks import Receiver
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 API_GUIDE = Path(__file__).resolve().parents[2] / "docs" / "api.md"

@@ -8,16 +8,20 @@ network; a scripted resolver plays the partner's DNS, which may change its answe
 from __future__ import annotations
 
 import ipaddress
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from bizshop.webhooks import transport
 from bizshop.webhooks.models import WebhookDelivery, WebhookEvent
 from bizshop.webhooks.services import delivery_attempt, webhook_emit
-from tests.conftest import ApiClient
+from tests.helpers.api import ApiClient
 from tests.helpers.dns import ScriptedResolver
-from tests.webhooks.conftest import Receiver
+from tests.helpers.webhooks import Receiver
+
+if TYPE_CHECKING:
+    from pytest_django import Settings
 
 # One address from each entry of IANA's IPv4 and IPv6 special-purpose address registries
 # (and multicast), including the few entries the registry marks globally reachable (AS112,
@@ -81,7 +85,7 @@ def test_public_addresses_are_allowed(address: str) -> None:
     assert transport.address_is_public(ipaddress.ip_address(address))
 
 
-def test_carrier_grade_nat_is_refused_when_an_endpoint_is_created(api: ApiClient, settings: Any) -> None:
+def test_carrier_grade_nat_is_refused_when_an_endpoint_is_created(api: ApiClient, settings: Settings) -> None:
     settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES = False
 
     response = api.post("/api/v1/webhooks/endpoints/", {"url": "http://100.64.0.1/h", "events": ["order.paid"]})
@@ -90,7 +94,7 @@ def test_carrier_grade_nat_is_refused_when_an_endpoint_is_created(api: ApiClient
 
 
 def test_a_name_resolving_to_any_private_address_is_refused_when_an_endpoint_is_created(
-    api: ApiClient, settings: Any, dns: ScriptedResolver
+    api: ApiClient, settings: Settings, dns: ScriptedResolver
 ) -> None:
     settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES = False
     dns.script("hooks.partner.example", ["93.184.215.14", "100.100.1.1"])
@@ -121,7 +125,7 @@ def test_a_redirect_into_our_network_is_not_followed_and_is_a_failed_attempt(
 
 
 def test_a_name_that_rebinds_to_a_private_address_after_the_check_is_not_called(
-    api: ApiClient, settings: Any, dns: ScriptedResolver, internal_service: Receiver
+    api: ApiClient, settings: Settings, dns: ScriptedResolver, internal_service: Receiver
 ) -> None:
     settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES = False
     port = internal_service.server.server_port
@@ -207,7 +211,7 @@ def _certificate_for(name: str, directory: Any) -> tuple[str, str]:
 
 
 @pytest.fixture
-def tls_receiver(receiver: Receiver, tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> Receiver:
+def tls_receiver(receiver: Receiver, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Receiver:
     """The receiver over HTTPS with a certificate for hooks.partner.example, trusted as a CA."""
     import ssl
 

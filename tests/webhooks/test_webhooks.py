@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+import pytest
 from django.utils import timezone
 
 from bizshop.codes import selectors
@@ -15,8 +17,14 @@ from bizshop.codes.services import code_register, issuance_start
 from bizshop.webhooks import signing
 from bizshop.webhooks.models import WebhookDelivery
 from bizshop.webhooks.services import delivery_attempt
-from tests.conftest import ApiClient
-from tests.webhooks.conftest import Receiver
+from tests.helpers.api import ApiClient
+from tests.helpers.webhooks import Receiver
+
+if TYPE_CHECKING:
+    from pytest_django import DjangoCaptureOnCommitCallbacks, Settings
+
+    from bizshop.accounts.models import User
+    from bizshop.billing.models import Order
 
 
 def subscribe(api: ApiClient, url: str, events: list[str]) -> dict[str, Any]:
@@ -25,7 +33,7 @@ def subscribe(api: ApiClient, url: str, events: list[str]) -> dict[str, Any]:
     return dict(response.json())
 
 
-def issue(api: ApiClient, order: Any, quantity: int, capture: Any) -> None:
+def issue(api: ApiClient, order: Order, quantity: int, capture: DjangoCaptureOnCommitCallbacks) -> None:
     with capture(execute=True):
         issuance_start(order_id=order.pk, partner=api.partner, quantity=quantity)
 
@@ -49,7 +57,7 @@ def test_unknown_events_and_non_http_urls_are_refused(api: ApiClient) -> None:
     assert bad_url.json()["error"]["code"] == "invalid_webhook_url"
 
 
-def test_in_production_a_webhook_may_not_point_into_our_network(api: ApiClient, settings: Any) -> None:
+def test_in_production_a_webhook_may_not_point_into_our_network(api: ApiClient, settings: Settings) -> None:
     settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES = False
 
     for url in ("http://127.0.0.1:8000/admin/", "http://10.0.0.5/h", "http://localhost/h"):
@@ -58,7 +66,10 @@ def test_in_production_a_webhook_may_not_point_into_our_network(api: ApiClient, 
 
 
 def test_a_completed_issuance_is_delivered_signed_and_logged(
-    api: ApiClient, paid_order: Any, receiver: Receiver, django_capture_on_commit_callbacks: Any
+    api: ApiClient,
+    paid_order: Order,
+    receiver: Receiver,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
 ) -> None:
     secret = subscribe(api, receiver.url, ["issuance.completed"])["secret"]
 
@@ -77,7 +88,10 @@ def test_a_completed_issuance_is_delivered_signed_and_logged(
 
 
 def test_a_failing_receiver_is_retried_with_backoff_until_it_answers(
-    api: ApiClient, paid_order: Any, receiver: Receiver, django_capture_on_commit_callbacks: Any
+    api: ApiClient,
+    paid_order: Order,
+    receiver: Receiver,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
 ) -> None:
     subscribe(api, receiver.url, ["issuance.completed"])
     receiver.statuses = [500, 503]
@@ -97,7 +111,10 @@ def test_a_failing_receiver_is_retried_with_backoff_until_it_answers(
 
 
 def test_a_delivery_is_given_up_a_day_after_the_event(
-    api: ApiClient, paid_order: Any, receiver: Receiver, django_capture_on_commit_callbacks: Any
+    api: ApiClient,
+    paid_order: Order,
+    receiver: Receiver,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
 ) -> None:
     subscribe(api, receiver.url, ["issuance.completed"])
     receiver.statuses = [500] * 3
@@ -113,9 +130,9 @@ def test_a_delivery_is_given_up_a_day_after_the_event(
 def test_a_delivery_can_be_replayed_by_its_partner_only(
     api: ApiClient,
     other_api: ApiClient,
-    paid_order: Any,
+    paid_order: Order,
     receiver: Receiver,
-    django_capture_on_commit_callbacks: Any,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
 ) -> None:
     subscribe(api, receiver.url, ["issuance.completed"])
     issue(api, paid_order, 5, django_capture_on_commit_callbacks)
@@ -133,7 +150,11 @@ def test_a_delivery_can_be_replayed_by_its_partner_only(
 
 
 def test_a_registered_code_is_announced_to_its_partner(
-    api: ApiClient, paid_order: Any, end_user: Any, receiver: Receiver, django_capture_on_commit_callbacks: Any
+    api: ApiClient,
+    paid_order: Order,
+    end_user: User,
+    receiver: Receiver,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
 ) -> None:
     subscribe(api, receiver.url, ["code.registered"])
     issue(api, paid_order, 2, django_capture_on_commit_callbacks)
@@ -152,11 +173,11 @@ def test_a_registered_code_is_announced_to_its_partner(
 
 def test_an_endpoint_added_while_a_code_is_being_registered_still_hears_of_it(
     api: ApiClient,
-    paid_order: Any,
-    end_user: Any,
+    paid_order: Order,
+    end_user: User,
     receiver: Receiver,
-    django_capture_on_commit_callbacks: Any,
-    monkeypatch: Any,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     issue(api, paid_order, 1, django_capture_on_commit_callbacks)
     stored = SerialCode.objects.get(order=paid_order)
@@ -179,7 +200,10 @@ def test_an_endpoint_added_while_a_code_is_being_registered_still_hears_of_it(
 
 
 def test_payment_and_refund_are_announced_as_order_paid_and_refund_completed(
-    api: ApiClient, make_order: Any, receiver: Receiver, django_capture_on_commit_callbacks: Any
+    api: ApiClient,
+    make_order: Callable[..., Order],
+    receiver: Receiver,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
 ) -> None:
     subscribe(api, receiver.url, ["order.paid", "refund.completed"])
     order = make_order(api.partner)
@@ -196,7 +220,10 @@ def test_payment_and_refund_are_announced_as_order_paid_and_refund_completed(
 
 
 def test_a_declined_card_announces_nothing(
-    api: ApiClient, make_order: Any, receiver: Receiver, django_capture_on_commit_callbacks: Any
+    api: ApiClient,
+    make_order: Callable[..., Order],
+    receiver: Receiver,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
 ) -> None:
     subscribe(api, receiver.url, ["order.paid"])
     order = make_order(api.partner)
@@ -225,7 +252,10 @@ def test_the_delivery_log_is_filtered_by_status_and_event(api: ApiClient, receiv
 
 
 def test_a_replay_retried_with_the_same_idempotency_key_is_sent_once(
-    api: ApiClient, paid_order: Any, receiver: Receiver, django_capture_on_commit_callbacks: Any
+    api: ApiClient,
+    paid_order: Order,
+    receiver: Receiver,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
 ) -> None:
     subscribe(api, receiver.url, ["issuance.completed"])
     issue(api, paid_order, 5, django_capture_on_commit_callbacks)
