@@ -5,12 +5,18 @@ from __future__ import annotations
 import base64
 import re
 import subprocess
-from typing import Any
+from typing import TYPE_CHECKING
 
 import pytest
 from django.db import connection
 
 from bizshop.codes import format as code_format
+
+if TYPE_CHECKING:
+    from django.test import Client
+
+    from bizshop.billing.models import Order
+    from tests.helpers.api import ApiClient
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -33,7 +39,9 @@ def copy_rows(dump: str, table: str) -> list[str]:
     return match.group(1).splitlines()
 
 
-def test_no_issued_code_appears_in_a_dump_of_the_database(api: Any, paid_order: Any, end_user_client: Any) -> None:
+def test_no_issued_code_appears_in_a_dump_of_the_database(
+    api: ApiClient, paid_order: Order, end_user_client: Client
+) -> None:
     assert api.post(f"/api/v1/orders/{paid_order.pk}/issuances/", {"quantity": 50}).status_code == 202
     listed = api.get(f"/api/v1/orders/{paid_order.pk}/codes/?page_size=100").json()["results"]
     shown = [row["code"] for row in listed]

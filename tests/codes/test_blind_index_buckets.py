@@ -14,7 +14,7 @@ from bizshop.codes import format as code_format
 from bizshop.codes.crypto import BUCKET_PREFIX_BYTES, get_keyring
 from bizshop.codes.models import CodeStatus, SerialCode
 from bizshop.codes.services import issuance_run, issuance_start
-from tests.conftest import ApiClient
+from tests.helpers.api import ApiClient
 
 
 def test_a_bucketed_batch_carries_its_bucket_and_stays_random_and_valid() -> None:

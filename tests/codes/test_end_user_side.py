@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.test import Client
 from django.utils import timezone
@@ -12,10 +12,15 @@ from bizshop.billing.models import Order
 from bizshop.codes.crypto import get_keyring
 from bizshop.codes.models import Registration, SerialCode
 from bizshop.codes.services import code_register, issuance_start, registration_expire_due
-from tests.conftest import ApiClient
+from tests.helpers.api import ApiClient
+
+if TYPE_CHECKING:
+    from pytest_django import DjangoCaptureOnCommitCallbacks
+
+    from bizshop.accounts.models import User
 
 
-def issue(api: ApiClient, order: Order, quantity: int, capture: Any) -> list[str]:
+def issue(api: ApiClient, order: Order, quantity: int, capture: DjangoCaptureOnCommitCallbacks) -> list[str]:
     with capture(execute=True):
         issuance_start(order_id=order.pk, partner=api.partner, quantity=quantity)
     keyring = get_keyring()
@@ -23,7 +28,11 @@ def issue(api: ApiClient, order: Order, quantity: int, capture: Any) -> list[str
 
 
 def test_the_list_shows_expiry_from_the_time_before_and_after_the_task_marks_it(
-    api: ApiClient, paid_order: Order, end_user: Any, end_user_client: Client, django_capture_on_commit_callbacks: Any
+    api: ApiClient,
+    paid_order: Order,
+    end_user: User,
+    end_user_client: Client,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
 ) -> None:
     code = issue(api, paid_order, 1, django_capture_on_commit_callbacks)[0]
     registration = code_register(user=end_user, raw_code=code)
@@ -41,7 +50,11 @@ def test_the_list_shows_expiry_from_the_time_before_and_after_the_task_marks_it(
 
 
 def test_a_live_registration_is_neither_expired_nor_marked(
-    api: ApiClient, paid_order: Order, end_user: Any, end_user_client: Client, django_capture_on_commit_callbacks: Any
+    api: ApiClient,
+    paid_order: Order,
+    end_user: User,
+    end_user_client: Client,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
 ) -> None:
     code = issue(api, paid_order, 1, django_capture_on_commit_callbacks)[0]
     code_register(user=end_user, raw_code=code)
@@ -51,7 +64,10 @@ def test_a_live_registration_is_neither_expired_nor_marked(
 
 
 def test_partners_see_how_many_codes_of_an_order_are_registered_and_when(
-    api: ApiClient, paid_order: Order, end_user: Any, django_capture_on_commit_callbacks: Any
+    api: ApiClient,
+    paid_order: Order,
+    end_user: User,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
 ) -> None:
     codes = issue(api, paid_order, 5, django_capture_on_commit_callbacks)
     for code in codes[:3]:

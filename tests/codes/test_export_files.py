@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import importlib
 import stat
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import pytest
 from cryptography.exceptions import InvalidTag
@@ -23,11 +23,15 @@ from bizshop.codes.models import CodeExport, CodeExportDownload
 from bizshop.codes.services import code_exports_delete_for_orders
 from bizshop.codes.tasks import code_exports_delete_expired_task
 from bizshop.partners.models import Member
-from tests.conftest import ApiClient
+from tests.helpers.api import ApiClient
+from tests.helpers.sessions import signed_in
+
+if TYPE_CHECKING:
+    from pytest_django import DjangoCaptureOnCommitCallbacks, Settings
 
 
 @pytest.fixture
-def dirs(settings: Any, tmp_path: Path) -> tuple[Path, Path]:
+def dirs(settings: Settings, tmp_path: Path) -> tuple[Path, Path]:
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.CODE_EXPORT_DIR = tmp_path / "exports"
     settings.MEDIA_ROOT.mkdir()
@@ -35,11 +39,13 @@ def dirs(settings: Any, tmp_path: Path) -> tuple[Path, Path]:
 
 
 @pytest.fixture
-def codes(paid_order: Order, issue_codes: Any) -> list[str]:
+def codes(paid_order: Order, issue_codes: Callable[..., list[str]]) -> list[str]:
     return issue_codes(paid_order, quantity=30)
 
 
-def request_export(api: ApiClient, order: Order, capture: Any, file_format: str = "csv") -> CodeExport:
+def request_export(
+    api: ApiClient, order: Order, capture: DjangoCaptureOnCommitCallbacks, file_format: str = "csv"
+) -> CodeExport:
     with capture(execute=True):
         response = api.post(f"/api/v1/orders/{order.pk}/exports/", {"format": file_format})
     assert response.status_code == 202
@@ -55,7 +61,7 @@ def test_an_export_file_is_encrypted_owner_only_and_randomly_named_outside_media
     paid_order: Order,
     codes: list[str],
     dirs: tuple[Path, Path],
-    django_capture_on_commit_callbacks: Any,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
 ) -> None:
     media_root, export_dir = dirs
 
@@ -78,7 +84,7 @@ def test_the_authorised_download_gives_every_code_and_is_audited(
     paid_order: Order,
     codes: list[str],
     dirs: tuple[Path, Path],
-    django_capture_on_commit_callbacks: Any,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
 ) -> None:
     code_export = request_export(api, paid_order, django_capture_on_commit_callbacks)
 
@@ -98,13 +104,12 @@ def test_a_portal_download_is_audited_with_the_member(
     paid_order: Order,
     codes: list[str],
     dirs: tuple[Path, Path],
-    django_capture_on_commit_callbacks: Any,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
 ) -> None:
     code_export = request_export(api, paid_order, django_capture_on_commit_callbacks, file_format="xlsx")
     member = Member.objects.filter(partner=api.partner).first()
     assert member is not None
-    client = Client()
-    client.force_login(member.user)
+    client = signed_in(member.user)
 
     response = client.get(f"/mypage/orders/{paid_order.pk}/exports/{code_export.pk}/file/")
 
@@ -119,7 +124,7 @@ def test_another_partner_cannot_download_the_file(
     paid_order: Order,
     codes: list[str],
     dirs: tuple[Path, Path],
-    django_capture_on_commit_callbacks: Any,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
 ) -> None:
     code_export = request_export(api, paid_order, django_capture_on_commit_callbacks)
 
@@ -130,7 +135,7 @@ def test_another_partner_cannot_download_the_file(
 
 
 @pytest.fixture
-def debug_urls(settings: Any) -> Iterator[None]:
+def debug_urls(settings: Settings) -> Iterator[None]:
     """The URL patterns as `make demo` (DEBUG, media served by Django) builds them at start-up."""
     from bizshop import urls
 
@@ -149,7 +154,7 @@ def test_under_debug_no_export_is_reachable_under_media(
     codes: list[str],
     dirs: tuple[Path, Path],
     debug_urls: None,
-    django_capture_on_commit_callbacks: Any,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
 ) -> None:
     media_root, export_dir = dirs
     code_export = request_export(api, paid_order, django_capture_on_commit_callbacks)
@@ -171,8 +176,8 @@ def test_exports_older_than_seven_days_are_deleted_with_their_files_by_a_beat_ta
     paid_order: Order,
     codes: list[str],
     dirs: tuple[Path, Path],
-    settings: Any,
-    django_capture_on_commit_callbacks: Any,
+    settings: Settings,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
 ) -> None:
     _, export_dir = dirs
     old = request_export(api, paid_order, django_capture_on_commit_callbacks)
@@ -195,7 +200,7 @@ def test_deleting_an_orders_exports_removes_their_files_once_committed(
     paid_order: Order,
     codes: list[str],
     dirs: tuple[Path, Path],
-    django_capture_on_commit_callbacks: Any,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
 ) -> None:
     _, export_dir = dirs
     request_export(api, paid_order, django_capture_on_commit_callbacks)
@@ -207,7 +212,7 @@ def test_deleting_an_orders_exports_removes_their_files_once_committed(
     assert files_under(export_dir) == []
 
 
-def test_a_file_cut_short_or_moved_to_another_export_does_not_decrypt(settings: Any, tmp_path: Path) -> None:
+def test_a_file_cut_short_or_moved_to_another_export_does_not_decrypt(settings: Settings, tmp_path: Path) -> None:
     settings.CODE_EXPORT_DIR = tmp_path
     keyring = get_keyring()
     parts = [b"x" * 700_000] * 4  # three segments

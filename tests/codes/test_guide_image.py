@@ -9,7 +9,7 @@ from pypdf import PdfReader
 
 from bizshop.billing.models import Order
 from bizshop.catalog.services import emoticon_representative_image_set
-from tests.conftest import ApiClient
+from tests.helpers.api import ApiClient
 from tests.helpers.images import png
 
 

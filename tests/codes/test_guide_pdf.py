@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 from collections.abc import Iterator
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 from pypdf import PdfReader
@@ -14,7 +14,10 @@ from weasyprint import HTML
 from bizshop.billing.models import Order
 from bizshop.codes.guide import guide_html
 from bizshop.codes.models import Issuance
-from tests.conftest import ApiClient
+from tests.helpers.api import ApiClient
+
+if TYPE_CHECKING:
+    from pytest_django import Settings
 
 SHARED = timezone.make_aware(datetime(2027, 3, 6, 14, 31, 5))
 LATER = timezone.make_aware(datetime(2027, 4, 2, 9, 5, 40))
@@ -47,7 +50,7 @@ def boxes(box: Any) -> Iterator[Any]:
         yield from boxes(child)
 
 
-def test_the_guides_facts_table_stays_inside_the_page_margins(paid_order: Order, settings: Any) -> None:
+def test_the_guides_facts_table_stays_inside_the_page_margins(paid_order: Order, settings: Settings) -> None:
     settings.SITE_URL = "https://emoticon-bizshop-partners.example.co.kr"  # a long registration address
     Order.objects.filter(pk=paid_order.pk).update(emoticon_title="춘식이의 아주 길고 긴 여름휴가 이야기 " * 3)
     paid_order.refresh_from_db()

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import pytest
@@ -15,11 +16,18 @@ from pypdf import PdfReader
 from bizshop.billing.models import Order
 from bizshop.codes import export
 from bizshop.codes.services import issuance_start
-from tests.conftest import ApiClient
+from tests.helpers.api import ApiClient
+
+if TYPE_CHECKING:
+    from pytest_django import DjangoCaptureOnCommitCallbacks, Settings
+
+    from bizshop.accounts.models import User
 
 
 @pytest.fixture
-def issued_order(api: ApiClient, paid_order: Order, django_capture_on_commit_callbacks: Any) -> Order:
+def issued_order(
+    api: ApiClient, paid_order: Order, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
+) -> Order:
     with django_capture_on_commit_callbacks(execute=True):
         issuance_start(order_id=paid_order.pk, partner=api.partner, quantity=30)
     with django_capture_on_commit_callbacks(execute=True):
@@ -71,7 +79,7 @@ def test_the_xlsx_gives_each_code_its_registration_link_and_message(api: ApiClie
 
 
 def test_csv_rows_equal_the_export_rows_even_for_a_title_that_needs_quoting(
-    api: ApiClient, issued_order: Order, end_user: Any
+    api: ApiClient, issued_order: Order, end_user: User
 ) -> None:
     from bizshop.codes.services import code_register
 
@@ -147,7 +155,11 @@ def test_the_usage_guide_pdf_says_what_a_customer_must_know(api: ApiClient, issu
 
 
 def test_a_background_xlsx_export_becomes_ready_with_every_code(
-    api: ApiClient, issued_order: Order, settings: Any, tmp_path: Any, django_capture_on_commit_callbacks: Any
+    api: ApiClient,
+    issued_order: Order,
+    settings: Settings,
+    tmp_path: Path,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
 ) -> None:
     settings.MEDIA_ROOT = tmp_path
     with django_capture_on_commit_callbacks(execute=True):
@@ -167,7 +179,11 @@ def test_a_background_xlsx_export_becomes_ready_with_every_code(
 
 
 def test_a_large_order_asked_for_xlsx_gets_202_and_an_export_to_poll_never_a_silent_minute(
-    api: ApiClient, issued_order: Order, settings: Any, tmp_path: Any, django_capture_on_commit_callbacks: Any
+    api: ApiClient,
+    issued_order: Order,
+    settings: Settings,
+    tmp_path: Path,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
 ) -> None:
     settings.MEDIA_ROOT = tmp_path
     settings.CODE_XLSX_DIRECT_LIMIT = 49  # the order has 50 codes
@@ -190,7 +206,7 @@ def test_a_large_order_asked_for_xlsx_gets_202_and_an_export_to_poll_never_a_sil
 
 
 def test_a_queued_export_is_not_downloadable_yet(
-    api: ApiClient, issued_order: Order, settings: Any, tmp_path: Any
+    api: ApiClient, issued_order: Order, settings: Settings, tmp_path: Path
 ) -> None:
     settings.MEDIA_ROOT = tmp_path
     created = api.post(f"/api/v1/orders/{issued_order.pk}/exports/", {"format": "csv"}).json()  # task not run
@@ -204,7 +220,7 @@ def test_a_queued_export_is_not_downloadable_yet(
 
 
 def test_another_partner_cannot_see_or_fetch_an_export(
-    api: ApiClient, other_api: ApiClient, issued_order: Order, settings: Any, tmp_path: Any
+    api: ApiClient, other_api: ApiClient, issued_order: Order, settings: Settings, tmp_path: Path
 ) -> None:
     settings.MEDIA_ROOT = tmp_path
     created = api.post(f"/api/v1/orders/{issued_order.pk}/exports/", {"format": "csv"}).json()

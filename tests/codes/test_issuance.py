@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 
@@ -11,14 +12,22 @@ from bizshop.billing.models import Order
 from bizshop.codes import format as code_format
 from bizshop.codes.models import Issuance, SerialCode
 
+if TYPE_CHECKING:
+    from pytest_django import DjangoCaptureOnCommitCallbacks, Settings
 
-def issue(api: Any, order: Order, capture: Any, body: dict[str, Any] | None = None) -> Any:
+    from tests.helpers.api import ApiClient
+    from tests.helpers.db import TableRows
+
+
+def issue(
+    api: ApiClient, order: Order, capture: DjangoCaptureOnCommitCallbacks, body: dict[str, Any] | None = None
+) -> Any:
     with capture(execute=True):
         return api.post(f"/api/v1/orders/{order.pk}/issuances/", body or {})
 
 
 def test_a_tranche_is_accepted_and_its_codes_created(
-    api: Any, paid_order: Order, django_capture_on_commit_callbacks: Any
+    api: ApiClient, paid_order: Order, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
 ) -> None:
     response = issue(api, paid_order, django_capture_on_commit_callbacks, {"quantity": 40})
 
@@ -30,7 +39,7 @@ def test_a_tranche_is_accepted_and_its_codes_created(
 
 
 def test_a_tranche_leaves_the_order_partially_issued(
-    api: Any, paid_order: Order, django_capture_on_commit_callbacks: Any
+    api: ApiClient, paid_order: Order, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
 ) -> None:
     issue(api, paid_order, django_capture_on_commit_callbacks, {"quantity": 40})
 
@@ -39,7 +48,7 @@ def test_a_tranche_leaves_the_order_partially_issued(
 
 
 def test_an_issuance_without_quantity_issues_all_that_remains(
-    api: Any, paid_order: Order, django_capture_on_commit_callbacks: Any
+    api: ApiClient, paid_order: Order, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
 ) -> None:
     issue(api, paid_order, django_capture_on_commit_callbacks, {"quantity": 40})
 
@@ -52,7 +61,10 @@ def test_an_issuance_without_quantity_issues_all_that_remains(
 
 
 def test_the_registration_window_starts_at_issuance(
-    api: Any, paid_order: Order, django_capture_on_commit_callbacks: Any, settings: Any
+    api: ApiClient,
+    paid_order: Order,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+    settings: Settings,
 ) -> None:
     response = issue(api, paid_order, django_capture_on_commit_callbacks, {"quantity": 1})
 
@@ -62,7 +74,11 @@ def test_the_registration_window_starts_at_issuance(
 
 
 def test_issuing_more_than_remains_is_quantity_exceeds_remaining(
-    api: Any, paid_order: Order, issue_codes: Any, db_rows: Any, django_capture_on_commit_callbacks: Any
+    api: ApiClient,
+    paid_order: Order,
+    issue_codes: Callable[..., list[str]],
+    db_rows: Callable[[], TableRows],
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
 ) -> None:
     issue_codes(paid_order, quantity=40)
     before = db_rows()
@@ -75,7 +91,11 @@ def test_issuing_more_than_remains_is_quantity_exceeds_remaining(
 
 
 def test_issuing_a_fully_issued_order_is_quantity_exceeds_remaining(
-    api: Any, paid_order: Order, issue_codes: Any, db_rows: Any, django_capture_on_commit_callbacks: Any
+    api: ApiClient,
+    paid_order: Order,
+    issue_codes: Callable[..., list[str]],
+    db_rows: Callable[[], TableRows],
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
 ) -> None:
     issue_codes(paid_order)
     before = db_rows()
@@ -87,7 +107,10 @@ def test_issuing_a_fully_issued_order_is_quantity_exceeds_remaining(
 
 
 def test_issuing_zero_codes_is_invalid_request(
-    api: Any, paid_order: Order, db_rows: Any, django_capture_on_commit_callbacks: Any
+    api: ApiClient,
+    paid_order: Order,
+    db_rows: Callable[[], TableRows],
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
 ) -> None:
     before = db_rows()
 
@@ -98,7 +121,10 @@ def test_issuing_zero_codes_is_invalid_request(
 
 
 def test_issuing_an_unpaid_order_is_invalid_state(
-    api: Any, make_order: Any, db_rows: Any, django_capture_on_commit_callbacks: Any
+    api: ApiClient,
+    make_order: Callable[..., Order],
+    db_rows: Callable[[], TableRows],
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
 ) -> None:
     order = make_order(api.partner)
     before = db_rows()
@@ -110,7 +136,10 @@ def test_issuing_an_unpaid_order_is_invalid_state(
 
 
 def test_issuing_an_order_awaiting_deposit_is_invalid_state(
-    api: Any, make_order: Any, db_rows: Any, django_capture_on_commit_callbacks: Any
+    api: ApiClient,
+    make_order: Callable[..., Order],
+    db_rows: Callable[[], TableRows],
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
 ) -> None:
     order = make_order(api.partner)
     api.post(f"/api/v1/orders/{order.pk}/payment/", {"method": "virtual_account"})
@@ -123,7 +152,10 @@ def test_issuing_an_order_awaiting_deposit_is_invalid_state(
 
 
 def test_issuing_a_refunded_order_is_invalid_state(
-    api: Any, paid_order: Order, db_rows: Any, django_capture_on_commit_callbacks: Any
+    api: ApiClient,
+    paid_order: Order,
+    db_rows: Callable[[], TableRows],
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
 ) -> None:
     api.post(f"/api/v1/orders/{paid_order.pk}/refund/")
     before = db_rows()
@@ -134,7 +166,9 @@ def test_issuing_a_refunded_order_is_invalid_state(
     assert db_rows() == before
 
 
-def test_the_issuance_list_shows_each_tranche(api: Any, paid_order: Order, issue_codes: Any) -> None:
+def test_the_issuance_list_shows_each_tranche(
+    api: ApiClient, paid_order: Order, issue_codes: Callable[..., list[str]]
+) -> None:
     issue_codes(paid_order, quantity=30)
     issue_codes(paid_order, quantity=20)
 
@@ -147,14 +181,14 @@ def test_the_issuance_list_shows_each_tranche(api: Any, paid_order: Order, issue
     assert listed["next"] is None
 
 
-def test_an_unknown_issuance_of_ones_own_order_is_not_found(api: Any, paid_order: Order) -> None:
+def test_an_unknown_issuance_of_ones_own_order_is_not_found(api: ApiClient, paid_order: Order) -> None:
     response = api.get(f"/api/v1/orders/{paid_order.pk}/issuances/999999/")
 
     assert (response.status_code, response.json()["error"]["code"]) == (404, "not_found")
 
 
 def test_the_codes_are_listed_in_issue_order_page_by_page_following_next(
-    api: Any, paid_order: Order, issue_codes: Any
+    api: ApiClient, paid_order: Order, issue_codes: Callable[..., list[str]]
 ) -> None:
     issued = issue_codes(paid_order, quantity=55)
 
@@ -169,7 +203,9 @@ def test_the_codes_are_listed_in_issue_order_page_by_page_following_next(
     assert listed == [code_format.display(code) for code in issued]
 
 
-def test_a_listed_code_shows_its_status_tranche_and_deadline(api: Any, paid_order: Order, issue_codes: Any) -> None:
+def test_a_listed_code_shows_its_status_tranche_and_deadline(
+    api: ApiClient, paid_order: Order, issue_codes: Callable[..., list[str]]
+) -> None:
     issue_codes(paid_order, quantity=1)
     issuance = Issuance.objects.get(order=paid_order)
 
@@ -180,7 +216,7 @@ def test_a_listed_code_shows_its_status_tranche_and_deadline(api: Any, paid_orde
     assert datetime.fromisoformat(code["registration_deadline"]) == issuance.registration_deadline
 
 
-def test_every_code_of_an_order_is_distinct(paid_order: Order, issue_codes: Any) -> None:
+def test_every_code_of_an_order_is_distinct(paid_order: Order, issue_codes: Callable[..., list[str]]) -> None:
     codes = issue_codes(paid_order)
 
     assert len(set(codes)) == len(codes) == 100

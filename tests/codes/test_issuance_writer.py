@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import secrets
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -13,16 +14,21 @@ from bizshop.codes import writer
 from bizshop.codes.crypto import get_keyring
 from bizshop.codes.models import Issuance, SerialCode
 from bizshop.codes.services import issuance_run, issuance_start
-from tests.conftest import ApiClient
+from tests.helpers.api import ApiClient
+
+if TYPE_CHECKING:
+    from pytest_django import DjangoCaptureOnCommitCallbacks
 
 
-def start(api: ApiClient, order: Order, quantity: int, capture: Any, *, run: bool = True) -> Issuance:
+def start(
+    api: ApiClient, order: Order, quantity: int, capture: DjangoCaptureOnCommitCallbacks, *, run: bool = True
+) -> Issuance:
     with capture(execute=run):
         return issuance_start(order_id=order.pk, partner=api.partner, quantity=quantity)
 
 
 def test_an_issuance_writes_exactly_its_quantity_in_chunks(
-    api: ApiClient, make_order: Any, django_capture_on_commit_callbacks: Any
+    api: ApiClient, make_order: Callable[..., Order], django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
 ) -> None:
     order = make_order(api.partner, quantity=2_345, paid=True)
     issuance = start(api, order, 2_345, django_capture_on_commit_callbacks, run=False)
@@ -36,7 +42,7 @@ def test_an_issuance_writes_exactly_its_quantity_in_chunks(
 
 
 def test_running_an_issuance_again_issues_nothing_twice(
-    api: ApiClient, paid_order: Order, django_capture_on_commit_callbacks: Any
+    api: ApiClient, paid_order: Order, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
 ) -> None:
     issuance = start(api, paid_order, 50, django_capture_on_commit_callbacks)
 
@@ -47,7 +53,10 @@ def test_running_an_issuance_again_issues_nothing_twice(
 
 
 def test_a_crash_mid_chunk_leaves_nothing_and_a_rerun_completes(
-    api: ApiClient, make_order: Any, django_capture_on_commit_callbacks: Any, monkeypatch: pytest.MonkeyPatch
+    api: ApiClient,
+    make_order: Callable[..., Order],
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     order = make_order(api.partner, quantity=300, paid=True)
     issuance = start(api, order, 300, django_capture_on_commit_callbacks, run=False)
@@ -74,7 +83,10 @@ def test_a_crash_mid_chunk_leaves_nothing_and_a_rerun_completes(
 
 
 def test_a_blind_index_collision_redraws_that_code_and_never_fails_the_issuance(
-    api: ApiClient, make_order: Any, django_capture_on_commit_callbacks: Any, monkeypatch: pytest.MonkeyPatch
+    api: ApiClient,
+    make_order: Callable[..., Order],
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     order = make_order(api.partner, quantity=200, paid=True)
     first_randomness = secrets.token_bytes(15)  # 15 random bytes make one code
@@ -104,7 +116,7 @@ def test_a_blind_index_collision_redraws_that_code_and_never_fails_the_issuance(
 
 
 def test_an_issuance_that_stopped_moving_is_queued_again_and_completes(
-    api: ApiClient, make_order: Any, django_capture_on_commit_callbacks: Any
+    api: ApiClient, make_order: Callable[..., Order], django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
 ) -> None:
     from datetime import timedelta
 
@@ -126,7 +138,7 @@ def test_an_issuance_that_stopped_moving_is_queued_again_and_completes(
 
 
 def test_a_running_issuance_whose_heartbeat_stopped_20_seconds_ago_is_queued_again(
-    api: ApiClient, make_order: Any, django_capture_on_commit_callbacks: Any
+    api: ApiClient, make_order: Callable[..., Order], django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
 ) -> None:
     from datetime import timedelta
 

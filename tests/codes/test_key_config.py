@@ -8,8 +8,9 @@ import os
 import secrets
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.core import checks
 from django.db import connection
@@ -18,6 +19,9 @@ from django.test.utils import CaptureQueriesContext
 from bizshop.billing.models import Order
 from bizshop.codes.checks import keyring_covers_stored_codes
 from bizshop.codes.models import SerialCode
+
+if TYPE_CHECKING:
+    from pytest_django import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -69,7 +73,9 @@ def test_production_starts_with_code_keys_from_the_environment(tmp_path: Path) -
     assert result.returncode == 0, result.stderr
 
 
-def test_a_replaced_key_under_an_old_label_fails_the_check(paid_order: Order, issue_codes: Any, settings: Any) -> None:
+def test_a_replaced_key_under_an_old_label_fails_the_check(
+    paid_order: Order, issue_codes: Callable[..., list[str]], settings: Settings
+) -> None:
     # var/secrets.json lost, new keys made under the same label: what issue 15 saw as InvalidTag.
     first = new_key()
     settings.CODE_ENCRYPTION_KEYS = f"k1:{first}"
@@ -83,7 +89,9 @@ def test_a_replaced_key_under_an_old_label_fails_the_check(paid_order: Order, is
     assert "k1" in errors[0].msg
 
 
-def test_a_key_missing_from_the_keyring_fails_the_check(paid_order: Order, issue_codes: Any, settings: Any) -> None:
+def test_a_key_missing_from_the_keyring_fails_the_check(
+    paid_order: Order, issue_codes: Callable[..., list[str]], settings: Settings
+) -> None:
     settings.CODE_ENCRYPTION_KEYS = new_key()
     issue_codes(paid_order, quantity=5)
     settings.CODE_ENCRYPTION_KEYS = new_key()
@@ -91,14 +99,18 @@ def test_a_key_missing_from_the_keyring_fails_the_check(paid_order: Order, issue
     assert [e.id for e in keyring_covers_stored_codes()] == ["codes.E001"]
 
 
-def test_a_keyring_that_opens_the_stored_codes_passes_the_check(paid_order: Order, issue_codes: Any) -> None:
+def test_a_keyring_that_opens_the_stored_codes_passes_the_check(
+    paid_order: Order, issue_codes: Callable[..., list[str]]
+) -> None:
     issue_codes(paid_order, quantity=5)
 
     assert keyring_covers_stored_codes() == []
     assert not [m for m in checks.run_checks(tags=["bizshop"]) if m.id and m.id.startswith("codes.")]
 
 
-def test_the_check_reads_a_bounded_sample_not_the_whole_table(paid_order: Order, issue_codes: Any) -> None:
+def test_the_check_reads_a_bounded_sample_not_the_whole_table(
+    paid_order: Order, issue_codes: Callable[..., list[str]]
+) -> None:
     issue_codes(paid_order, quantity=50)
 
     with CaptureQueriesContext(connection) as queries:

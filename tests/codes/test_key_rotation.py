@@ -5,7 +5,8 @@ from __future__ import annotations
 import base64
 import io
 import secrets
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import pytest
 from django.core.management import call_command
@@ -18,7 +19,12 @@ from bizshop.codes.checks import lookup_rotation_switch_is_safe
 from bizshop.codes.crypto import bucketed_index, get_keyring, key_fingerprint
 from bizshop.codes.models import KeyRotationProgress, SerialCode
 from bizshop.codes.services import code_register, issuance_start
-from tests.conftest import ApiClient
+from tests.helpers.api import ApiClient
+
+if TYPE_CHECKING:
+    from pytest_django import DjangoCaptureOnCommitCallbacks, Settings
+
+    from bizshop.accounts.models import User
 
 
 def plaintexts(order: Order) -> dict[int, str]:
@@ -27,7 +33,11 @@ def plaintexts(order: Order) -> dict[int, str]:
 
 
 def test_rotation_reencrypts_every_code_under_the_newest_key(
-    api: ApiClient, paid_order: Order, settings: Any, end_user: Any, django_capture_on_commit_callbacks: Any
+    api: ApiClient,
+    paid_order: Order,
+    settings: Settings,
+    end_user: User,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         issuance_start(order_id=paid_order.pk, partner=api.partner, quantity=25)
@@ -66,7 +76,7 @@ class Interrupted(Exception):
 
 
 def test_an_interrupted_rotation_resumes_after_its_last_committed_batch(
-    api: ApiClient, paid_order: Order, settings: Any, issue_codes: Any
+    api: ApiClient, paid_order: Order, settings: Settings, issue_codes: Callable[..., list[str]]
 ) -> None:
     issue_codes(paid_order, quantity=25)
     before = plaintexts(paid_order)
@@ -95,7 +105,11 @@ def lookup(api: ApiClient, code: str) -> int:
 
 @pytest.mark.django_db(transaction=True)  # the rotation builds indexes CONCURRENTLY, outside any transaction
 def test_the_lookup_key_rotates_through_a_dual_index_and_every_code_stays_findable(
-    api: ApiClient, make_order: Any, settings: Any, issue_codes: Any, end_user: Any
+    api: ApiClient,
+    make_order: Callable[..., Order],
+    settings: Settings,
+    issue_codes: Callable[..., list[str]],
+    end_user: User,
 ) -> None:
     order = make_order(api.partner, quantity=100, paid=True)
     old_key, new = settings.CODE_LOOKUP_KEY, new_key()
@@ -134,7 +148,7 @@ def test_the_lookup_key_rotates_through_a_dual_index_and_every_code_stays_findab
 
 @pytest.mark.django_db(transaction=True)
 def test_the_switch_is_refused_before_every_code_has_its_second_index(
-    api: ApiClient, paid_order: Order, settings: Any, issue_codes: Any
+    api: ApiClient, paid_order: Order, settings: Settings, issue_codes: Callable[..., list[str]]
 ) -> None:
     issue_codes(paid_order, quantity=3)
     settings.CODE_LOOKUP_KEY_PREVIOUS, settings.CODE_LOOKUP_KEY = settings.CODE_LOOKUP_KEY, new_key()
@@ -144,7 +158,7 @@ def test_the_switch_is_refused_before_every_code_has_its_second_index(
 
 
 def test_the_check_fails_when_lookups_would_read_an_incomplete_second_index(
-    api: ApiClient, paid_order: Order, settings: Any, issue_codes: Any
+    api: ApiClient, paid_order: Order, settings: Settings, issue_codes: Callable[..., list[str]]
 ) -> None:
     issue_codes(paid_order, quantity=3)
     assert lookup_rotation_switch_is_safe() == []
@@ -155,7 +169,7 @@ def test_the_check_fails_when_lookups_would_read_an_incomplete_second_index(
 
 @pytest.mark.django_db(transaction=True)
 def test_a_code_the_fill_has_passed_without_its_second_index_is_caught_up(
-    api: ApiClient, paid_order: Order, settings: Any, issue_codes: Any
+    api: ApiClient, paid_order: Order, settings: Settings, issue_codes: Callable[..., list[str]]
 ) -> None:
     issue_codes(paid_order, quantity=12)
     settings.CODE_LOOKUP_KEY_NEXT = new_key()

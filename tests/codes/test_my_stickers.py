@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import timedelta
 from html import unescape
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -24,6 +25,12 @@ from bizshop.codes.models import Registration
 from bizshop.codes.services import code_register
 from tests.factories import PASSWORD, EmoticonFactory, UserFactory
 from tests.helpers import images
+from tests.helpers.sessions import signed_in
+
+if TYPE_CHECKING:
+    from pytest_django import DjangoAssertNumQueries
+
+    from bizshop.accounts.models import User
 
 STICKERS = 8
 
@@ -38,7 +45,7 @@ def emoticon(db: None) -> Emoticon:
 
 
 @pytest.fixture
-def registration(end_user: Any, paid_order: Order, issue_codes: Any) -> Registration:
+def registration(end_user: User, paid_order: Order, issue_codes: Callable[..., list[str]]) -> Registration:
     return code_register(user=end_user, raw_code=issue_codes(paid_order, quantity=1)[0])
 
 
@@ -100,7 +107,7 @@ def test_the_api_lists_the_image_and_the_stickers_with_their_sizes(
     assert Client().get(item["image_url"]).status_code == 200  # the representative image is public
 
 
-def test_an_app_opens_the_api_urls_with_its_bearer_token(registration: Registration, end_user: Any) -> None:
+def test_an_app_opens_the_api_urls_with_its_bearer_token(registration: Registration, end_user: User) -> None:
     token = api_token_issue(email=end_user.email, password=PASSWORD, client_ip="10.0.0.1").raw_token
     app = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
 
@@ -113,8 +120,7 @@ def test_another_user_or_a_visitor_holding_the_link_is_refused(
     registration: Registration, end_user_client: Client
 ) -> None:
     url = api_stickers(end_user_client)[0]["url"]
-    someone_else = Client()
-    someone_else.force_login(UserFactory())
+    someone_else = signed_in(UserFactory())
 
     for client in (someone_else, Client()):
         response = client.get(url)
@@ -189,7 +195,7 @@ def test_a_set_past_its_usage_period_is_locked_and_its_images_refused(
 
 
 def test_a_signed_link_to_a_sticker_of_another_set_is_not_found(
-    registration: Registration, end_user: Any, end_user_client: Client
+    registration: Registration, end_user: User, end_user_client: Client
 ) -> None:
     stranger = EmoticonFactory()
     sticker_set_change(emoticon_id=stranger.pk, add=[(upload, None) for upload in images.sticker_set(STICKERS)])
@@ -212,7 +218,11 @@ def test_the_public_image_route_never_serves_a_full_sticker(registration: Regist
 
 
 def test_the_list_of_twenty_sets_costs_a_fixed_number_of_queries(
-    end_user: Any, end_user_client: Client, paid_order: Order, issue_codes: Any, django_assert_max_num_queries: Any
+    end_user: User,
+    end_user_client: Client,
+    paid_order: Order,
+    issue_codes: Callable[..., list[str]],
+    django_assert_max_num_queries: DjangoAssertNumQueries,
 ) -> None:
     for code in issue_codes(paid_order, quantity=20):
         code_register(user=end_user, raw_code=code)
@@ -241,7 +251,7 @@ def test_the_schema_documents_the_sticker_list_and_the_refusal_of_an_unverified_
 
 
 def test_the_newest_set_is_opened_and_each_other_set_opens_by_its_link(
-    end_user: Any, end_user_client: Client, paid_order: Order, issue_codes: Any
+    end_user: User, end_user_client: Client, paid_order: Order, issue_codes: Callable[..., list[str]]
 ) -> None:
     older, newer = (code_register(user=end_user, raw_code=code) for code in issue_codes(paid_order, quantity=2))
 

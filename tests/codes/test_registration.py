@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import base64
+from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from django.test import Client
@@ -15,6 +16,12 @@ from bizshop.codes import format as code_format
 from bizshop.codes.models import CodeStatus, Issuance, Registration, SerialCode
 from bizshop.codes.services import code_register
 from tests.factories import PASSWORD
+from tests.helpers.sessions import signed_in
+
+if TYPE_CHECKING:
+    from bizshop.accounts.models import User
+    from tests.helpers.api import ApiClient
+    from tests.helpers.db import TableRows
 
 PATH = "/api/v1/registrations/"
 
@@ -29,7 +36,7 @@ def basic_client(user: Any, password: str = PASSWORD) -> Client:
 
 
 @pytest.fixture
-def code(paid_order: Order, issue_codes: Any) -> str:
+def code(paid_order: Order, issue_codes: Callable[..., list[str]]) -> str:
     return issue_codes(paid_order, quantity=3)[0]
 
 
@@ -51,7 +58,7 @@ def test_registration_gives_the_emoticon_for_the_period_bought(
 
 
 def test_a_60_day_code_is_usable_for_60_days(
-    api: Any, end_user_client: Client, make_order: Any, issue_codes: Any
+    api: ApiClient, end_user_client: Client, make_order: Callable[..., Order], issue_codes: Callable[..., list[str]]
 ) -> None:
     [code] = issue_codes(make_order(api.partner, period_days=60, paid=True), quantity=1)
 
@@ -62,7 +69,7 @@ def test_a_60_day_code_is_usable_for_60_days(
     )
 
 
-def test_registration_by_http_basic_works(end_user: Any, code: str) -> None:
+def test_registration_by_http_basic_works(end_user: User, code: str) -> None:
     response = register(basic_client(end_user), code)
 
     assert response.status_code == 201
@@ -92,16 +99,17 @@ def test_my_emoticons_lists_the_registered_emoticon(end_user_client: Client, cod
     ]
 
 
-def test_my_emoticons_does_not_list_another_users_emoticons(end_user: Any, code: str) -> None:
+def test_my_emoticons_does_not_list_another_users_emoticons(end_user: User, code: str) -> None:
     register(basic_client(end_user), code)
-    stranger = Client()
-    stranger.force_login(type(end_user).objects.create_user("stranger@example.kr", PASSWORD))
+    stranger = signed_in(type(end_user).objects.create_user("stranger@example.kr", PASSWORD))
 
     assert stranger.get("/api/v1/me/emoticons/").json()["results"] == []
 
 
 @pytest.mark.parametrize("typed", ["ABCDE-FGHJK", "U" * 20, "0" * 21, "가나다라마바사아자차카타파하가나다라마바"])
-def test_a_malformed_code_is_invalid_code_format(end_user_client: Client, db_rows: Any, typed: str) -> None:
+def test_a_malformed_code_is_invalid_code_format(
+    end_user_client: Client, db_rows: Callable[[], TableRows], typed: str
+) -> None:
     before = db_rows()
 
     response = register(end_user_client, typed)
@@ -110,7 +118,9 @@ def test_a_malformed_code_is_invalid_code_format(end_user_client: Client, db_row
     assert db_rows() == before
 
 
-def test_a_wrong_check_symbol_is_invalid_check_character(end_user_client: Client, code: str, db_rows: Any) -> None:
+def test_a_wrong_check_symbol_is_invalid_check_character(
+    end_user_client: Client, code: str, db_rows: Callable[[], TableRows]
+) -> None:
     wrong = code[:19] + next(s for s in code_format.ALPHABET if s != code[19])
     before = db_rows()
 
@@ -120,7 +130,9 @@ def test_a_wrong_check_symbol_is_invalid_check_character(end_user_client: Client
     assert db_rows() == before
 
 
-def test_an_unknown_well_formed_code_is_code_not_found(end_user_client: Client, code: str, db_rows: Any) -> None:
+def test_an_unknown_well_formed_code_is_code_not_found(
+    end_user_client: Client, code: str, db_rows: Callable[[], TableRows]
+) -> None:
     unknown = with_check_symbol("0" * 19)
     before = db_rows()
 
@@ -131,7 +143,7 @@ def test_an_unknown_well_formed_code_is_code_not_found(end_user_client: Client, 
 
 
 def test_a_second_registration_is_code_already_registered(
-    end_user_client: Client, end_user: Any, code: str, db_rows: Any
+    end_user_client: Client, end_user: User, code: str, db_rows: Callable[[], TableRows]
 ) -> None:
     register(end_user_client, code)
     before = db_rows()
@@ -143,7 +155,7 @@ def test_a_second_registration_is_code_already_registered(
 
 
 def test_a_code_past_its_registration_deadline_is_registration_period_over(
-    end_user_client: Client, code: str, db_rows: Any
+    end_user_client: Client, code: str, db_rows: Callable[[], TableRows]
 ) -> None:
     Issuance.objects.update(registration_deadline=timezone.now() - timedelta(seconds=1))
     before = db_rows()
@@ -154,7 +166,9 @@ def test_a_code_past_its_registration_deadline_is_registration_period_over(
     assert db_rows() == before
 
 
-def test_a_code_marked_expired_is_registration_period_over(end_user_client: Client, code: str, db_rows: Any) -> None:
+def test_a_code_marked_expired_is_registration_period_over(
+    end_user_client: Client, code: str, db_rows: Callable[[], TableRows]
+) -> None:
     SerialCode.objects.update(status=CodeStatus.EXPIRED)
     before = db_rows()
 
@@ -164,7 +178,7 @@ def test_a_code_marked_expired_is_registration_period_over(end_user_client: Clie
     assert db_rows() == before
 
 
-def test_a_voided_code_is_code_voided(end_user_client: Client, code: str, db_rows: Any) -> None:
+def test_a_voided_code_is_code_voided(end_user_client: Client, code: str, db_rows: Callable[[], TableRows]) -> None:
     SerialCode.objects.update(status=CodeStatus.VOIDED)
     before = db_rows()
 
@@ -174,7 +188,7 @@ def test_a_voided_code_is_code_voided(end_user_client: Client, code: str, db_row
     assert db_rows() == before
 
 
-def test_registration_without_a_login_is_401_not_authenticated(code: str, db_rows: Any) -> None:
+def test_registration_without_a_login_is_401_not_authenticated(code: str, db_rows: Callable[[], TableRows]) -> None:
     before = db_rows()
 
     response = register(Client(), code)
@@ -185,7 +199,7 @@ def test_registration_without_a_login_is_401_not_authenticated(code: str, db_row
 
 
 def test_registration_with_a_wrong_password_is_401_authentication_failed(
-    end_user: Any, code: str, db_rows: Any
+    end_user: User, code: str, db_rows: Callable[[], TableRows]
 ) -> None:
     before = db_rows()
 
@@ -195,7 +209,7 @@ def test_registration_with_a_wrong_password_is_401_authentication_failed(
     assert db_rows() == before
 
 
-def test_a_partner_api_key_cannot_register_codes(api: Any, code: str, db_rows: Any) -> None:
+def test_a_partner_api_key_cannot_register_codes(api: ApiClient, code: str, db_rows: Callable[[], TableRows]) -> None:
     before = db_rows()
 
     response = api.post(PATH, {"code": code})
@@ -205,7 +219,7 @@ def test_a_partner_api_key_cannot_register_codes(api: Any, code: str, db_rows: A
 
 
 def test_the_partner_sees_a_registered_code_as_registered(
-    api: Any, end_user_client: Client, code: str, paid_order: Order
+    api: ApiClient, end_user_client: Client, code: str, paid_order: Order
 ) -> None:
     registered = register(end_user_client, code).json()
 
@@ -218,7 +232,7 @@ def test_the_partner_sees_a_registered_code_as_registered(
 
 
 def test_the_partner_sees_an_unregistered_code_past_its_deadline_as_expired(
-    api: Any, code: str, paid_order: Order
+    api: ApiClient, code: str, paid_order: Order
 ) -> None:
     Issuance.objects.update(registration_deadline=timezone.now() - timedelta(seconds=1))
 
@@ -228,7 +242,7 @@ def test_the_partner_sees_an_unregistered_code_past_its_deadline_as_expired(
 
 
 def test_my_emoticons_are_paged_newest_first(
-    end_user: Any, end_user_client: Client, paid_order: Order, issue_codes: Any
+    end_user: User, end_user_client: Client, paid_order: Order, issue_codes: Callable[..., list[str]]
 ) -> None:
     for raw in issue_codes(paid_order, quantity=3):
         code_register(user=end_user, raw_code=raw)

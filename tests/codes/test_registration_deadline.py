@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -13,6 +14,9 @@ from django.utils import timezone
 from bizshop.billing.models import Order
 from bizshop.codes.models import Issuance
 
+if TYPE_CHECKING:
+    from pytest_django import Settings
+
 KST = ZoneInfo("Asia/Seoul")
 # Requested at 2026-03-02 09:30 KST with the default 90-day window: 2026-03-02 + 90 days is
 # 2026-05-31 (29 days left of March, 30 of April, 31 of May), Korea has no daylight saving.
@@ -20,19 +24,25 @@ REQUESTED_AT = datetime(2026, 3, 2, 9, 30, tzinfo=KST)
 DEADLINE = datetime(2026, 5, 31, 9, 30, tzinfo=KST)
 
 
-@pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> Any:
+class Clock:
     """Sets what ``timezone.now()`` answers, everywhere in the shop."""
 
-    class Clock:
-        def set(self, instant: datetime) -> None:
-            monkeypatch.setattr(timezone, "now", lambda: instant)
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.monkeypatch = monkeypatch
 
-    return Clock()
+    def set(self, instant: datetime) -> None:
+        self.monkeypatch.setattr(timezone, "now", lambda: instant)
 
 
 @pytest.fixture
-def code_requested_at_a_known_time(paid_order: Order, issue_codes: Any, clock: Any, settings: Any) -> str:
+def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
+    return Clock(monkeypatch)
+
+
+@pytest.fixture
+def code_requested_at_a_known_time(
+    paid_order: Order, issue_codes: Callable[..., list[str]], clock: Clock, settings: Settings
+) -> str:
     settings.CODE_REGISTRATION_WINDOW_DAYS = 90
     clock.set(REQUESTED_AT)
     [code] = issue_codes(paid_order, quantity=1)
@@ -45,7 +55,7 @@ def register(client: Client, code: str) -> Any:
 
 
 def test_registering_at_exactly_the_deadline_is_registration_period_over(
-    end_user_client: Client, code_requested_at_a_known_time: str, clock: Any
+    end_user_client: Client, code_requested_at_a_known_time: str, clock: Clock
 ) -> None:
     clock.set(DEADLINE)
 
@@ -56,7 +66,7 @@ def test_registering_at_exactly_the_deadline_is_registration_period_over(
 
 
 def test_registering_a_microsecond_before_the_deadline_registers(
-    end_user_client: Client, code_requested_at_a_known_time: str, clock: Any
+    end_user_client: Client, code_requested_at_a_known_time: str, clock: Clock
 ) -> None:
     clock.set(DEADLINE - timedelta(microseconds=1))
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from django.test import Client
 
@@ -11,8 +12,14 @@ from bizshop.codes import throttle
 from bizshop.codes.crypto import get_keyring
 from bizshop.codes.models import SerialCode
 from bizshop.codes.services import issuance_start
-from tests.conftest import ApiClient
 from tests.factories import UserFactory
+from tests.helpers.api import ApiClient
+from tests.helpers.sessions import signed_in
+
+if TYPE_CHECKING:
+    from pytest_django import DjangoCaptureOnCommitCallbacks, Settings
+
+    from bizshop.billing.models import Order
 
 
 def unknown_code() -> str:
@@ -24,8 +31,7 @@ def register(client: Client, code: str, ip: str = "203.0.113.7") -> Any:
 
 
 def signed_in_client() -> Client:
-    client = Client()
-    client.force_login(UserFactory())
+    client = signed_in(UserFactory())
     return client
 
 
@@ -66,7 +72,7 @@ def test_one_ip_is_limited_across_accounts(db: None) -> None:
     assert register(fresh_account, unknown_code(), ip="198.51.100.10").status_code == 404
 
 
-def test_the_counts_live_in_redis_and_survive_a_new_process_state(db: None, settings: Any) -> None:
+def test_the_counts_live_in_redis_and_survive_a_new_process_state(db: None, settings: Settings) -> None:
     assert settings.REDIS_URL, "the suite runs against Redis"
     client = signed_in_client()
     for _ in range(throttle.ACCOUNT_WINDOWS[0].limit):
@@ -78,7 +84,7 @@ def test_the_counts_live_in_redis_and_survive_a_new_process_state(db: None, sett
 
 
 def test_successful_registrations_are_not_counted_as_failures(
-    api: ApiClient, make_order: Any, django_capture_on_commit_callbacks: Any
+    api: ApiClient, make_order: Callable[..., Order], django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
 ) -> None:
     order = make_order(api.partner, quantity=100, paid=True)
     limit = throttle.ACCOUNT_WINDOWS[0].limit
