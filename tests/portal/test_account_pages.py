@@ -28,7 +28,7 @@ def _errors_of(response: Any, field_id: str) -> list[str]:
     return re.findall(r"<p>([^<]+)</p>", block.group(1))
 
 
-def test_login_with_email_and_password_then_logout(end_user: Any) -> None:
+def test_login_with_email_and_password_then_logout(end_user: User) -> None:
     client = Client()
 
     signed_in = client.post(reverse("accounts:login"), {"username": end_user.email, "password": PASSWORD})
@@ -40,7 +40,7 @@ def test_login_with_email_and_password_then_logout(end_user: Any) -> None:
     assertContains(client.get(reverse("catalog:home")), 'href="/accounts/login/')
 
 
-def test_login_follows_next_to_the_register_page(end_user: Any) -> None:
+def test_login_follows_next_to_the_register_page(end_user: User) -> None:
     response = Client().post(
         reverse("accounts:login"),
         {"username": end_user.email, "password": PASSWORD, "next": reverse("codes:register")},
@@ -49,7 +49,7 @@ def test_login_follows_next_to_the_register_page(end_user: Any) -> None:
     assertRedirects(response, reverse("codes:register"))
 
 
-def test_login_with_a_wrong_password_is_refused_on_the_page(end_user: Any) -> None:
+def test_login_with_a_wrong_password_is_refused_on_the_page(end_user: User) -> None:
     response = Client().post(reverse("accounts:login"), {"username": end_user.email, "password": "wrong"})
 
     assert response.status_code == 200
@@ -98,7 +98,7 @@ def test_signup_shows_each_password_policy_problem_next_to_the_password() -> Non
     assert not User.objects.filter(email="weak@example.kr").exists()
 
 
-def test_signup_shows_a_taken_email_next_to_the_email(end_user: Any) -> None:
+def test_signup_shows_a_taken_email_next_to_the_email(end_user: User) -> None:
     response = Client().post(
         reverse("accounts:signup"),
         {

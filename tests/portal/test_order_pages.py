@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -18,6 +18,11 @@ from bizshop.billing.models import Order, OrderStatus
 from bizshop.billing.views import ORDER_ACTIONS
 from bizshop.codes.format import normalize
 from bizshop.partners.models import Member
+
+if TYPE_CHECKING:
+    from pytest_django import DjangoCaptureOnCommitCallbacks
+
+    from bizshop.accounts.models import User
 
 pytestmark = pytest.mark.django_db
 
@@ -194,7 +199,10 @@ def test_refused_action_shows_the_services_message_and_changes_nothing(
 
 
 def test_issuing_10_codes_shows_them_and_replaces_the_refund_button_by_the_reason(
-    member: Member, member_client: Client, make_order: Callable[..., Order], django_capture_on_commit_callbacks: Any
+    member: Member,
+    member_client: Client,
+    make_order: Callable[..., Order],
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
 ) -> None:
     order = make_order(member.partner, paid=True)
 
@@ -215,7 +223,10 @@ def test_issuing_10_codes_shows_them_and_replaces_the_refund_button_by_the_reaso
 
 
 def test_issuing_all_remaining_units_finishes_the_order(
-    member: Member, member_client: Client, make_order: Callable[..., Order], django_capture_on_commit_callbacks: Any
+    member: Member,
+    member_client: Client,
+    make_order: Callable[..., Order],
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
 ) -> None:
     order = make_order(member.partner, paid=True)
 
@@ -247,7 +258,7 @@ def test_registered_codes_are_counted_on_the_order_page(
     member_client: Client,
     make_order: Callable[..., Order],
     issue_and_decrypt: Callable[[Order, int], list[str]],
-    end_user: Any,
+    end_user: User,
 ) -> None:
     from bizshop.codes.services import code_register
 

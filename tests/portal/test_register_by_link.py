@@ -17,6 +17,7 @@ from bizshop.codes.models import Registration
 from bizshop.codes.services import code_register
 from bizshop.partners.models import Member
 from tests.factories import PASSWORD, UserFactory
+from tests.helpers.sessions import signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -74,8 +75,7 @@ def test_a_visitor_gets_no_preview(codes: list[str]) -> None:
 
 def test_an_unverified_account_registers_nothing_until_its_email_is_verified(codes: list[str]) -> None:
     user = UserFactory(email_verified=False)
-    client = Client()
-    client.force_login(user)
+    client = signed_in(user)
 
     page = client.get(reverse("codes:register"))
     refused = client.post(reverse("codes:register"), {"code": codes[0]})

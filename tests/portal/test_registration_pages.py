@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from django.test import Client
@@ -19,6 +19,9 @@ from bizshop.codes.format import ALPHABET
 from bizshop.codes.models import CodeStatus, Registration, SerialCode
 from bizshop.codes.services import code_register
 from bizshop.partners.models import Member
+
+if TYPE_CHECKING:
+    from bizshop.accounts.models import User
 
 pytestmark = pytest.mark.django_db
 
@@ -75,7 +78,7 @@ def test_register_page_has_a_labelled_autofocused_field_with_help(end_user_clien
 
 
 def test_code_typed_in_lower_case_with_spaces_registers_and_shows_the_emoticon_and_expiry(
-    end_user: Any, end_user_client: Client, codes: list[str]
+    end_user: User, end_user_client: Client, codes: list[str]
 ) -> None:
     response = end_user_client.post(reverse("codes:register"), {"code": _typed_like_a_person(codes[0])}, follow=True)
 
@@ -108,7 +111,7 @@ def test_malformed_code_shows_the_format_message(end_user_client: Client) -> Non
 
 
 def test_already_registered_code_shows_its_message(
-    end_user_client: Client, codes: list[str], make_end_user: Callable[[], Any]
+    end_user_client: Client, codes: list[str], make_end_user: Callable[[], User]
 ) -> None:
     code_register(user=make_end_user(), raw_code=codes[0])
 
@@ -119,7 +122,7 @@ def test_already_registered_code_shows_its_message(
 
 
 def test_my_emoticons_lists_registrations_with_days_left(
-    end_user: Any, end_user_client: Client, codes: list[str]
+    end_user: User, end_user_client: Client, codes: list[str]
 ) -> None:
     end_user_client.post(reverse("codes:register"), {"code": codes[0]})
 
@@ -131,7 +134,7 @@ def test_my_emoticons_lists_registrations_with_days_left(
     assertNotContains(response, "기간 만료")
 
 
-def test_my_emoticons_marks_expired_registrations(end_user: Any, end_user_client: Client, codes: list[str]) -> None:
+def test_my_emoticons_marks_expired_registrations(end_user: User, end_user_client: Client, codes: list[str]) -> None:
     registration = code_register(user=end_user, raw_code=codes[0])
     Registration.objects.filter(pk=registration.pk).update(usage_expires_at=timezone.now() - timedelta(minutes=1))
 
@@ -142,7 +145,7 @@ def test_my_emoticons_marks_expired_registrations(end_user: Any, end_user_client
 
 
 def test_my_emoticons_shows_only_the_users_own(
-    end_user_client: Client, codes: list[str], make_end_user: Callable[[], Any]
+    end_user_client: Client, codes: list[str], make_end_user: Callable[[], User]
 ) -> None:
     code_register(user=make_end_user(), raw_code=codes[0])
 

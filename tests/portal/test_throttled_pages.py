@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from django.core import mail
@@ -13,6 +13,9 @@ from bizshop.accounts import throttle
 from bizshop.codes import throttle as registration_throttle
 from bizshop.codes.format import check_symbol
 from tests.factories import PASSWORD
+
+if TYPE_CHECKING:
+    from bizshop.accounts.models import User
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +28,7 @@ def request_reset(email: str, ip: str = "10.0.0.1") -> Any:
     return Client(REMOTE_ADDR=ip).post(reverse("accounts:password-reset"), {"email": email})
 
 
-def test_a_throttled_login_is_a_429_page_with_retry_after(end_user: Any) -> None:
+def test_a_throttled_login_is_a_429_page_with_retry_after(end_user: User) -> None:
     for _ in range(throttle.ACCOUNT_LIMIT):
         assert login(end_user.email, "Wrong!pass1").status_code == 200
 
@@ -37,7 +40,7 @@ def test_a_throttled_login_is_a_429_page_with_retry_after(end_user: Any) -> None
     assert "_auth_user_id" not in refused.client.session
 
 
-def test_a_throttled_admin_login_is_a_429_page_too(admin_user: Any) -> None:
+def test_a_throttled_admin_login_is_a_429_page_too(admin_user: User) -> None:
     for _ in range(throttle.ACCOUNT_LIMIT):
         Client().post("/admin/login/", {"username": admin_user.email, "password": "Wrong!pass1"})
 
@@ -59,7 +62,7 @@ def test_a_throttled_register_page_is_a_429_page_with_retry_after(end_user_clien
     assert 'id="id_code_error"' in refused.content.decode()
 
 
-def test_password_reset_mails_to_one_address_are_throttled(end_user: Any) -> None:
+def test_password_reset_mails_to_one_address_are_throttled(end_user: User) -> None:
     for i in range(throttle.RESET_ACCOUNT_LIMIT):
         assert request_reset(end_user.email, ip=f"10.0.2.{i}").status_code == 302
 
@@ -83,7 +86,7 @@ def test_password_reset_requests_from_one_ip_are_throttled_for_every_address(dja
     assert [message.to for message in mail.outbox] == [[users[1].email]]
 
 
-def test_reset_throttling_does_not_tell_which_addresses_have_accounts(end_user: Any) -> None:
+def test_reset_throttling_does_not_tell_which_addresses_have_accounts(end_user: User) -> None:
     for i in range(throttle.RESET_ACCOUNT_LIMIT):
         request_reset(end_user.email, ip=f"10.0.4.{i}")
         request_reset("nobody@example.kr", ip=f"10.0.5.{i}")
@@ -93,7 +96,7 @@ def test_reset_throttling_does_not_tell_which_addresses_have_accounts(end_user: 
     assert (known.status_code, unknown.status_code) == (429, 429)
 
 
-def test_the_reset_refusal_is_in_english_on_an_english_page(end_user: Any) -> None:
+def test_the_reset_refusal_is_in_english_on_an_english_page(end_user: User) -> None:
     client = Client(REMOTE_ADDR="10.0.8.1")
     client.post(reverse("set_language"), {"language": "en"})
     for _ in range(throttle.RESET_ACCOUNT_LIMIT):
