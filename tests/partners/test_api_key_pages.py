@@ -13,6 +13,7 @@ from bizshop.core.errors import ApplicationError
 from bizshop.partners.models import ApiKey, Member
 from bizshop.partners.services import api_key_create
 from tests.factories import MemberFactory
+from tests.helpers.sessions import signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -24,9 +25,7 @@ def owner(db: None) -> Member:
 
 @pytest.fixture
 def owner_client(owner: Member) -> Client:
-    client = Client()
-    client.force_login(owner.user)
-    return client
+    return signed_in(owner)
 
 
 def shown_key(page: str) -> str:

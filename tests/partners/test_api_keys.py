@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.forms.models import model_to_dict
 from django.test import Client
@@ -10,6 +10,9 @@ from django.test import Client
 from bizshop.partners.models import ApiKey, Partner
 from bizshop.partners.services import api_key_create, api_key_revoke
 from tests.factories import MemberFactory
+
+if TYPE_CHECKING:
+    from tests.helpers.api import ApiClient
 
 
 def test_the_raw_key_is_in_no_column_of_its_row(db: None) -> None:
@@ -29,13 +32,13 @@ def test_the_raw_key_is_shown_once_and_cannot_be_read_back(db: None) -> None:
     assert not any(issued.raw_key in str(value) for value in vars(reloaded).values())
 
 
-def test_a_key_authenticates_as_its_partner(api: Any) -> None:
+def test_a_key_authenticates_as_its_partner(api: ApiClient) -> None:
     response = api.get("/api/v1/partner/")
 
     assert (response.status_code, response.json()["id"]) == (200, api.partner.pk)
 
 
-def test_a_used_key_records_when_it_was_last_used(api: Any) -> None:
+def test_a_used_key_records_when_it_was_last_used(api: ApiClient) -> None:
     api.get("/api/v1/partner/")
 
     assert ApiKey.objects.get(partner=api.partner).last_used_at is not None
@@ -48,7 +51,7 @@ def test_a_request_without_a_key_is_401_not_authenticated(db: None) -> None:
     assert response["WWW-Authenticate"].startswith("Bearer")
 
 
-def test_an_unknown_key_is_401_authentication_failed(api: Any) -> None:
+def test_an_unknown_key_is_401_authentication_failed(api: ApiClient) -> None:
     forged = api.raw_key[:-4] + ("AAAA" if not api.raw_key.endswith("AAAA") else "BBBB")
 
     response = Client(HTTP_AUTHORIZATION=f"Bearer {forged}").get("/api/v1/orders/")
@@ -62,7 +65,7 @@ def test_a_key_without_the_prefix_is_401_authentication_failed(db: None) -> None
     assert (response.status_code, response.json()["error"]["code"]) == (401, "authentication_failed")
 
 
-def test_a_revoked_key_is_401_authentication_failed(api: Any) -> None:
+def test_a_revoked_key_is_401_authentication_failed(api: ApiClient) -> None:
     api_key_revoke(api_key=ApiKey.objects.get(partner=api.partner))
 
     response = api.get("/api/v1/orders/")
@@ -70,7 +73,7 @@ def test_a_revoked_key_is_401_authentication_failed(api: Any) -> None:
     assert (response.status_code, response.json()["error"]["code"]) == (401, "authentication_failed")
 
 
-def test_revoking_one_key_leaves_the_partners_other_keys_working(api: Any) -> None:
+def test_revoking_one_key_leaves_the_partners_other_keys_working(api: ApiClient) -> None:
     member = api.partner.members.get()
     second = api_key_create(user=member.user, name="second")
     api_key_revoke(api_key=ApiKey.objects.get(partner=api.partner, name="test"))
@@ -80,7 +83,7 @@ def test_revoking_one_key_leaves_the_partners_other_keys_working(api: Any) -> No
     assert response.status_code == 200
 
 
-def test_a_withdrawn_partners_key_is_401_authentication_failed(api: Any) -> None:
+def test_a_withdrawn_partners_key_is_401_authentication_failed(api: ApiClient) -> None:
     Partner.objects.filter(pk=api.partner.pk).update(status=Partner.Status.WITHDRAWN)
 
     response = api.get("/api/v1/orders/")

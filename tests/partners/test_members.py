@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import importlib
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from django.core import mail
@@ -23,6 +23,10 @@ from bizshop.partners.services import (
     member_set_role,
 )
 from tests.factories import PASSWORD, MemberFactory
+from tests.helpers.sessions import signed_in
+
+if TYPE_CHECKING:
+    from pytest_django import DjangoCaptureOnCommitCallbacks
 
 pytestmark = pytest.mark.django_db
 
@@ -34,12 +38,6 @@ def owner(db: None) -> Member:
     return MemberFactory()
 
 
-def client_of(member: Member) -> Client:
-    client = Client()
-    client.force_login(member.user)
-    return client
-
-
 def invitation_link(message: Any) -> str:
     found = re.search(r"https?://[^/\s]+(/partners/invitations/accept/[^\s/]+/)", message.body)
     assert found, message.body
@@ -47,10 +45,10 @@ def invitation_link(message: Any) -> str:
 
 
 def test_an_owner_invites_by_email_and_the_mail_carries_the_link(
-    owner: Member, django_capture_on_commit_callbacks: Any
+    owner: Member, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
-        response = client_of(owner).post(reverse("partners:members"), {"email": "new@example.kr", "role": "member"})
+        response = signed_in(owner).post(reverse("partners:members"), {"email": "new@example.kr", "role": "member"})
 
     assert response.url == reverse("partners:members")
     [message] = mail.outbox
@@ -62,7 +60,7 @@ def test_an_owner_invites_by_email_and_the_mail_carries_the_link(
 
 
 def test_the_invitee_sets_a_password_and_becomes_a_member(
-    owner: Member, django_capture_on_commit_callbacks: Any
+    owner: Member, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         member_invite(partner=owner.partner, user=owner.user, email="new@example.kr")
@@ -97,7 +95,7 @@ def test_an_invitation_link_works_once(owner: Member) -> None:
 
 def test_a_revoked_invitation_cannot_be_accepted(owner: Member) -> None:
     sent = member_invite(partner=owner.partner, user=owner.user, email="new@example.kr")
-    client_of(owner).post(reverse("partners:invitation-revoke", args=[sent.invitation.pk]))
+    signed_in(owner).post(reverse("partners:invitation-revoke", args=[sent.invitation.pk]))
 
     response = Client().post(
         reverse("partners:invitation-accept", args=[sent.raw_token]),
@@ -157,7 +155,7 @@ def test_a_member_cannot_invite(owner: Member) -> None:
 def test_a_member_gets_the_refusal_page_for_owner_pages(owner: Member, page: str) -> None:
     member = MemberFactory(partner=owner.partner, role=Member.Role.MEMBER)
 
-    response = client_of(member).get(reverse(page))
+    response = signed_in(member).get(reverse(page))
 
     assert response.status_code == 403
     body = response.content.decode()
@@ -167,7 +165,7 @@ def test_a_member_gets_the_refusal_page_for_owner_pages(owner: Member, page: str
 def test_an_owner_promotes_a_member_to_owner(owner: Member) -> None:
     member = MemberFactory(partner=owner.partner, role=Member.Role.MEMBER)
 
-    client_of(owner).post(reverse("partners:member-role", args=[member.pk]), {"role": "owner"})
+    signed_in(owner).post(reverse("partners:member-role", args=[member.pk]), {"role": "owner"})
 
     assert Member.objects.get(pk=member.pk).role == Member.Role.OWNER
     assert AuditEvent.objects.get(action=AuditEvent.Action.MEMBER_ROLE_CHANGED).data["after"] == "owner"
@@ -189,22 +187,22 @@ def test_the_last_owner_cannot_be_removed(owner: Member) -> None:
 
 def test_a_removed_member_loses_access_at_once(owner: Member) -> None:
     member = MemberFactory(partner=owner.partner, role=Member.Role.MEMBER)
-    their_session = client_of(member)
+    their_session = signed_in(member)
 
-    client_of(owner).post(reverse("partners:member-remove", args=[member.pk]))
+    signed_in(owner).post(reverse("partners:member-remove", args=[member.pk]))
 
     assert not Member.objects.filter(pk=member.pk).exists()
     assert not User.objects.get(pk=member.user.pk).is_active
     assert their_session.get(reverse("billing:order-list")).status_code == 302
-    signed_in = Client().post(reverse("accounts:login"), {"username": member.user.email, "password": PASSWORD})
-    assert "_auth_user_id" not in signed_in.client.session
+    login = Client().post(reverse("accounts:login"), {"username": member.user.email, "password": PASSWORD})
+    assert "_auth_user_id" not in login.client.session
     assert AuditEvent.objects.get(action=AuditEvent.Action.MEMBER_REMOVED).data == {"member": member.user.email}
 
 
 def test_a_member_cannot_remove_anyone(owner: Member) -> None:
     member = MemberFactory(partner=owner.partner, role=Member.Role.MEMBER)
 
-    response = client_of(member).post(reverse("partners:member-remove", args=[owner.pk]))
+    response = signed_in(member).post(reverse("partners:member-remove", args=[owner.pk]))
 
     assert response.status_code == 403
     assert Member.objects.filter(pk=owner.pk).exists()
@@ -215,7 +213,7 @@ def test_removing_an_owner_revokes_the_api_keys_they_made(owner: Member) -> None
     theirs = api_key_create(user=leaving.user, name="leaving-erp")
     ours = api_key_create(user=owner.user, name="our-erp")
 
-    client_of(owner).post(reverse("partners:member-remove", args=[leaving.pk]))
+    signed_in(owner).post(reverse("partners:member-remove", args=[leaving.pk]))
 
     assert Client(HTTP_AUTHORIZATION=f"Bearer {theirs.raw_key}").get("/api/v1/partner/").status_code == 401
     assert Client(HTTP_AUTHORIZATION=f"Bearer {ours.raw_key}").get("/api/v1/partner/").status_code == 200
@@ -230,8 +228,8 @@ def test_the_confirm_step_says_which_keys_removing_a_member_revokes(owner: Membe
     api_key_create(user=owner.user, name="our-erp")
     confirm_url = reverse("partners:member-remove", args=[leaving.pk])
 
-    listed = client_of(owner).get(reverse("partners:members")).content.decode()
-    page = client_of(owner).get(confirm_url)
+    listed = signed_in(owner).get(reverse("partners:members")).content.decode()
+    page = signed_in(owner).get(confirm_url)
 
     assert f'href="{confirm_url}"' in listed
     text = page.content.decode()
@@ -244,7 +242,7 @@ def test_the_confirm_step_says_which_keys_removing_a_member_revokes(owner: Membe
 def test_the_confirm_step_of_another_partners_member_is_not_found(owner: Member) -> None:
     stranger = MemberFactory(role=Member.Role.MEMBER)
 
-    response = client_of(owner).get(reverse("partners:member-remove", args=[stranger.pk]))
+    response = signed_in(owner).get(reverse("partners:member-remove", args=[stranger.pk]))
 
     assert response.status_code == 404
 

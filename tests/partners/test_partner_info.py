@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 import pytest
 from django.test import Client
@@ -13,14 +13,12 @@ from bizshop.core.errors import ApplicationError
 from bizshop.partners.models import Member, Partner, PartnerChange
 from bizshop.partners.services import partner_update
 from tests.factories import MemberFactory
+from tests.helpers.sessions import signed_in
+
+if TYPE_CHECKING:
+    from tests.helpers.api import ApiClient
 
 pytestmark = pytest.mark.django_db
-
-
-def client_of(member: Member) -> Client:
-    client = Client()
-    client.force_login(member.user)
-    return client
 
 
 def form_of(partner: Partner, **changes: str) -> dict[str, str]:
@@ -34,7 +32,7 @@ def owner(db: None) -> Member:
 
 
 def test_an_owner_edits_the_partner_info(owner: Member) -> None:
-    response = client_of(owner).post(reverse("partners:info"), form_of(owner.partner, address="부산광역시 해운대구 1"))
+    response = signed_in(owner).post(reverse("partners:info"), form_of(owner.partner, address="부산광역시 해운대구 1"))
 
     assert response.url == reverse("partners:info")
     assert Partner.objects.get(pk=owner.partner.pk).address == "부산광역시 해운대구 1"
@@ -42,7 +40,7 @@ def test_an_owner_edits_the_partner_info(owner: Member) -> None:
 
 def test_each_change_is_kept_with_before_and_after_and_shown(owner: Member) -> None:
     old_name = owner.partner.name
-    client = client_of(owner)
+    client = signed_in(owner)
     client.post(reverse("partners:info"), form_of(owner.partner, name="(주)새이름", contact_phone="02-123-4567"))
 
     change = PartnerChange.objects.get()
@@ -59,14 +57,14 @@ def test_each_change_is_kept_with_before_and_after_and_shown(owner: Member) -> N
 
 
 def test_saving_without_a_change_records_nothing(owner: Member) -> None:
-    client_of(owner).post(reverse("partners:info"), form_of(owner.partner))
+    signed_in(owner).post(reverse("partners:info"), form_of(owner.partner))
 
     assert not PartnerChange.objects.exists()
 
 
 def test_a_member_sees_the_info_but_cannot_edit_it(owner: Member) -> None:
     member = MemberFactory(partner=owner.partner, role=Member.Role.MEMBER)
-    client = client_of(member)
+    client = signed_in(member)
 
     page = client.get(reverse("partners:info"))
     refused = client.post(reverse("partners:info"), form_of(owner.partner, name="탈취"))
@@ -95,7 +93,7 @@ def test_someone_without_a_partner_gets_404(end_user_client: Client) -> None:
     assert end_user_client.get(reverse("partners:info")).status_code == 404
 
 
-def test_the_profile_api_shows_the_contact(api: Any) -> None:
+def test_the_profile_api_shows_the_contact(api: ApiClient) -> None:
     Partner.objects.filter(pk=api.partner.pk).update(contact_name="이담당", contact_phone="010-1111-2222")
 
     body = api.get("/api/v1/partner/").json()

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tests.helpers.api import ApiClient
 
 
-def test_profile_is_the_keys_partner(api: Any, other_api: Any) -> None:
+def test_profile_is_the_keys_partner(api: ApiClient, other_api: ApiClient) -> None:
     body = api.get("/api/v1/partner/").json()
 
     assert body["id"] == api.partner.pk

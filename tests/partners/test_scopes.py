@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 import pytest
 from django.test import Client
@@ -14,14 +14,18 @@ from bizshop.partners.models import Member
 from bizshop.partners.services import API_KEY_SCOPES, api_key_create
 from bizshop.webhooks.models import WebhookDelivery, WebhookEndpoint
 
+if TYPE_CHECKING:
+    from bizshop.catalog.models import Emoticon
+    from tests.helpers.api import ApiClient
 
-def key_client(api: Any, scopes: list[str]) -> Client:
+
+def key_client(api: ApiClient, scopes: list[str]) -> Client:
     owner = Member.objects.get(partner=api.partner).user
     issued = api_key_create(user=owner, name="scoped", scopes=scopes)
     return Client(HTTP_AUTHORIZATION=f"Bearer {issued.raw_key}")
 
 
-def test_a_key_without_the_codes_scope_gets_403_on_code_endpoints(api: Any, paid_order: Order) -> None:
+def test_a_key_without_the_codes_scope_gets_403_on_code_endpoints(api: ApiClient, paid_order: Order) -> None:
     client = key_client(api, ["orders"])
 
     response = client.get(f"/api/v1/orders/{paid_order.pk}/codes/")
@@ -30,7 +34,7 @@ def test_a_key_without_the_codes_scope_gets_403_on_code_endpoints(api: Any, paid
     assert response.json()["error"]["details"]["required_scope"] == "codes"
 
 
-def test_a_key_without_the_codes_scope_cannot_issue(api: Any, paid_order: Order) -> None:
+def test_a_key_without_the_codes_scope_cannot_issue(api: ApiClient, paid_order: Order) -> None:
     response = key_client(api, ["orders"]).post(
         f"/api/v1/orders/{paid_order.pk}/issuances/", {"quantity": 1}, content_type="application/json"
     )
@@ -39,7 +43,7 @@ def test_a_key_without_the_codes_scope_cannot_issue(api: Any, paid_order: Order)
     assert Order.objects.get(pk=paid_order.pk).issued_quantity == 0
 
 
-def test_a_key_without_the_orders_scope_cannot_order(api: Any, emoticon: Any) -> None:
+def test_a_key_without_the_orders_scope_cannot_order(api: ApiClient, emoticon: Emoticon) -> None:
     response = key_client(api, ["codes"]).post(
         "/api/v1/orders/",
         {"emoticon_id": emoticon.pk, "period_days": 30, "quantity": 100},
@@ -50,27 +54,27 @@ def test_a_key_without_the_orders_scope_cannot_order(api: Any, emoticon: Any) ->
     assert not Order.objects.exists()
 
 
-def test_a_key_with_the_codes_scope_reads_codes(api: Any, paid_order: Order) -> None:
+def test_a_key_with_the_codes_scope_reads_codes(api: ApiClient, paid_order: Order) -> None:
     response = key_client(api, ["codes"]).get(f"/api/v1/orders/{paid_order.pk}/codes/")
 
     assert response.status_code == 200
 
 
-def test_a_key_without_scopes_may_call_everything(api: Any, paid_order: Order) -> None:
+def test_a_key_without_scopes_may_call_everything(api: ApiClient, paid_order: Order) -> None:
     client = key_client(api, [])
 
     assert client.get(f"/api/v1/orders/{paid_order.pk}/").status_code == 200
     assert client.get(f"/api/v1/orders/{paid_order.pk}/codes/").status_code == 200
 
 
-def test_the_partner_profile_needs_the_partner_scope(api: Any) -> None:
+def test_the_partner_profile_needs_the_partner_scope(api: ApiClient) -> None:
     refused = key_client(api, ["invoices"]).get("/api/v1/partner/")
 
     assert (refused.status_code, refused.json()["error"]["code"]) == (403, "scope_required")
     assert key_client(api, ["partner"]).get("/api/v1/partner/").status_code == 200
 
 
-def test_an_invoices_only_key_can_neither_subscribe_to_webhooks_nor_read_their_log(api: Any) -> None:
+def test_an_invoices_only_key_can_neither_subscribe_to_webhooks_nor_read_their_log(api: ApiClient) -> None:
     client = key_client(api, ["invoices"])
 
     created = client.post(
@@ -87,7 +91,7 @@ def test_an_invoices_only_key_can_neither_subscribe_to_webhooks_nor_read_their_l
     assert not WebhookEndpoint.objects.exists()
 
 
-def test_a_key_with_the_webhooks_scope_manages_webhooks(api: Any) -> None:
+def test_a_key_with_the_webhooks_scope_manages_webhooks(api: ApiClient) -> None:
     client = key_client(api, ["webhooks"])
 
     created = client.post(

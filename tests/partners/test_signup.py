@@ -131,7 +131,7 @@ def test_a_weak_password_is_refused_with_each_rule(db: None) -> None:
     assert not Partner.objects.exists()
 
 
-def test_a_login_email_already_taken_rolls_the_partner_back(end_user: Any) -> None:
+def test_a_login_email_already_taken_rolls_the_partner_back(end_user: User) -> None:
     response = sign_up(email=end_user.email)
 
     assert "이미 가입된 이메일입니다." in response.content.decode()

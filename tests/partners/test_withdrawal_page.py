@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import pytest
 from django.test import Client
@@ -11,6 +12,10 @@ from django.urls import reverse
 from bizshop.billing import services as billing
 from bizshop.partners.models import Member, Partner
 from tests.factories import PASSWORD, MemberFactory
+from tests.helpers.sessions import signed_in
+
+if TYPE_CHECKING:
+    from bizshop.billing.models import Order
 
 
 @pytest.fixture
@@ -20,13 +25,11 @@ def owner(db: None) -> Member:
 
 @pytest.fixture
 def owner_client(owner: Member) -> Client:
-    client = Client()
-    client.force_login(owner.user)
-    return client
+    return signed_in(owner)
 
 
 def test_the_page_lists_each_blocking_reason_with_its_orders(
-    owner: Member, owner_client: Client, make_order: Any
+    owner: Member, owner_client: Client, make_order: Callable[..., Order]
 ) -> None:
     unpaid = make_order(owner.partner)
     billing.order_open_virtual_account(order_id=unpaid.pk, partner=owner.partner)
