@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from django.db import connection
@@ -18,6 +19,9 @@ from bizshop.audit.models import AuditEvent
 from bizshop.billing.models import Order
 from bizshop.codes.models import Registration
 from tests.factories import PASSWORD, MemberFactory
+
+if TYPE_CHECKING:
+    from tests.helpers.api import ApiClient
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +39,7 @@ def with_token(token: str) -> Client:
     return Client(HTTP_AUTHORIZATION=f"Bearer {token}")
 
 
-def test_signing_in_gives_a_bearer_token_that_expires_within_the_hour(end_user: Any) -> None:
+def test_signing_in_gives_a_bearer_token_that_expires_within_the_hour(end_user: User) -> None:
     response = sign_in(end_user.email)
 
     assert response.status_code == 201
@@ -46,7 +50,7 @@ def test_signing_in_gives_a_bearer_token_that_expires_within_the_hour(end_user: 
     assert response["Cache-Control"] == "no-store"
 
 
-def test_the_token_registers_a_code(end_user: Any, paid_order: Order, issue_codes: Any) -> None:
+def test_the_token_registers_a_code(end_user: User, paid_order: Order, issue_codes: Callable[..., list[str]]) -> None:
     [code] = issue_codes(paid_order, quantity=1)
     token = sign_in(end_user.email).json()["token"]
 
@@ -56,7 +60,9 @@ def test_the_token_registers_a_code(end_user: Any, paid_order: Order, issue_code
     assert Registration.objects.get().user == end_user
 
 
-def test_a_request_with_a_token_checks_no_password_and_reads_one_token_row(end_user: Any, monkeypatch: Any) -> None:
+def test_a_request_with_a_token_checks_no_password_and_reads_one_token_row(
+    end_user: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
     token = sign_in(end_user.email).json()["token"]
 
     def no_password_check(self: Any, raw_password: str) -> bool:
@@ -70,14 +76,14 @@ def test_a_request_with_a_token_checks_no_password_and_reads_one_token_row(end_u
     assert sum("accounts_apitoken" in q["sql"] for q in queries.captured_queries) == 1
 
 
-def test_only_a_hash_of_the_token_is_stored(end_user: Any) -> None:
+def test_only_a_hash_of_the_token_is_stored(end_user: User) -> None:
     token = sign_in(end_user.email).json()["token"]
 
     stored = ApiToken.objects.get()
     assert token not in stored.token_hash and len(stored.token_hash) == 64
 
 
-def test_a_wrong_password_gets_no_token_and_counts_in_the_login_windows(end_user: Any) -> None:
+def test_a_wrong_password_gets_no_token_and_counts_in_the_login_windows(end_user: User) -> None:
     refused = [sign_in(end_user.email, f"Wrong!pass{i}") for i in range(throttle.ACCOUNT_LIMIT)]
 
     locked = sign_in(end_user.email)
@@ -90,7 +96,7 @@ def test_a_wrong_password_gets_no_token_and_counts_in_the_login_windows(end_user
     assert not ApiToken.objects.exists()
 
 
-def test_signing_in_for_a_token_is_audited(end_user: Any) -> None:
+def test_signing_in_for_a_token_is_audited(end_user: User) -> None:
     sign_in(end_user.email, "Wrong!pass1", ip="10.3.3.3")
     sign_in(end_user.email, ip="10.3.3.3")
 
@@ -109,7 +115,7 @@ def test_partner_members_get_no_token(db: None) -> None:
     assert (response.status_code, response.json()["error"]["code"]) == (401, "authentication_failed")
 
 
-def test_a_token_stops_working_once_its_user_joins_a_partner(end_user: Any) -> None:
+def test_a_token_stops_working_once_its_user_joins_a_partner(end_user: User) -> None:
     token = sign_in(end_user.email).json()["token"]
     MemberFactory(user=end_user)
 
@@ -125,7 +131,7 @@ def test_missing_or_too_long_fields_are_422(db: None, body: dict[str, str]) -> N
     assert (response.status_code, response.json()["error"]["code"]) == (422, "invalid_request")
 
 
-def test_an_expired_token_is_401(end_user: Any) -> None:
+def test_an_expired_token_is_401(end_user: User) -> None:
     token = sign_in(end_user.email).json()["token"]
     ApiToken.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
 
@@ -134,7 +140,7 @@ def test_an_expired_token_is_401(end_user: Any) -> None:
     assert (response.status_code, response.json()["error"]["code"]) == (401, "authentication_failed")
 
 
-def test_a_token_is_revoked_with_delete(end_user: Any) -> None:
+def test_a_token_is_revoked_with_delete(end_user: User) -> None:
     token = sign_in(end_user.email).json()["token"]
 
     revoked = with_token(token).delete(TOKEN_URL)
@@ -144,7 +150,7 @@ def test_a_token_is_revoked_with_delete(end_user: Any) -> None:
     assert with_token(token).delete(TOKEN_URL).status_code == 401
 
 
-def test_revoking_one_token_leaves_the_others(end_user: Any) -> None:
+def test_revoking_one_token_leaves_the_others(end_user: User) -> None:
     first, second = sign_in(end_user.email).json()["token"], sign_in(end_user.email).json()["token"]
 
     with_token(first).delete(TOKEN_URL)
@@ -152,7 +158,7 @@ def test_revoking_one_token_leaves_the_others(end_user: Any) -> None:
     assert with_token(second).get(MY_EMOTICONS).status_code == 200
 
 
-def test_a_password_reset_revokes_every_token(end_user: Any) -> None:
+def test_a_password_reset_revokes_every_token(end_user: User) -> None:
     token = sign_in(end_user.email).json()["token"]
 
     services.password_reset_record(user=end_user, client_ip="10.0.0.1")
@@ -160,7 +166,7 @@ def test_a_password_reset_revokes_every_token(end_user: Any) -> None:
     assert with_token(token).get(MY_EMOTICONS).status_code == 401
 
 
-def test_a_deactivated_user_s_token_stops_working(end_user: Any) -> None:
+def test_a_deactivated_user_s_token_stops_working(end_user: User) -> None:
     token = sign_in(end_user.email).json()["token"]
     end_user.is_active = False
     end_user.save(update_fields=["is_active"])
@@ -168,7 +174,7 @@ def test_a_deactivated_user_s_token_stops_working(end_user: Any) -> None:
     assert with_token(token).get(MY_EMOTICONS).status_code == 401
 
 
-def test_an_unknown_token_is_401_and_a_partner_key_is_still_not_an_end_user(api: Any) -> None:
+def test_an_unknown_token_is_401_and_a_partner_key_is_still_not_an_end_user(api: ApiClient) -> None:
     unknown = with_token("eut_" + "A" * 43).get(MY_EMOTICONS)
     partner_key = with_token(api.raw_key).get(MY_EMOTICONS)
 
@@ -176,7 +182,7 @@ def test_an_unknown_token_is_401_and_a_partner_key_is_still_not_an_end_user(api:
     assert partner_key.status_code == 401
 
 
-def test_a_stale_token_sent_along_does_not_stop_signing_in(end_user: Any) -> None:
+def test_a_stale_token_sent_along_does_not_stop_signing_in(end_user: User) -> None:
     response = with_token("eut_stale").post(
         TOKEN_URL, {"email": end_user.email, "password": PASSWORD}, content_type="application/json"
     )
@@ -191,7 +197,7 @@ def test_the_token_endpoint_is_in_the_schema(db: None) -> None:
     assert "EndUserToken" in schema["components"]["securitySchemes"]
 
 
-def test_refusals_are_in_english_on_request(end_user: Any) -> None:
+def test_refusals_are_in_english_on_request(end_user: User) -> None:
     wrong = Client(HTTP_ACCEPT_LANGUAGE="en").post(
         TOKEN_URL, {"email": end_user.email, "password": "Wrong!pass1"}, content_type="application/json"
     )
@@ -203,7 +209,7 @@ def test_refusals_are_in_english_on_request(end_user: Any) -> None:
     )
 
 
-def test_an_operator_revokes_tokens_in_the_admin(end_user: Any, admin_client: Client) -> None:
+def test_an_operator_revokes_tokens_in_the_admin(end_user: User, admin_client: Client) -> None:
     token = sign_in(end_user.email).json()["token"]
 
     admin_client.post(

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib.auth import BACKEND_SESSION_KEY, SESSION_KEY
 from django.test import Client
 
@@ -11,7 +9,7 @@ from bizshop.accounts.backends import UserBackend
 from bizshop.accounts.models import User
 
 
-def test_the_signed_in_user_is_loaded_whole(end_user: Any) -> None:
+def test_the_signed_in_user_is_loaded_whole(end_user: User) -> None:
     loaded = UserBackend().get_user(str(end_user.pk))
 
     stored = User.objects.get(pk=end_user.pk)
@@ -25,7 +23,7 @@ def test_a_signed_in_session_reaches_the_end_users_pages(end_user_client: Client
     assert end_user_client.get("/api/v1/me/emoticons/").status_code == 200
 
 
-def test_a_deactivated_user_is_signed_out_at_the_next_request(end_user: Any, end_user_client: Client) -> None:
+def test_a_deactivated_user_is_signed_out_at_the_next_request(end_user: User, end_user_client: Client) -> None:
     User.objects.filter(pk=end_user.pk).update(is_active=False)
 
     assert end_user_client.get("/api/v1/me/emoticons/").status_code in (401, 403)

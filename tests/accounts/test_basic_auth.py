@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import base64
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from django.test import Client
@@ -14,6 +15,9 @@ from bizshop.audit.models import AuditEvent
 from bizshop.billing.models import Order
 from bizshop.partners.models import Member
 from tests.factories import PASSWORD, MemberFactory, UserFactory
+
+if TYPE_CHECKING:
+    from bizshop.accounts.models import User
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +34,7 @@ def portal_login(email: str, password: str, ip: str = "10.0.0.1") -> Any:
     return Client(REMOTE_ADDR=ip).post(reverse("accounts:login"), {"username": email, "password": password})
 
 
-def test_basic_guessing_is_429_with_retry_after_once_over_even_for_the_right_password(end_user: Any) -> None:
+def test_basic_guessing_is_429_with_retry_after_once_over_even_for_the_right_password(end_user: User) -> None:
     wrong = [basic(end_user.email, f"Wrong!pass{i}").get(MY_EMOTICONS) for i in range(throttle.ACCOUNT_LIMIT)]
 
     right = basic(end_user.email, PASSWORD).get(MY_EMOTICONS)
@@ -40,7 +44,9 @@ def test_basic_guessing_is_429_with_retry_after_once_over_even_for_the_right_pas
     assert 1 <= int(right["Retry-After"]) <= throttle.WINDOW_SECONDS
 
 
-def test_a_code_registration_by_basic_is_refused_once_over(end_user: Any, paid_order: Order, issue_codes: Any) -> None:
+def test_a_code_registration_by_basic_is_refused_once_over(
+    end_user: User, paid_order: Order, issue_codes: Callable[..., list[str]]
+) -> None:
     [code] = issue_codes(paid_order, quantity=1)
     for i in range(throttle.ACCOUNT_LIMIT):
         basic(end_user.email, f"Wrong!pass{i}").post(REGISTRATIONS, {"code": code}, content_type="application/json")
@@ -51,14 +57,14 @@ def test_a_code_registration_by_basic_is_refused_once_over(end_user: Any, paid_o
     assert "Retry-After" in refused
 
 
-def test_basic_failures_lock_the_portal_login_too(end_user: Any) -> None:
+def test_basic_failures_lock_the_portal_login_too(end_user: User) -> None:
     for i in range(throttle.ACCOUNT_LIMIT):
         basic(end_user.email, f"Wrong!pass{i}").get(MY_EMOTICONS)
 
     assert portal_login(end_user.email, PASSWORD).status_code == 429
 
 
-def test_portal_login_failures_lock_basic_too(end_user: Any) -> None:
+def test_portal_login_failures_lock_basic_too(end_user: User) -> None:
     for _ in range(throttle.ACCOUNT_LIMIT):
         portal_login(end_user.email, "Wrong!pass1")
 
@@ -76,7 +82,7 @@ def test_one_ip_guessing_many_accounts_over_basic_is_locked_out() -> None:
     assert (refused.status_code, elsewhere.status_code) == (429, 200)
 
 
-def test_basic_failures_and_refusals_are_audited(end_user: Any) -> None:
+def test_basic_failures_and_refusals_are_audited(end_user: User) -> None:
     for i in range(throttle.ACCOUNT_LIMIT):
         basic(end_user.email, f"Wrong!pass{i}", ip="10.3.3.3").get(MY_EMOTICONS)
     basic(end_user.email, PASSWORD, ip="10.3.3.3").get(MY_EMOTICONS)
@@ -107,13 +113,13 @@ def test_a_partner_owners_right_password_over_basic_counts_as_a_failure(db: None
     assert basic(owner.email, PASSWORD).get(MY_EMOTICONS).status_code == 429
 
 
-def test_operators_cannot_use_basic(admin_user: Any) -> None:
+def test_operators_cannot_use_basic(admin_user: User) -> None:
     response = basic(admin_user.email, "password").get(MY_EMOTICONS)
 
     assert response.status_code == 401
 
 
-def test_a_successful_basic_request_clears_the_accounts_count(end_user: Any) -> None:
+def test_a_successful_basic_request_clears_the_accounts_count(end_user: User) -> None:
     for i in range(throttle.ACCOUNT_LIMIT - 1):
         basic(end_user.email, f"Wrong!pass{i}").get(MY_EMOTICONS)
     assert basic(end_user.email, PASSWORD).get(MY_EMOTICONS).status_code == 200

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from django.core import mail
@@ -14,12 +14,15 @@ from pytest_django.asserts import assertContains, assertRedirects
 from bizshop.accounts import services
 from bizshop.accounts.models import User
 
+if TYPE_CHECKING:
+    from pytest_django import DjangoCaptureOnCommitCallbacks
+
 pytestmark = pytest.mark.django_db
 
 NEW_PASSWORD = "Qz!8vN2mWt"
 
 
-def sign_up(client: Client, email: str, capture: Any) -> Any:
+def sign_up(client: Client, email: str, capture: DjangoCaptureOnCommitCallbacks) -> Any:
     with capture(execute=True):
         return client.post(
             reverse("accounts:signup"),
@@ -40,7 +43,7 @@ def link_in(message: Any) -> str:
 
 
 def test_a_self_sign_up_is_unverified_and_mailed_its_verification_link(
-    django_capture_on_commit_callbacks: Any,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
 ) -> None:
     sign_up(Client(), "new@example.kr", django_capture_on_commit_callbacks)
 
@@ -59,7 +62,7 @@ def test_accounts_made_otherwise_count_as_verified() -> None:
 
 
 def test_the_link_verifies_the_account_and_leads_back_to_registration(
-    django_capture_on_commit_callbacks: Any,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
 ) -> None:
     client = Client()
     sign_up(client, "new@example.kr", django_capture_on_commit_callbacks)
@@ -71,7 +74,7 @@ def test_the_link_verifies_the_account_and_leads_back_to_registration(
 
 
 def test_the_link_opened_in_another_browser_verifies_and_asks_to_sign_in_then_register(
-    django_capture_on_commit_callbacks: Any,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
 ) -> None:
     sign_up(Client(), "new@example.kr", django_capture_on_commit_callbacks)
 
@@ -84,7 +87,7 @@ def test_the_link_opened_in_another_browser_verifies_and_asks_to_sign_in_then_re
 
 
 def test_opening_the_link_again_is_harmless_as_mail_scanners_open_links_first(
-    django_capture_on_commit_callbacks: Any,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
 ) -> None:
     client = Client()
     sign_up(client, "new@example.kr", django_capture_on_commit_callbacks)
@@ -94,7 +97,9 @@ def test_opening_the_link_again_is_harmless_as_mail_scanners_open_links_first(
     assertRedirects(client.get(link), reverse("codes:register"))
 
 
-def test_a_tampered_link_is_refused_and_verifies_nothing(django_capture_on_commit_callbacks: Any) -> None:
+def test_a_tampered_link_is_refused_and_verifies_nothing(
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+) -> None:
     sign_up(Client(), "new@example.kr", django_capture_on_commit_callbacks)
     link = link_in(mail.outbox[0])
 
@@ -106,7 +111,7 @@ def test_a_tampered_link_is_refused_and_verifies_nothing(django_capture_on_commi
 
 
 def test_the_mail_can_be_sent_again_within_the_password_reset_mail_limits(
-    django_capture_on_commit_callbacks: Any,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
 ) -> None:
     client = Client()
     sign_up(client, "new@example.kr", django_capture_on_commit_callbacks)
@@ -122,7 +127,7 @@ def test_the_mail_can_be_sent_again_within_the_password_reset_mail_limits(
 
 
 def test_a_password_reset_by_its_mailed_link_verifies_the_address_too(
-    django_capture_on_commit_callbacks: Any,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
 ) -> None:
     sign_up(Client(), "new@example.kr", django_capture_on_commit_callbacks)
     client = Client()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 import pytest
 from django.test import Client
@@ -10,6 +10,9 @@ from django.urls import reverse
 
 from bizshop.audit.models import AuditEvent
 from tests.factories import PASSWORD
+
+if TYPE_CHECKING:
+    from bizshop.accounts.models import User
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +39,7 @@ def test_an_empty_or_over_long_field_is_a_form_error(path: str, data: dict[str, 
     assert "_auth_user_id" not in response.client.session
 
 
-def test_an_empty_password_is_not_recorded_as_a_login(end_user: Any) -> None:
+def test_an_empty_password_is_not_recorded_as_a_login(end_user: User) -> None:
     Client().post(reverse("accounts:login"), {"username": end_user.email, "password": ""})
 
     assert not AuditEvent.objects.filter(action=AuditEvent.Action.LOGIN).exists()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from django.core.cache import cache
@@ -13,6 +13,11 @@ from django.urls import reverse
 from bizshop.accounts import throttle
 from bizshop.audit.models import AuditEvent
 from tests.factories import PASSWORD, UserFactory
+
+if TYPE_CHECKING:
+    from pytest_django import Settings
+
+    from bizshop.accounts.models import User
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +32,7 @@ def signed_in(response: Any) -> bool:
     return "_auth_user_id" in response.client.session
 
 
-def test_the_counts_live_in_redis(settings: Any, end_user: Any) -> None:
+def test_the_counts_live_in_redis(settings: Settings, end_user: User) -> None:
     login(end_user.email, "Wrong!pass1")
 
     assert settings.REDIS_URL, "the suite runs against Redis"
@@ -35,7 +40,7 @@ def test_the_counts_live_in_redis(settings: Any, end_user: Any) -> None:
     assert cache.get(f"bizshop:login-failures:account:{end_user.email}:count") == 1
 
 
-def test_five_failures_lock_the_account_even_for_the_right_password(end_user: Any) -> None:
+def test_five_failures_lock_the_account_even_for_the_right_password(end_user: User) -> None:
     for _ in range(throttle.ACCOUNT_LIMIT):
         assert not signed_in(login(end_user.email, "Wrong!pass1"))
 
@@ -45,7 +50,7 @@ def test_five_failures_lock_the_account_even_for_the_right_password(end_user: An
     assert REFUSAL in response.content.decode()
 
 
-def test_the_locked_account_message_says_how_long_to_wait(end_user: Any) -> None:
+def test_the_locked_account_message_says_how_long_to_wait(end_user: User) -> None:
     for _ in range(throttle.ACCOUNT_LIMIT):
         login(end_user.email, "Wrong!pass1")
 
@@ -54,14 +59,14 @@ def test_the_locked_account_message_says_how_long_to_wait(end_user: Any) -> None
     assert "15분" in response.content.decode()
 
 
-def test_fewer_failures_than_the_limit_still_let_the_right_password_in(end_user: Any) -> None:
+def test_fewer_failures_than_the_limit_still_let_the_right_password_in(end_user: User) -> None:
     for _ in range(throttle.ACCOUNT_LIMIT - 1):
         login(end_user.email, "Wrong!pass1")
 
     assert signed_in(login(end_user.email, PASSWORD))
 
 
-def test_a_successful_login_resets_the_accounts_count(end_user: Any) -> None:
+def test_a_successful_login_resets_the_accounts_count(end_user: User) -> None:
     for _ in range(throttle.ACCOUNT_LIMIT - 1):
         login(end_user.email, "Wrong!pass1")
     login(end_user.email, PASSWORD)
@@ -71,7 +76,7 @@ def test_a_successful_login_resets_the_accounts_count(end_user: Any) -> None:
     assert signed_in(login(end_user.email, PASSWORD))
 
 
-def test_the_account_lock_holds_from_another_ip(end_user: Any) -> None:
+def test_the_account_lock_holds_from_another_ip(end_user: User) -> None:
     for i in range(throttle.ACCOUNT_LIMIT):
         login(end_user.email, "Wrong!pass1", ip=f"10.0.1.{i}")
 
@@ -90,7 +95,7 @@ def test_one_ip_failing_on_many_accounts_is_locked_out_for_every_account() -> No
     assert REFUSAL in refused.content.decode()
 
 
-def test_the_lock_ends_when_the_window_passes(end_user: Any, monkeypatch: Any) -> None:
+def test_the_lock_ends_when_the_window_passes(end_user: User, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(throttle, "WINDOW_SECONDS", 1)
     for _ in range(throttle.ACCOUNT_LIMIT):
         login(end_user.email, "Wrong!pass1")
@@ -101,7 +106,7 @@ def test_the_lock_ends_when_the_window_passes(end_user: Any, monkeypatch: Any) -
     assert signed_in(login(end_user.email, PASSWORD))
 
 
-def test_failed_and_successful_logins_are_audited(end_user: Any) -> None:
+def test_failed_and_successful_logins_are_audited(end_user: User) -> None:
     login(end_user.email, "Wrong!pass1", ip="10.3.3.3")
     login(end_user.email, PASSWORD, ip="10.3.3.3")
 
@@ -112,7 +117,7 @@ def test_failed_and_successful_logins_are_audited(end_user: Any) -> None:
     ]
 
 
-def test_a_throttled_attempt_is_audited(end_user: Any) -> None:
+def test_a_throttled_attempt_is_audited(end_user: User) -> None:
     for _ in range(throttle.ACCOUNT_LIMIT):
         login(end_user.email, "Wrong!pass1")
 
@@ -121,7 +126,7 @@ def test_a_throttled_attempt_is_audited(end_user: Any) -> None:
     assert AuditEvent.objects.filter(action=AuditEvent.Action.LOGIN_THROTTLED, actor_email=end_user.email).count() == 1
 
 
-def test_the_admin_login_is_throttled_too(admin_user: Any) -> None:
+def test_the_admin_login_is_throttled_too(admin_user: User) -> None:
     for _ in range(throttle.ACCOUNT_LIMIT):
         Client().post("/admin/login/", {"username": admin_user.email, "password": "Wrong!pass1"})
 

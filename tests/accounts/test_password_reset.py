@@ -30,7 +30,7 @@ def link_in(message: Any) -> str:
     return found.group(1)
 
 
-def test_the_reset_mail_is_korean_and_carries_a_link(end_user: Any) -> None:
+def test_the_reset_mail_is_korean_and_carries_a_link(end_user: User) -> None:
     response = request_reset(Client(), end_user.email.upper())
 
     assert response.status_code == 302
@@ -48,7 +48,7 @@ def test_an_unknown_address_gets_the_same_page_and_no_mail(db: None) -> None:
     assert mail.outbox == []
 
 
-def test_the_link_sets_a_new_password_that_signs_in(end_user: Any) -> None:
+def test_the_link_sets_a_new_password_that_signs_in(end_user: User) -> None:
     client = Client()
     request_reset(client, end_user.email)
 
@@ -63,7 +63,7 @@ def test_the_link_sets_a_new_password_that_signs_in(end_user: Any) -> None:
     assert "_auth_user_id" in signed_in.client.session
 
 
-def test_the_new_password_must_follow_the_policy(end_user: Any) -> None:
+def test_the_new_password_must_follow_the_policy(end_user: User) -> None:
     client = Client()
     request_reset(client, end_user.email)
     form_page = client.get(link_in(mail.outbox[0]), follow=True)
@@ -75,7 +75,7 @@ def test_the_new_password_must_follow_the_policy(end_user: Any) -> None:
     assert User.objects.get(pk=end_user.pk).check_password(PASSWORD)
 
 
-def test_a_used_link_does_not_work_twice(end_user: Any) -> None:
+def test_a_used_link_does_not_work_twice(end_user: User) -> None:
     client = Client()
     request_reset(client, end_user.email)
     link = link_in(mail.outbox[0])
@@ -87,7 +87,7 @@ def test_a_used_link_does_not_work_twice(end_user: Any) -> None:
     assert "링크가 유효하지 않습니다" in again.content.decode()
 
 
-def test_a_reset_clears_the_accounts_login_lock_and_is_audited(end_user: Any) -> None:
+def test_a_reset_clears_the_accounts_login_lock_and_is_audited(end_user: User) -> None:
     for _ in range(throttle.ACCOUNT_LIMIT):
         Client().post(reverse("accounts:login"), {"username": end_user.email, "password": "Wrong!pass1"})
     client = Client()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -16,6 +16,9 @@ from django.urls import reverse
 from bizshop.accounts.models import PolicyAcceptance, User
 from bizshop.accounts.policies import policies_to_accept, policy_in_force
 from tests.factories import PASSWORD, MemberFactory, UserFactory
+
+if TYPE_CHECKING:
+    from pytest_django import Settings
 
 pytestmark = pytest.mark.django_db
 
@@ -33,12 +36,12 @@ TERMS_2026_12 = {**TERMS_2026_01, "version": "2026-12", "effective": "2026-12-01
 
 
 @pytest.fixture
-def newer_terms(settings: Any) -> None:
+def newer_terms(settings: Settings) -> None:
     """Users agreed to 2026-01; then 2026-12 was published, in force from 2026-12-01."""
     settings.POLICY_VERSIONS = {"terms": [TERMS_2026_01], "privacy": [PRIVACY_2026_01]}
 
 
-def publish_newer_terms(settings: Any) -> None:
+def publish_newer_terms(settings: Settings) -> None:
     settings.POLICY_VERSIONS = {"terms": [TERMS_2026_01, TERMS_2026_12], "privacy": [PRIVACY_2026_01]}
 
 
@@ -76,13 +79,13 @@ def test_the_policies_are_public_pages_with_their_version_and_effective_date(
     assert "2026-01판 · 2026년 1월 1일 시행" in text
 
 
-def test_the_terms_name_the_shop_from_its_settings(db: None, settings: Any) -> None:
+def test_the_terms_name_the_shop_from_its_settings(db: None, settings: Settings) -> None:
     settings.SHOP_NAME = "(주)테스트상점"
 
     assert '(주)테스트상점(이하 "회사")' in Client().get("/terms/").content.decode()
 
 
-def test_a_version_announced_for_later_is_listed_and_linked_but_not_in_force(db: None, settings: Any) -> None:
+def test_a_version_announced_for_later_is_listed_and_linked_but_not_in_force(db: None, settings: Settings) -> None:
     settings.POLICY_VERSIONS = {
         "terms": [TERMS_2026_01, {**TERMS_2026_01, "version": "2099-01", "effective": "2099-01-01"}],
         "privacy": [PRIVACY_2026_01],
@@ -148,7 +151,7 @@ def test_a_user_who_accepted_the_versions_in_force_goes_where_they_were_going(db
 
 
 def test_a_newer_version_in_force_is_asked_for_at_the_next_sign_in(
-    newer_terms: None, settings: Any, december: Any
+    newer_terms: None, settings: Settings, december: time_machine.Coordinates
 ) -> None:
     user = UserFactory()
     publish_newer_terms(settings)
@@ -162,7 +165,7 @@ def test_a_newer_version_in_force_is_asked_for_at_the_next_sign_in(
 
 
 def test_a_version_announced_for_later_is_asked_for_only_once_in_force(
-    newer_terms: None, settings: Any, december: time_machine.Coordinates
+    newer_terms: None, settings: Settings, december: time_machine.Coordinates
 ) -> None:
     user = UserFactory()
     settings.POLICY_VERSIONS = {
@@ -177,7 +180,7 @@ def test_a_version_announced_for_later_is_asked_for_only_once_in_force(
 
 @pytest.mark.parametrize("url", ["/me/emoticons/", "/accounts/password/", "/support/", "/"])
 def test_nothing_else_opens_until_the_new_version_is_accepted(
-    newer_terms: None, settings: Any, december: Any, url: str
+    newer_terms: None, settings: Settings, december: time_machine.Coordinates, url: str
 ) -> None:
     user = UserFactory()
     publish_newer_terms(settings)
@@ -189,7 +192,7 @@ def test_nothing_else_opens_until_the_new_version_is_accepted(
 
 
 def test_while_consent_is_pending_the_policies_and_signing_out_stay_open(
-    newer_terms: None, settings: Any, december: Any
+    newer_terms: None, settings: Settings, december: time_machine.Coordinates
 ) -> None:
     user = UserFactory()
     publish_newer_terms(settings)
@@ -200,7 +203,9 @@ def test_while_consent_is_pending_the_policies_and_signing_out_stay_open(
     assert "_auth_user_id" not in client.session
 
 
-def test_accepting_records_the_new_version_and_opens_the_shop(newer_terms: None, settings: Any, december: Any) -> None:
+def test_accepting_records_the_new_version_and_opens_the_shop(
+    newer_terms: None, settings: Settings, december: time_machine.Coordinates
+) -> None:
     user = UserFactory()
     publish_newer_terms(settings)
     client, target = sign_in(user)
@@ -216,7 +221,7 @@ def test_accepting_records_the_new_version_and_opens_the_shop(newer_terms: None,
 
 
 def test_not_ticking_the_box_is_refused_and_keeps_the_shop_closed(
-    newer_terms: None, settings: Any, december: Any
+    newer_terms: None, settings: Settings, december: time_machine.Coordinates
 ) -> None:
     user = UserFactory()
     publish_newer_terms(settings)
