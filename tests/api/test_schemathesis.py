@@ -14,12 +14,16 @@ import re
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import pytest
 
 from bizshop.partners.services import api_key_create
 from tests.factories import EmoticonFactory, MemberFactory
+
+if TYPE_CHECKING:
+    from pytest_django import Settings
+    from pytest_django.live_server_helper import LiveServer
 
 HOOKS = Path(__file__).resolve().with_name("schemathesis_hooks.py")
 EXAMPLES_PER_OPERATION = 10
@@ -28,7 +32,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def partner_key(settings: Any) -> str:
+def partner_key(settings: Settings) -> str:
     # The run sends well over the default 1,200 requests a minute with one key.
     settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"api_key": "1000000/min"}}
     member = MemberFactory()
@@ -36,7 +40,7 @@ def partner_key(settings: Any) -> str:
     return api_key_create(user=member.user, name="schemathesis").raw_key
 
 
-def test_the_api_keeps_every_promise_of_its_schema(live_server: Any, partner_key: str, tmp_path: Path) -> None:
+def test_the_api_keeps_every_promise_of_its_schema(live_server: LiveServer, partner_key: str, tmp_path: Path) -> None:
     command = [
         str(Path(sys.executable).with_name("st")),
         "run",

@@ -8,6 +8,7 @@ from django.test import Client
 from bizshop.audit.models import AuditEvent
 from bizshop.audit.services import audit_record
 from tests.factories import MemberFactory
+from tests.helpers.sessions import signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -40,8 +41,7 @@ def test_an_audit_event_cannot_be_deleted_or_added_in_the_admin(admin_client: Cl
 
 
 def test_a_partner_member_cannot_open_the_admin(event: AuditEvent) -> None:
-    member_client = Client()
-    member_client.force_login(MemberFactory().user)
+    member_client = signed_in(MemberFactory())
 
     response = member_client.get("/admin/audit/auditevent/")
 

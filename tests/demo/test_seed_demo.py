@@ -6,7 +6,7 @@ import re
 import shlex
 from io import StringIO
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import pytest
 from django.core.management import call_command
@@ -16,11 +16,14 @@ from bizshop.accounts.models import User
 from bizshop.catalog.models import Emoticon, EmoticonPrice
 from bizshop.partners.models import ApiKey, Member, Partner
 
+if TYPE_CHECKING:
+    from pytest_django import Settings
+
 KEY_LINE = re.compile(r"^API key:\s+(\S+)$", re.MULTILINE)
 
 
 @pytest.fixture(autouse=True)
-def _var_dir(settings: Any, tmp_path: Path) -> None:
+def _var_dir(settings: Settings, tmp_path: Path) -> None:
     settings.VAR_DIR = tmp_path  # the demo logins file is written there
 
 
