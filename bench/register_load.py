@@ -43,6 +43,22 @@ UNEXPECTED: list[str] = []
 CONTENT_LENGTH = re.compile(rb"\r\ncontent-length: *(\d+)", re.IGNORECASE)
 
 
+def wait_until_serving(ports: list[int], timeout: float = 120) -> None:
+    """Until every instance answers /healthz (a loaded machine takes a while to preload the app)."""
+    import urllib.request
+
+    deadline = time.monotonic() + timeout
+    for port in ports:
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2):
+                    break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.3)
+
+
 def prepare(codes: int, clients: int, *, keep: bool = False) -> tuple[int, list[str], list[tuple[str, str]]]:
     """Issue ``codes`` codes and sign in ``clients`` end users: (order id, codes, [(session, csrf)])."""
     import redis
@@ -251,7 +267,8 @@ def main() -> None:
         for i in range(args.celery_workers)
     ]
     try:
-        time.sleep(4)
+        wait_until_serving(ports)
+        time.sleep(1)  # the Celery workers connect to Redis
         cpu_before, own_before = cpu_seconds(), time.process_time()
         started = time.perf_counter()
         results = asyncio.run(load(ports, codes, sessions, args.connections, args.seconds, args.contend))
