@@ -157,13 +157,16 @@ if EMBEDDED:
         }
     }
 else:
+    DATABASE_PREPARE_THRESHOLD = env.int("DATABASE_PREPARE_THRESHOLD", default=5)
     DATABASES = {
         "default": {
             **dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True),
             # Parameters bound by the server, and statements run often prepared (after 5 uses on a
             # connection): PostgreSQL then plans a code registration's queries once per
             # connection, not on every request, which halved its CPU per registration.
-            "OPTIONS": {"server_side_binding": True, "prepare_threshold": 5},
+            # Behind PgBouncer in transaction mode, it needs PgBouncer 1.21+ with
+            # max_prepared_statements set; DATABASE_PREPARE_THRESHOLD=0 turns preparing off.
+            "OPTIONS": {"server_side_binding": True, "prepare_threshold": DATABASE_PREPARE_THRESHOLD or None},
         }
     }
 
