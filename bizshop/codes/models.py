@@ -23,6 +23,10 @@ class Issuance(models.Model):
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="issuances")
     quantity = models.PositiveIntegerField(_("발급수량"))
     issued_count = models.PositiveIntegerField(_("생성된 수량"), default=0)
+    # Codes issued in place of a voided one (code_void_and_replace). They take over the unit of the
+    # code they replace, so ``quantity``/``issued_count`` (units) stay; the tranche holds
+    # issued_count + replaced_count code rows, which the campaign stats read instead of counting them.
+    replaced_count = models.PositiveIntegerField(_("교체 발급 수량"), default=0)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
     registration_deadline = models.DateTimeField(_("등록기한"))
     created_at = models.DateTimeField(auto_now_add=True)
@@ -82,6 +86,8 @@ class SerialCode(models.Model):
             models.Index(
                 fields=["order"], condition=models.Q(status="registered"), name="codes_code_registered_by_order"
             ),
+            # Voided counts per order (campaign stats): as small as the voided codes are few.
+            models.Index(fields=["order"], condition=models.Q(status="voided"), name="codes_code_voided_by_order"),
         ]
         constraints = [
             models.CheckConstraint(
