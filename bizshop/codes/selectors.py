@@ -186,7 +186,7 @@ def order_campaign_stats(*, order_id: int, now: datetime | None = None) -> Order
 
     Never reads the order's every code (an order may hold a million): the rows per tranche come from
     the tranche's counters (``issued_count + replaced_count``); registrations per tranche and day
-    from one grouped query on the partial index of registered codes (``codes_code_registered_by_order``),
+    from one grouped query on the partial index of registered codes (``codes_code_registered_by_day``),
     voided per tranche from the partial index of voided codes (``codes_code_voided_by_order``).
     """
     now = now or timezone.now()

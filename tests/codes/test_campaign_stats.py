@@ -129,5 +129,5 @@ def test_the_stats_queries_can_read_the_partial_indexes_instead_of_every_code(ca
     registered = SerialCode.objects.filter(order_id=campaign.pk, status=CodeStatus.REGISTERED).values("issuance_id")
     voided = SerialCode.objects.filter(order_id=campaign.pk, status=CodeStatus.VOIDED).values("issuance_id")
 
-    assert "codes_code_registered_by_order" in _plan(registered)
+    assert "codes_code_registered_by_day" in _plan(registered)
     assert "codes_code_voided_by_order" in _plan(voided)

@@ -2,21 +2,60 @@
 
 from django.db import migrations, models
 
+VOIDED = models.Index(condition=models.Q(("status", "voided")), fields=["order"], name="codes_code_voided_by_order")
+REGISTERED_BY_DAY = models.Index(
+    condition=models.Q(("status", "registered")),
+    fields=["order", "registered_at"],
+    include=["issuance"],
+    name="codes_code_registered_by_day",
+)
+REGISTERED = models.Index(
+    condition=models.Q(("status", "registered")), fields=["order"], name="codes_code_registered_by_order"
+)
+
+
+def _indexes_forwards(apps, schema_editor):
+    """On PostgreSQL the new indexes are built CONCURRENTLY (a table of millions of codes keeps
+    taking issuances and registrations meanwhile), and the index they replace dropped the same way."""
+    model = apps.get_model("codes", "SerialCode")
+    if schema_editor.connection.vendor != "postgresql":
+        schema_editor.add_index(model, VOIDED)
+        schema_editor.add_index(model, REGISTERED_BY_DAY)
+        schema_editor.remove_index(model, REGISTERED)
+        return
+    for index in (VOIDED, REGISTERED_BY_DAY):
+        schema_editor.execute(index.create_sql(model, schema_editor, concurrently=True))
+    schema_editor.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {REGISTERED.name}")
+
+
+def _indexes_backwards(apps, schema_editor):
+    model = apps.get_model("codes", "SerialCode")
+    schema_editor.add_index(model, REGISTERED)
+    schema_editor.remove_index(model, REGISTERED_BY_DAY)
+    schema_editor.remove_index(model, VOIDED)
+
 
 class Migration(migrations.Migration):
+    # CREATE/DROP INDEX CONCURRENTLY cannot run inside a transaction.
+    atomic = False
+
     dependencies = [
-        ('billing', '0004_order_memo'),
-        ('codes', '0008_lookup_key_rotation'),
+        ("billing", "0004_order_memo"),
+        ("codes", "0008_lookup_key_rotation"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='issuance',
-            name='replaced_count',
-            field=models.PositiveIntegerField(default=0, verbose_name='교체 발급 수량'),
+            model_name="issuance",
+            name="replaced_count",
+            field=models.PositiveIntegerField(default=0, verbose_name="교체 발급 수량"),
         ),
-        migrations.AddIndex(
-            model_name='serialcode',
-            index=models.Index(condition=models.Q(('status', 'voided')), fields=['order'], name='codes_code_voided_by_order'),
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
+                migrations.AddIndex(model_name="serialcode", index=VOIDED),
+                migrations.AddIndex(model_name="serialcode", index=REGISTERED_BY_DAY),
+                migrations.RemoveIndex(model_name="serialcode", name=REGISTERED.name),
+            ],
+            database_operations=[migrations.RunPython(_indexes_forwards, _indexes_backwards)],
         ),
     ]
