@@ -31,6 +31,8 @@ urlpatterns = [
         name="issuance-detail",
     ),
     path("orders/<int:order_id>/codes/", codes_api.OrderCodeListApi.as_view(), name="order-codes"),
+    path("orders/<int:order_id>/codes/void/", codes_api.OrderCodeVoidApi.as_view(), name="order-code-void"),
+    path("orders/<int:order_id>/stats/", codes_api.OrderCampaignStatsApi.as_view(), name="order-stats"),
     path("orders/<int:order_id>/exports/", codes_api.CodeExportListCreateApi.as_view(), name="code-export-list"),
     path(
         "orders/<int:order_id>/exports/<int:export_id>/",

@@ -32,6 +32,7 @@ class AuditEvent(models.Model):
         MEMBER_REMOVED = "member_removed", pgettext_lazy("audit action", "멤버 삭제")
         WITHDRAWAL_REFUSED = "withdrawal_refused", pgettext_lazy("audit action", "탈퇴 거절")
         WITHDRAWN = "withdrawn", pgettext_lazy("audit action", "탈퇴")
+        CODE_REPLACED = "code_replaced", pgettext_lazy("audit action", "일련번호 교체")
 
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     # The actor's e-mail as it was: withdrawal releases members' addresses, the log keeps them.

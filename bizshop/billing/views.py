@@ -33,6 +33,7 @@ from bizshop.catalog.selectors import emoticon_list_on_sale
 from bizshop.codes import export as code_export
 from bizshop.codes import selectors as code_selectors
 from bizshop.codes import services as code_services
+from bizshop.codes.charts import registrations_chart
 from bizshop.codes.crypto import get_keyring
 from bizshop.codes.format import display as display_code
 from bizshop.codes.models import CodeStatus
@@ -218,6 +219,7 @@ def order_detail(request: HttpRequest, partner: Partner, order_id: int) -> HttpR
         for code in codes.order_by("id")[:CODES_SHOWN]
     ]
     issuances = list(code_selectors.issuance_list_for_order(order=order))
+    campaign = code_selectors.order_campaign_stats(order_id=order.pk) if issuances else None
     actions = selectors.order_available_actions(order)
     payment = selectors.order_payment(order=order)
     context = {
@@ -232,8 +234,11 @@ def order_detail(request: HttpRequest, partner: Partner, order_id: int) -> HttpR
         # The page follows the worker's progress live while a tranche is being created.
         "issuing": any(not code_selectors.issuance_is_finished(issuance) for issuance in issuances),
         "codes": shown_codes,
-        "codes_count": sum(issuance.issued_count for issuance in issuances),
-        "registered_count": codes.filter(status=CodeStatus.REGISTERED).count(),
+        "campaign": campaign,
+        "chart": registrations_chart(campaign.registrations_by_day) if campaign else None,
+        # Code rows, replacements included (order_campaign_stats reads no code to count them).
+        "codes_count": campaign.issued if campaign else 0,
+        "registered_count": campaign.registered if campaign else 0,
         "sandbox": _is_sandbox(),
         "can_pay": OrderAction.PAY_CARD in actions,
         "can_sandbox_deposit": OrderAction.SANDBOX_DEPOSIT in actions and _is_sandbox(),

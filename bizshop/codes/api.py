@@ -23,6 +23,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from bizshop.accounts.authentication import EndUserBasicAuthentication, EndUserTokenAuthentication
+from bizshop.accounts.models import User
 from bizshop.billing.selectors import order_get_for_partner
 from bizshop.codes import errors, export, guide, selectors, services, stickers
 from bizshop.codes import format as code_format
@@ -324,6 +325,96 @@ class CodeLookupApi(APIView):
         data.is_valid(raise_exception=True)
         code = services.code_lookup(partner=request_partner(request), raw_code=data.validated_data["code"])
         return Response(CodeSerializer(code).data)
+
+
+class VoidedCodeSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    last_characters = serializers.CharField(help_text="The voided code's last 4 characters.")
+    status = serializers.CharField()
+
+
+class ReplacementCodeSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    code = serializers.CharField()
+    status = serializers.CharField()
+    issuance_id = serializers.IntegerField()
+    registration_deadline = serializers.DateTimeField()
+    registration_url = serializers.CharField()
+
+
+class CodeVoidResponseSerializer(serializers.Serializer[Any]):
+    voided = VoidedCodeSerializer()
+    replacement = ReplacementCodeSerializer()
+
+
+def code_replacement_data(result: services.CodeReplacement) -> dict[str, Any]:
+    """The answer to a void-and-replace: shared by the API and the portal's form."""
+    display = code_format.display(result.replacement_code)
+    return {
+        "voided": {"id": result.voided.pk, "last_characters": result.voided_last_characters, "status": "voided"},
+        "replacement": {
+            "id": result.replacement.pk,
+            "code": display,
+            "status": "issued",
+            "issuance_id": result.replacement.issuance_id,
+            "registration_deadline": result.registration_deadline,
+            "registration_url": export.code_registration_url(display),
+        },
+    }
+
+
+class OrderCodeVoidApi(APIView):
+    """잘못 보낸 코드 교체: void one unregistered code of the order and get its replacement at once.
+
+    Not idempotent by key on purpose: the answer holds a new code in plaintext, which the
+    idempotency store would keep unencrypted. A retry after a lost answer gets ``code_voided``;
+    the replacement is then the order's newest code (GET …/codes/).
+    """
+
+    @extend_schema(
+        request=CodeInputSerializer,
+        responses={
+            200: CodeVoidResponseSerializer,
+            404: OpenApiResponse(description="not_found (the order), code_not_found"),
+            409: OpenApiResponse(description="code_already_registered"),
+            410: OpenApiResponse(description="code_voided, registration_period_over"),
+            422: OpenApiResponse(description="invalid_code_format, invalid_check_character"),
+        },
+    )
+    def post(self, request: Request, order_id: int) -> Response:
+        partner = request_partner(request)
+        order_get_for_partner(partner=partner, order_id=order_id)  # another partner's order: 404 before all
+        data = CodeInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        result = services.code_void_and_replace(
+            order_id=order_id,
+            partner=partner,
+            code=data.validated_data["code"],
+            actor=request.user if isinstance(request.user, User) else None,
+        )
+        return Response(CodeVoidResponseSerializer(code_replacement_data(result)).data)
+
+
+class DayCountSerializer(serializers.Serializer[Any]):
+    date = serializers.DateField()
+    count = serializers.IntegerField()
+
+
+class OrderCampaignStatsSerializer(serializers.Serializer[Any]):
+    issued = serializers.IntegerField()
+    registered = serializers.IntegerField()
+    expired_unregistered = serializers.IntegerField()
+    voided = serializers.IntegerField()
+    unregistered_open = serializers.IntegerField()
+    registrations_by_day = DayCountSerializer(many=True)
+
+
+class OrderCampaignStatsApi(APIView):
+    @extend_schema(responses=OrderCampaignStatsSerializer)
+    def get(self, request: Request, order_id: int) -> Response:
+        order = order_get_for_partner(partner=request_partner(request), order_id=order_id)
+        stats = selectors.order_campaign_stats(order_id=order.pk)
+        return Response(OrderCampaignStatsSerializer(stats).data)
 
 
 class EndUserApi(APIView):

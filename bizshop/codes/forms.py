@@ -26,3 +26,25 @@ class RegisterForm(forms.Form):
             }
         ),
     )
+
+
+class CodeVoidForm(forms.Form):
+    """잘못 보낸 코드 교체: the code of the order that went to the wrong person."""
+
+    code = forms.CharField(
+        label=_("잘못 보낸 일련번호"),
+        max_length=64,
+        strip=False,
+        help_text=_(
+            "아직 등록되지 않은 일련번호만 교체할 수 있습니다. 입력한 일련번호는 바로 사용중지되고, "
+            "같은 등록기한의 새 일련번호가 발급됩니다."
+        ),
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "off",
+                "autocapitalize": "characters",
+                "spellcheck": "false",
+                "placeholder": "XXXXX-XXXXX-XXXXX-XXXXX",
+            }
+        ),
+    )

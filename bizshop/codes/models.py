@@ -23,6 +23,10 @@ class Issuance(models.Model):
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="issuances")
     quantity = models.PositiveIntegerField(_("발급수량"))
     issued_count = models.PositiveIntegerField(_("생성된 수량"), default=0)
+    # Codes issued in place of a voided one (code_void_and_replace). They take over the unit of the
+    # code they replace, so ``quantity``/``issued_count`` (units) stay; the tranche holds
+    # issued_count + replaced_count code rows, which the campaign stats read instead of counting them.
+    replaced_count = models.PositiveIntegerField(_("교체 발급 수량"), default=0)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
     registration_deadline = models.DateTimeField(_("등록기한"))
     created_at = models.DateTimeField(auto_now_add=True)
@@ -78,10 +82,17 @@ class SerialCode(models.Model):
         verbose_name_plural = _("일련번호")
         indexes = [
             models.Index(fields=["order", "id"], name="codes_code_order_id"),
-            # Registered counts per order read this small index, never the order's every code.
+            # Registered counts per order read this small index, never the order's every code; with
+            # the day and the tranche in it, registrations per day too (campaign stats), from the
+            # index alone (an index-only scan) rather than a heap page per registered code.
             models.Index(
-                fields=["order"], condition=models.Q(status="registered"), name="codes_code_registered_by_order"
+                fields=["order", "registered_at"],
+                include=["issuance"],
+                condition=models.Q(status="registered"),
+                name="codes_code_registered_by_day",
             ),
+            # Voided counts per order (campaign stats): as small as the voided codes are few.
+            models.Index(fields=["order"], condition=models.Q(status="voided"), name="codes_code_voided_by_order"),
         ]
         constraints = [
             models.CheckConstraint(

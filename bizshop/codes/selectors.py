@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from typing import Any, NamedTuple, TypeVar
+from zoneinfo import ZoneInfo
 
 from django.db import connection
 from django.db.models import Count, Model, QuerySet
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from bizshop.accounts.models import User
@@ -154,3 +157,103 @@ def _aware(value: datetime | None) -> datetime | None:
     if value is None or timezone.is_aware(value):
         return value
     return timezone.make_aware(value, connection.timezone)
+
+
+SEOUL = ZoneInfo("Asia/Seoul")
+
+
+@dataclass(frozen=True)
+class DayCount:
+    date: date  # a day in Asia/Seoul
+    count: int
+
+
+@dataclass(frozen=True)
+class OrderCampaignStats:
+    """An order's codes by what became of them; the four counts add up to ``issued``.
+
+    ``issued`` counts code rows (a replacement and the code it replaced are two, the latter in
+    ``voided``). The campaigns app adds what its deliveries know (assigned, sent) beside these.
+    """
+
+    issued: int
+    registered: int
+    expired_unregistered: int  # neither registered nor voided, past their tranche's deadline
+    voided: int
+    unregistered_open: int  # neither registered nor voided, still within their deadline
+    registrations_by_day: list[DayCount]
+
+
+def registrations_per_issuance_and_day(*, order_id: int) -> QuerySet[SerialCode, tuple[int, date, int]]:
+    """(tranche id, Asia/Seoul day, registrations) of the order: read from the partial index of
+    registered codes alone (``codes_code_registered_by_day`` holds the order, the time and the
+    tranche), an index-only scan. ``COUNT(*)``, not of ``id``: the index has no id, and counting
+    one would send the scan to the table for every registered code."""
+    return (
+        SerialCode.objects.filter(order_id=order_id, status=CodeStatus.REGISTERED)
+        .annotate(day=TruncDate("registered_at", tzinfo=SEOUL))
+        .order_by()
+        .values_list("issuance_id", "day")
+        .annotate(count=Count("*"))
+    )
+
+
+def voided_per_issuance(*, order_id: int) -> QuerySet[SerialCode, tuple[int, int]]:
+    """(tranche id, voided codes) of the order, by the partial index of voided codes (few rows)."""
+    return (
+        SerialCode.objects.filter(order_id=order_id, status=CodeStatus.VOIDED)
+        .order_by()
+        .values_list("issuance_id")
+        .annotate(count=Count("*"))
+    )
+
+
+def order_campaign_stats(*, order_id: int, now: datetime | None = None) -> OrderCampaignStats:
+    """The order's campaign counts and registrations per day (Asia/Seoul), every day from the first
+    tranche to today (or the last deadline, if earlier) present, zeros included.
+
+    Never reads the order's every code (an order may hold a million): the rows per tranche come from
+    the tranche's counters (``issued_count + replaced_count``); registrations per tranche and day
+    from one grouped query on the partial index of registered codes (``codes_code_registered_by_day``),
+    voided per tranche from the partial index of voided codes (``codes_code_voided_by_order``).
+    """
+    now = now or timezone.now()
+    issuances = list(
+        Issuance.objects.filter(order_id=order_id)
+        .order_by("id")
+        .values_list("id", "issued_count", "replaced_count", "registration_deadline", "created_at")
+    )
+    registered_rows = registrations_per_issuance_and_day(order_id=order_id)
+    registered_by_issuance: dict[int, int] = {}
+    by_day: dict[date, int] = {}
+    for issuance_id, day, count in registered_rows:
+        registered_by_issuance[issuance_id] = registered_by_issuance.get(issuance_id, 0) + count
+        by_day[day] = by_day.get(day, 0) + count
+    voided_by_issuance: dict[int, int] = dict(voided_per_issuance(order_id=order_id))  # type: ignore[arg-type]
+    issued = expired = open_ = 0
+    for issuance_id, issued_count, replaced_count, deadline, _created_at in issuances:
+        rows = issued_count + replaced_count
+        unregistered = rows - registered_by_issuance.get(issuance_id, 0) - voided_by_issuance.get(issuance_id, 0)
+        issued += rows
+        if deadline <= now:
+            expired += unregistered
+        else:
+            open_ += unregistered
+    days: list[DayCount] = []
+    if issuances:
+        first = min(created_at for *_, created_at in issuances).astimezone(SEOUL).date()
+        last = min(now, max(deadline for _, _, _, deadline, _ in issuances)).astimezone(SEOUL).date()
+        last = max([last, first, *by_day])  # a registration is never outside; if it were, it shows
+        first = min([first, *by_day])
+        days = [
+            DayCount(date=first + timedelta(days=i), count=by_day.get(first + timedelta(days=i), 0))
+            for i in range((last - first).days + 1)
+        ]
+    return OrderCampaignStats(
+        issued=issued,
+        registered=sum(by_day.values()),
+        expired_unregistered=expired,
+        voided=sum(voided_by_issuance.values()),
+        unregistered_open=open_,
+        registrations_by_day=days,
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -12,6 +13,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from bizshop.accounts.models import User
+from bizshop.audit.models import AuditEvent
+from bizshop.audit.services import audit_record
 from bizshop.billing.models import Order
 from bizshop.billing.selectors import order_get_for_partner
 from bizshop.billing.services import order_mark_issued, order_reserve_issuance
@@ -19,7 +22,7 @@ from bizshop.codes import errors, export, export_store, selectors, throttle
 from bizshop.codes import format as code_format
 from bizshop.codes.crypto import get_keyring
 from bizshop.codes.models import CodeExport, CodeExportDownload, CodeStatus, Issuance, Registration, SerialCode
-from bizshop.codes.writer import write_codes
+from bizshop.codes.writer import write_codes, write_one_code
 from bizshop.core.errors import ApplicationError
 from bizshop.partners.models import Partner
 from bizshop.webhooks.models import WebhookEndpoint, WebhookEvent
@@ -447,6 +450,115 @@ def code_void(*, code_id: int, operator: User) -> SerialCode:
             data={"order_id": code.order_id, "issuance_id": code.issuance_id, "partner_id": code.order.partner_id},
         )
     return code
+
+
+@dataclass(frozen=True)
+class CodeReplacement:
+    """What ``code_void_and_replace`` did: the voided code and the one issued in its place."""
+
+    voided: SerialCode
+    replacement: SerialCode
+    replacement_code: str  # the new code's plaintext (canonical form), for the partner to send again
+    registration_deadline: datetime
+
+    @property
+    def voided_last_characters(self) -> str:
+        return self.voided_plain[-4:]
+
+    @property
+    def voided_plain(self) -> str:
+        return get_keyring().decrypt(self.voided.key_id, self.voided.ciphertext)
+
+
+# Called with (old code id, new code id) inside the replacement's transaction, after the swap: the
+# campaigns app registers one (in its AppConfig.ready) to move a delivery recipient assigned to the
+# voided code over to its replacement, so both commit or neither does. Codes imports no campaigns.
+CodeReplacedHook = Callable[[int, int], None]
+_code_replaced_hooks: list[CodeReplacedHook] = []
+
+
+def code_replaced_hook_register(hook: CodeReplacedHook) -> None:
+    """Another app asks to hear of every replacement (``code_void_and_replace``), in its transaction."""
+    if hook not in _code_replaced_hooks:
+        _code_replaced_hooks.append(hook)
+
+
+def code_void_and_replace(*, order_id: int, partner: Partner, code: str, actor: User | None) -> CodeReplacement:
+    """Partner: void a code of its order sent to the wrong person, and issue a replacement at once.
+
+    The replacement belongs to the same tranche (Issuance), so it has the same registration
+    deadline, and is written like every code (``writer``: format, encryption, blind index).
+
+    Counts: an issuance's ``quantity``/``issued_count`` and the order's ``issued_quantity``
+    count *units* bought and issued, not rows: the replacement takes over the unit of the code it
+    replaces, so none of them moves and their check constraints (``issued_count <= quantity``,
+    ``issued_quantity <= quantity``) hold whatever the number of replacements; nothing is billed
+    twice. The replacement is counted in the tranche's own ``replaced_count`` instead: the tranche
+    holds ``issued_count + replaced_count`` code rows, of each replaced pair one ``voided``; the
+    campaign stats count rows that way, so ``issued = registered + expired_unregistered + voided +
+    unregistered_open`` holds.
+
+    The same conditional update as registration and ``code_void`` decides between a partner
+    voiding and an end user registering the code at the same moment: exactly one matches the row
+    still ``issued``. A code already registered is refused (``code_already_registered``), one
+    already voided too (``code_voided``), one past its registration deadline gets no replacement
+    (``registration_period_over``: it would be born expired). A code of another order, or of
+    another partner's, is ``code_not_found`` (another partner's order: ``not_found``), as
+    the lookups answer. The swap, the audit row, the ``code.voided`` webhook deliveries and what
+    the registered hooks (``code_replaced_hook_register``) write commit together.
+    """
+    order = order_get_for_partner(partner=partner, order_id=order_id)
+    found = selectors.code_find(raw_code=code)
+    if found.order_id != order.pk:
+        raise errors.CODE_NOT_FOUND()
+    refusal = _status_refusal(found.status)
+    if refusal is not None:
+        raise refusal
+    with transaction.atomic():
+        # The lock each issuance chunk and ``issuance_void`` take: a tranche voided by an operator
+        # meanwhile gets no fresh usable code (its status is read again under the lock).
+        issuance = Issuance.objects.select_for_update().get(pk=found.issuance_id)
+        if issuance.registration_deadline <= timezone.now():
+            raise errors.REGISTRATION_PERIOD_OVER()
+        voided = SerialCode.objects.filter(pk=found.pk, status=CodeStatus.ISSUED).update(status=CodeStatus.VOIDED)
+        if not voided:
+            raise _refusal(found) or errors.CODE_ALREADY_REGISTERED()
+        replacement, plain = write_one_code(keyring=get_keyring(), order_id=order.pk, issuance_id=issuance.pk)
+        Issuance.objects.filter(pk=issuance.pk).update(replaced_count=models.F("replaced_count") + 1)
+        for hook in _code_replaced_hooks:
+            hook(found.pk, replacement.pk)
+        old = SerialCode.objects.get(pk=found.pk)
+        result = CodeReplacement(
+            voided=old,
+            replacement=replacement,
+            replacement_code=plain,
+            registration_deadline=issuance.registration_deadline,
+        )
+        audit_record(
+            action=AuditEvent.Action.CODE_REPLACED,
+            actor=actor,
+            partner=partner,
+            order_id=order.pk,
+            issuance_id=issuance.pk,
+            voided_code_id=old.pk,
+            voided_last_characters=result.voided_last_characters,
+            replacement_code_id=replacement.pk,
+        )
+        webhook_emit(
+            partner_id=partner.pk,
+            event=WebhookEvent.CODE_VOIDED,
+            data={
+                "order_id": order.pk,
+                "issuance_id": issuance.pk,
+                "voided": {"id": old.pk, "last_characters": result.voided_last_characters},
+                "replacement": {
+                    "id": replacement.pk,
+                    "code": code_format.display(plain),
+                    "registration_deadline": issuance.registration_deadline,
+                },
+            },
+        )
+    return result
 
 
 def issuance_void(*, issuance_id: int, operator: User) -> int:

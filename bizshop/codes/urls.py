@@ -16,6 +16,7 @@ urlpatterns = [
     ),
     path("mypage/orders/<int:order_id>/codes.csv", views.order_codes_csv, name="order-codes-csv"),
     path("mypage/orders/<int:order_id>/codes.xlsx", views.order_codes_xlsx, name="order-codes-xlsx"),
+    path("mypage/orders/<int:order_id>/codes/void/", views.order_code_void, name="order-code-void"),
     path("mypage/orders/<int:order_id>/guide.pdf", views.order_guide_pdf, name="order-guide-pdf"),
     path(
         "mypage/orders/<int:order_id>/issuances/progress/",

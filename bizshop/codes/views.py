@@ -26,7 +26,8 @@ from bizshop.billing.models import Order
 from bizshop.billing.selectors import order_get_for_partner
 from bizshop.catalog.images import CONTENT_TYPES, image_storage
 from bizshop.codes import export, guide, selectors, services, stickers
-from bizshop.codes.forms import RegisterForm
+from bizshop.codes.api import code_replacement_data
+from bizshop.codes.forms import CodeVoidForm, RegisterForm
 from bizshop.codes.models import CodeExport, Registration
 from bizshop.core.errors import ApplicationError
 from bizshop.core.http import client_ip, query_id
@@ -294,6 +295,42 @@ def order_issuance_progress(request: HttpRequest, partner: Partner, order_id: in
         for issuance in selectors.issuance_list_for_order(order=order)
     ]
     response = JsonResponse({"issuances": issuances, "finished": all(row["finished"] for row in issuances)})
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@partner_member_required
+def order_code_void(request: HttpRequest, partner: Partner, order_id: int) -> HttpResponse:
+    """잘못 보낸 코드 교체: the order page's form posts here; the answer shows the replacement once.
+
+    Rendered rather than redirected: the new code would otherwise travel through the session or a
+    URL. The page is not stored by the browser (no-store); the code is in the order's list after.
+    """
+    order = _own_order(partner, order_id)
+    replaced = None
+    if request.method == "POST":
+        form = CodeVoidForm(request.POST)
+        if form.is_valid():
+            try:
+                result = services.code_void_and_replace(
+                    order_id=order.pk,
+                    partner=partner,
+                    code=form.cleaned_data["code"],
+                    actor=request.user,  # type: ignore[arg-type]
+                )
+            except ApplicationError as exc:
+                form.add_error("code", str(exc.message))
+            else:
+                replaced = code_replacement_data(result)
+                form = CodeVoidForm()
+    else:
+        form = CodeVoidForm()
+    response = render(
+        request,
+        "codes/code_void.html",
+        {"order": order, "form": form, "replaced": replaced},
+        status=200 if replaced or not form.errors else 422,
+    )
     response["Cache-Control"] = "no-store"
     return response
 

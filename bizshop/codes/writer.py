@@ -148,3 +148,31 @@ def write_codes(*, keyring: Keyring, order_id: int, issuance_id: int, count: int
             return
         rows = {}
     raise RuntimeError(f"issuance {issuance_id}: codes kept colliding after {MAX_REDRAWS} redraws")
+
+
+def write_one_code(*, keyring: Keyring, order_id: int, issuance_id: int) -> tuple[SerialCode, str]:
+    """Store one new code for the issuance, inside the caller's transaction; return it and its plaintext.
+
+    The same codes as ``write_codes`` (``iter_new_rows``: format, encryption, blind index and, during a
+    lookup-key rotation, the second index), for a single replacement (``code_void_and_replace``) whose
+    plaintext the caller hands back. A blind-index collision draws again, in a savepoint.
+    """
+    for _ in range(MAX_REDRAWS):
+        [(index, blob)] = list(iter_new_rows(keyring=keyring, count=1))
+        plain = _decrypt(keyring, blob).decode()
+        code = SerialCode(
+            order_id=order_id,
+            issuance_id=issuance_id,
+            blind_index=index,
+            blind_index_next=keyring.mirror_index(plain),
+            ciphertext=blob,
+            key_id=keyring.current_key_id,
+            status=CodeStatus.ISSUED,
+        )
+        try:
+            with transaction.atomic():
+                code.save(force_insert=True)
+        except IntegrityError:
+            continue
+        return code, plain
+    raise RuntimeError(f"issuance {issuance_id}: a replacement code kept colliding after {MAX_REDRAWS} draws")

@@ -70,6 +70,8 @@ SCOPE_BY_ROUTE: dict[str, str] = {
     "issuance-list": "codes",
     "issuance-detail": "codes",
     "order-codes": "codes",
+    "order-code-void": "codes",
+    "order-stats": "codes",
     "code-export-list": "codes",
     "code-export-detail": "codes",
     "code-export-file": "codes",

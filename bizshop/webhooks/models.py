@@ -14,6 +14,7 @@ class WebhookEvent(models.TextChoices):
     ORDER_PAID = "order.paid", _("주문 결제 완료")
     ISSUANCE_COMPLETED = "issuance.completed", _("일련번호 발급 완료")
     CODE_REGISTERED = "code.registered", _("일련번호 등록")
+    CODE_VOIDED = "code.voided", _("일련번호 사용중지·교체")
     INVOICE_ISSUED = "invoice.issued", _("세금계산서 발행")
     REFUND_COMPLETED = "refund.completed", _("환불 완료")
 

@@ -48,6 +48,9 @@ OBJECT_KWARGS = {
 }
 # Keywords that pick an action or a format, not an object: a value that exists for every partner.
 OTHER_KWARGS = {"action": "refund"}
+# Stands for one of partner A's own codes in a body (filled in by ``call``): B naming A's real code
+# on A's order must still get 404 and void nothing.
+A_CODE = "<one of partner A's codes>"
 # Valid request bodies, so that a route which validates its input before looking up the object
 # is still asked about the object (an empty body would stop at 422 and prove nothing).
 POST_BODIES: dict[str, dict[str, Any]] = {
@@ -56,6 +59,8 @@ POST_BODIES: dict[str, dict[str, Any]] = {
     "api:issuance-list": {"quantity": 1},
     "codes:order-export-request": {"format": "csv"},
     "billing:order-action": {"card_token": "tok_sandbox_approve", "quantity": "1"},
+    "api:order-code-void": {"code": A_CODE},
+    "codes:order-code-void": {"code": A_CODE},
 }
 # Routes with keywords that are not a partner's object, and why they are outside this matrix.
 PUBLIC_ROUTES = {
@@ -137,6 +142,9 @@ def test_the_matrix_finds_the_routes_it_must_cover() -> None:
         "api:invoice-pdf",
         "support:inquiry-detail",
         "support:inquiry-attachment",
+        "api:order-code-void",
+        "api:order-stats",
+        "codes:order-code-void",
     } <= names
 
 
@@ -218,7 +226,7 @@ def world(
         "partner-a-attachment-bytes",
         *codes,
     ]
-    return {"a": a, "b": b, "b_session": b_session, "ids": ids, "markers": markers}
+    return {"a": a, "b": b, "b_session": b_session, "ids": ids, "markers": markers, "code": codes[0]}
 
 
 def content_of(response: Any) -> bytes:
@@ -231,6 +239,8 @@ def call(world: dict[str, Any], route: Route, method: str, ids: dict[str, int]) 
     kwargs = {k: (ids[k] if k in OBJECT_KWARGS else OTHER_KWARGS[k]) for k in route.kwargs}
     path = reverse(route.name, kwargs=kwargs)
     body = POST_BODIES.get(route.name, {}) if method == "POST" else None
+    if body:
+        body = {key: (world["code"] if value == A_CODE else value) for key, value in body.items()}
     if route.is_api:
         b: ApiClient = world["b"]
         return b.client.generic(method, path, json.dumps(body or {}), content_type="application/json")
