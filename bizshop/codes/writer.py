@@ -158,7 +158,7 @@ def write_one_code(*, keyring: Keyring, order_id: int, issuance_id: int) -> tupl
     plaintext the caller hands back. A blind-index collision draws again, in a savepoint.
     """
     for _ in range(MAX_REDRAWS):
-        [(index, blob)] = list(iter_new_rows(keyring=keyring, count=1))
+        [(index, blob)] = list(iter_new_rows(keyring=keyring, count=1, bucket=code_format.bucket_draw()))
         plain = _decrypt(keyring, blob).decode()
         code = SerialCode(
             order_id=order_id,
