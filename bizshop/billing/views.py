@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
@@ -25,6 +26,7 @@ from bizshop.billing import documents, errors, selectors, services
 from bizshop.billing.banks import BANKS
 from bizshop.billing.forms import CardPaymentForm, IssueForm, OrderFilterForm, OrderForm, OrderMemoForm, QuoteForm
 from bizshop.billing.gateways import get_gateway
+from bizshop.billing.gateways.portone import PortOneGateway, payment_id_new
 from bizshop.billing.gateways.sandbox import SandboxGateway
 from bizshop.billing.models import Order, OrderStatus, PaymentMethod
 from bizshop.billing.selectors import OrderAction
@@ -56,6 +58,22 @@ def _order_or_404(partner: Partner, order_id: int) -> Order:
 
 def _is_sandbox() -> bool:
     return isinstance(get_gateway(), SandboxGateway)
+
+
+def _portone_checkout(order: Order) -> dict[str, Any] | None:
+    """What the page passes to ``PortOne.requestPayment`` when PortOne is the PG: a fresh payment
+    id naming this order (the server confirms the payment by it), the public store id and channel key."""
+    if not isinstance(get_gateway(), PortOneGateway):
+        return None
+    return {
+        "storeId": settings.PORTONE_STORE_ID,
+        "channelKey": settings.PORTONE_CHANNEL_KEY,
+        "paymentId": payment_id_new(order_reference=str(order.pk)),
+        "orderName": _("이모티콘 비즈샵 주문 #%(id)s %(title)s") % {"id": order.pk, "title": order.emoticon_title},
+        "totalAmount": order.total_amount,
+        "currency": "CURRENCY_KRW",
+        "payMethod": "CARD",
+    }
 
 
 @partner_member_required
@@ -236,6 +254,7 @@ def order_detail(request: HttpRequest, partner: Partner, order_id: int) -> HttpR
         "registered_count": codes.filter(status=CodeStatus.REGISTERED).count(),
         "sandbox": _is_sandbox(),
         "can_pay": OrderAction.PAY_CARD in actions,
+        "portone": _portone_checkout(order) if OrderAction.PAY_CARD in actions else None,
         "can_sandbox_deposit": OrderAction.SANDBOX_DEPOSIT in actions and _is_sandbox(),
         "can_cancel": OrderAction.CANCEL in actions,
         "can_issue": OrderAction.ISSUE in actions,
@@ -265,6 +284,7 @@ class _Unreadable(Exception):
 
 def _pay_card(request: HttpRequest, partner: Partner, order: Order) -> str:
     # The token goes to the PG as typed: approving or declining it is the gateway's call, not the form's.
+    # With PortOne it is the paymentId the page's PortOne.requestPayment paid; the server checks it there.
     services.order_pay_by_card(order_id=order.pk, partner=partner, card_token=request.POST.get("card_token", ""))
     return _("카드 결제가 완료되었습니다.")
 

@@ -34,6 +34,7 @@ from portone_server_sdk.errors import (
     PaymentAlreadyCancelledError,
     PaymentNotFoundError,
     PaymentNotWaitingForDepositError,
+    PgProviderError,
     PortOneError,
 )
 from portone_server_sdk.payment import (
@@ -108,6 +109,13 @@ def _client(secret: str, base_url: str, timeout: float) -> PaymentClient:
     # The SDK waits 60 s by default; a partner waits for this call, and a timeout is settled later.
     client._sync_client = httpx.Client(timeout=timeout)
     return client
+
+
+def _reason(exc: PortOneError) -> str:
+    """PortOne's error as a partner or operator can read it: the card company's own words first."""
+    if isinstance(exc, PgProviderError) and exc.pg_message:
+        return f"{exc.pg_message} ({exc.pg_code})"
+    return exc.message or type(exc).__name__
 
 
 def _rfc3339(value: str) -> datetime:
@@ -190,7 +198,7 @@ class PortOneGateway:
         except PaymentAlreadyCancelledError:
             logger.info("PortOne payment %s was already cancelled", transaction_id)
         except PortOneError as exc:
-            raise CancelFailed(exc.message or type(exc).__name__) from exc
+            raise CancelFailed(_reason(exc)) from exc
         except (httpx.HTTPError, ValueError) as exc:
             raise CancelFailed(f"PortOne 응답 없음 ({type(exc).__name__})") from exc
 
@@ -213,7 +221,7 @@ class PortOneGateway:
                 currency=CURRENCY,
             )
         except PortOneError as exc:
-            raise PaymentDeclined(exc.message or type(exc).__name__) from exc
+            raise PaymentDeclined(_reason(exc)) from exc
         except (httpx.HTTPError, ValueError) as exc:
             raise PaymentPending(f"PortOne 가상계좌 발급 응답 없음 ({type(exc).__name__})") from exc
         payment = self._fetch(payment_id)
