@@ -8,7 +8,6 @@ PostgreSQL, Redis as cache and Celery broker, and a real worker.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import dj_database_url
 import django_stubs_ext
@@ -402,23 +401,19 @@ LOGGING = {
 }
 
 # Content-Security-Policy for the portal: our own origin only; the one inline script carries a nonce.
-_CSP_DIRECTIVES: dict[str, list[Any]] = {
-    "default-src": ["'self'"],
-    "script-src": ["'self'", NONCE],
-    "style-src": ["'self'"],
-    "img-src": ["'self'", "data:"],
-    "object-src": ["'none'"],
-    "frame-ancestors": ["'none'"],
-    "base-uri": ["'self'"],
-    "form-action": ["'self'"],
+# (The PortOne payment step widens it on that page only: bizshop.billing.views.PORTONE_CSP.)
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", NONCE],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+    }
 }
-if PORTONE_PAYMENTS:
-    # The vendored @portone/browser-sdk (static/vendor/portone) injects PortOne's checkout core from its
-    # CDN at requestPayment, which opens the card company's window in a frame.
-    _CSP_DIRECTIVES["script-src"].append("https://cdn.portone.io")
-    _CSP_DIRECTIVES["frame-src"] = ["'self'", "https:"]
-    _CSP_DIRECTIVES["connect-src"] = ["'self'", "https://*.portone.io", "https://*.iamport.co"]
-CONTENT_SECURITY_POLICY = {"DIRECTIVES": _CSP_DIRECTIVES}
 
 # Production: HTTPS only, secure cookies, HSTS, hashed static files, no webhooks into our own
 # network, no sandbox payments. Off unless PRODUCTION=1 (read at the top); `make serve` sets it.

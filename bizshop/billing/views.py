@@ -60,6 +60,16 @@ def _is_sandbox() -> bool:
     return isinstance(get_gateway(), SandboxGateway)
 
 
+# The order page with PortOne's card step: the vendored @portone/browser-sdk (static/vendor/portone)
+# loads PortOne's checkout core from PortOne's CDN when the partner pays, and that opens the card
+# company's window in a frame. Only this page's policy is widened, and only while PortOne is the PG.
+PORTONE_CSP = {
+    "script-src": ["https://cdn.portone.io"],
+    "frame-src": ["'self'", "https:"],
+    "connect-src": ["'self'", "https://*.portone.io", "https://*.iamport.co"],
+}
+
+
 def _portone_checkout(order: Order) -> dict[str, Any] | None:
     """What the page passes to ``PortOne.requestPayment`` when PortOne is the PG: a fresh payment
     id naming this order (the server confirms the payment by it), the public store id and channel key."""
@@ -269,7 +279,10 @@ def order_detail(request: HttpRequest, partner: Partner, order_id: int) -> HttpR
         "exports": code_selectors.code_export_list_for_order(order=order)[:10],
         "memo_form": OrderMemoForm(initial={"memo": order.memo}),
     }
-    return render(request, "billing/order_detail.html", context)
+    response = render(request, "billing/order_detail.html", context)
+    if context["portone"] is not None:
+        response._csp_update = PORTONE_CSP  # type: ignore[attr-defined]  # read by django-csp's middleware
+    return response
 
 
 def _refund_refusal(order: Order) -> str | None:

@@ -3,8 +3,18 @@
  * paymentId the server made for this order; then the paymentId is posted to our server, which
  * fetches the payment from PortOne and checks its status, amount and currency before the order
  * is paid. Nothing the browser reports is trusted. */
-import PortOne from "../vendor/portone/browser-sdk-0.1.11.js";
+import PortOneSdk from "../vendor/portone/browser-sdk-0.1.11.js";
 
+// window.PortOne is the vendored SDK until it is first used. The SDK then loads PortOne's checkout
+// core, which takes window.PortOne over; it looks for an existing window.PortOne first, so ours
+// steps aside before each call.
+const PortOne = {};
+for (const [name, value] of Object.entries(PortOneSdk)) {
+  PortOne[name] = typeof value !== "function" ? value : (...args) => {
+    if (window.PortOne === PortOne) delete window.PortOne;
+    return value(...args);
+  };
+}
 window.PortOne = PortOne;
 
 const form = document.getElementById("portone-pay-form");
