@@ -26,7 +26,8 @@ window.PortOne = {
   requestPayment(request) {
     window.__portoneRequest = request;
     return new Promise((resolve) => {
-      window.__portoneApprove = () => resolve({ paymentId: request.paymentId, txId: "tx-test", transactionType: "PAYMENT" });
+      window.__portoneApprove = () =>
+        resolve({ paymentId: request.paymentId, txId: "tx-test", transactionType: "PAYMENT" });
     });
   },
 };
@@ -84,7 +85,7 @@ def test_the_order_page_loads_portone_browser_sdk_from_our_static_files(
     loaded: list[tuple[str, int]] = []
     page.on("response", lambda response: loaded.append((response.url, response.status)))
 
-    order, outside = open_order_page(page, live_server.url)
+    _order, outside = open_order_page(page, live_server.url)
     page.wait_for_function("() => window.PortOne && typeof window.PortOne.requestPayment === 'function'")
 
     assert (f"{live_server.url}{VENDORED}", 200) in loaded
