@@ -28,7 +28,7 @@ from bizshop.billing.forms import CardPaymentForm, IssueForm, OrderFilterForm, O
 from bizshop.billing.gateways import get_gateway
 from bizshop.billing.gateways.portone import PortOneGateway, payment_id_new
 from bizshop.billing.gateways.sandbox import SandboxGateway
-from bizshop.billing.models import Order, OrderStatus, PaymentMethod
+from bizshop.billing.models import Order, OrderStatus, PaymentMethod, PaymentStatus
 from bizshop.billing.selectors import OrderAction
 from bizshop.catalog.pages import emoticon_detail_context
 from bizshop.catalog.selectors import emoticon_list_on_sale
@@ -265,6 +265,9 @@ def order_detail(request: HttpRequest, partner: Partner, order_id: int) -> HttpR
         "sandbox": _is_sandbox(),
         "can_pay": OrderAction.PAY_CARD in actions,
         "portone": _portone_checkout(order) if OrderAction.PAY_CARD in actions else None,
+        # A card payment the PG has not confirmed yet: settled by the reconciliation within minutes.
+        "payment_pending": order.status == OrderStatus.PENDING_PAYMENT
+        and any(p.status == PaymentStatus.PENDING for p in order.payments.all()),
         "can_sandbox_deposit": OrderAction.SANDBOX_DEPOSIT in actions and _is_sandbox(),
         "can_cancel": OrderAction.CANCEL in actions,
         "can_issue": OrderAction.ISSUE in actions,

@@ -470,3 +470,85 @@ def test_the_recorded_examples_have_the_shapes_the_sdk_reads(name: str) -> None:
     if name in expected:
         assert type(read).__name__ == expected[name]
     assert json.dumps(fixture(name))  # plain JSON
+
+
+def test_a_deposit_webhook_portone_cannot_be_asked_about_is_503_then_applied_when_sent_again(
+    api: Any, make_order: Any, portone: FakePortOne, db_rows: Any
+) -> None:
+    order = make_order(api.partner)
+    payment = open_virtual_account(api, order)
+    portone.deposit(payment.gateway_transaction_id)
+    body, headers = portone.webhook(payment.gateway_transaction_id)
+    portone.stall_seconds = 1.5
+    before = db_rows()
+
+    first = post_webhook(body, headers)
+
+    assert error_code(first) == (503, "pg_unavailable")  # PortOne sends it again
+    assert db_rows() == before
+    portone.stall_seconds = 0
+    assert post_webhook(body, headers).json()["outcome"] == "applied"
+    assert Order.objects.get(pk=order.pk).status == OrderStatus.PAID
+
+
+def test_a_portone_that_cannot_close_an_account_does_not_block_the_cancel(
+    api: Any, make_order: Any, portone: FakePortOne
+) -> None:
+    order = make_order(api.partner)
+    open_virtual_account(api, order)
+    portone.fail_close = True
+
+    response = api.post(f"/api/v1/orders/{order.pk}/cancel/")
+
+    assert (response.status_code, response.json()["status"]) == (200, "cancelled")
+    assert len(portone.calls("POST", "/virtual-account/close")) == 1
+
+
+def test_the_reconciliation_runs_from_celery_beat(settings: Any) -> None:
+    entry = settings.CELERY_BEAT_SCHEDULE["billing-reconcile-pending-payments"]
+
+    assert entry["task"] == tasks.payment_reconcile_pending_task.name
+    assert entry["schedule"] <= 300
+
+
+def test_the_order_page_says_a_card_payment_is_being_confirmed_and_offers_no_other_payment(
+    api: Any, make_order: Any, portone: FakePortOne
+) -> None:
+    from tests.factories import MemberFactory
+
+    member = MemberFactory(partner=api.partner)
+    client = Client()
+    client.force_login(member.user)
+    order = make_order(api.partner)
+    payment_id = paid_at_portone(portone, order)
+    portone.stall_seconds = 1.5
+    pay(api, order, payment_id)
+
+    page = client.get(f"/mypage/orders/{order.pk}/").content.decode()
+
+    assert 'id="payment-pending"' in page
+    assert "portone-pay-form" not in page and "pay_virtual_account" not in page and "/cancel/" not in page
+
+
+def test_the_order_page_hands_portone_a_payment_id_of_this_order_and_widens_the_csp_there_only(
+    api: Any, make_order: Any, portone: FakePortOne
+) -> None:
+    from tests.factories import MemberFactory
+
+    client = Client()
+    client.force_login(MemberFactory(partner=api.partner).user)
+    order = make_order(api.partner)
+
+    response = client.get(f"/mypage/orders/{order.pk}/")
+    checkout = json.loads(
+        response.content.decode().split('id="portone-checkout" type="application/json">')[1].split("</script>")[0]
+    )
+
+    assert payment_id_order(checkout["paymentId"]) == str(order.pk)
+    assert (checkout["storeId"], checkout["channelKey"], checkout["totalAmount"]) == (
+        STORE_ID,
+        "channel-key-test-card",
+        order.total_amount,
+    )
+    assert "https://cdn.portone.io" in response["Content-Security-Policy"]
+    assert "cdn.portone.io" not in client.get("/mypage/orders/")["Content-Security-Policy"]

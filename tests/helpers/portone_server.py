@@ -99,6 +99,7 @@ class FakePortOne:
     contract_violations: list[str] = field(default_factory=list)
     stall_seconds: float = 0.0  # GET /payments/{id} answers this late (a PG timeout)
     refuse_cancel: bool = False
+    fail_close: bool = False  # closing a virtual account answers 500 with an error PortOne does not document
     url: str = ""
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -159,6 +160,8 @@ class FakePortOne:
             if method == "POST" and action == "instant":
                 return self._issue(payment_id, body)
             if method == "POST" and action == "virtual-account/close":
+                if self.fail_close:
+                    return 500, {"type": "INTERNAL_SERVER_ERROR", "message": "일시적인 오류"}, 0.0
                 payment = self.payments.get(payment_id)
                 if payment is None:
                     return 404, fixture("error_payment_not_found"), 0.0
