@@ -70,12 +70,14 @@ PORTONE_CSP = {
 }
 
 
-def _portone_checkout(order: Order) -> dict[str, Any] | None:
+def _portone_checkout(request: HttpRequest, order: Order) -> dict[str, Any] | None:
     """What the page passes to ``PortOne.requestPayment`` when PortOne is the PG: a fresh payment
-    id naming this order (the server confirms the payment by it), the public store id and channel key."""
+    id naming this order (the server confirms the payment by it), the public store id and channel
+    key, and where a phone's browser comes back after paying in the card company's pages."""
     if not isinstance(get_gateway(), PortOneGateway):
         return None
     return {
+        "redirectUrl": request.build_absolute_uri(reverse("billing:order-portone-return", args=[order.pk])),
         "storeId": settings.PORTONE_STORE_ID,
         "channelKey": settings.PORTONE_CHANNEL_KEY,
         "paymentId": payment_id_new(order_reference=str(order.pk)),
@@ -264,7 +266,7 @@ def order_detail(request: HttpRequest, partner: Partner, order_id: int) -> HttpR
         "registered_count": codes.filter(status=CodeStatus.REGISTERED).count(),
         "sandbox": _is_sandbox(),
         "can_pay": OrderAction.PAY_CARD in actions,
-        "portone": _portone_checkout(order) if OrderAction.PAY_CARD in actions else None,
+        "portone": _portone_checkout(request, order) if OrderAction.PAY_CARD in actions else None,
         # A card payment the PG has not confirmed yet: settled by the reconciliation within minutes.
         "payment_pending": order.status == OrderStatus.PENDING_PAYMENT
         and any(p.status == PaymentStatus.PENDING for p in order.payments.all()),
@@ -303,6 +305,29 @@ def _pay_card(request: HttpRequest, partner: Partner, order: Order) -> str:
     # With PortOne it is the paymentId the page's PortOne.requestPayment paid; the server checks it there.
     services.order_pay_by_card(order_id=order.pk, partner=partner, card_token=request.POST.get("card_token", ""))
     return _("카드 결제가 완료되었습니다.")
+
+
+@partner_member_required
+def order_portone_return(request: HttpRequest, partner: Partner, order_id: int) -> HttpResponse:
+    """PortOne sends a phone's browser back here (``redirectUrl``) with ``?paymentId=…`` after a
+    payment, or ``&code=…&message=…`` when it did not go through. The payment id is only a pointer:
+    it is confirmed with PortOne exactly as the desktop page's POST is, so repeating this changes nothing."""
+    order = _order_or_404(partner, order_id)
+    if request.GET.get("code"):
+        messages.error(
+            request,
+            _("결제가 완료되지 않았습니다: %(message)s") % {"message": request.GET.get("message", "")[:200]},
+        )
+        return redirect("billing:order-detail", order_id=order.pk)
+    try:
+        services.order_pay_by_card(order_id=order.pk, partner=partner, card_token=request.GET.get("paymentId", ""))
+    except ApplicationError as exc:
+        if exc.status == 404:
+            raise Http404(str(exc.message)) from exc
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("카드 결제가 완료되었습니다."))
+    return redirect("billing:order-detail", order_id=order.pk)
 
 
 def _pay_virtual_account(request: HttpRequest, partner: Partner, order: Order) -> str:

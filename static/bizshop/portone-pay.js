@@ -41,6 +41,8 @@ if (form && data && button) {
         totalAmount: checkout.totalAmount,
         currency: checkout.currency,
         payMethod: checkout.payMethod,
+        // A phone's browser leaves this page for the card company's and comes back here instead.
+        redirectUrl: checkout.redirectUrl,
       });
     } catch (error) {
       say(status.dataset.unavailable);

@@ -552,3 +552,48 @@ def test_the_order_page_hands_portone_a_payment_id_of_this_order_and_widens_the_
     )
     assert "https://cdn.portone.io" in response["Content-Security-Policy"]
     assert "cdn.portone.io" not in client.get("/mypage/orders/")["Content-Security-Policy"]
+
+
+def member_session(api: Any) -> Client:
+    from tests.factories import MemberFactory
+
+    client = Client()
+    client.force_login(MemberFactory(partner=api.partner).user)
+    return client
+
+
+def test_a_phone_coming_back_from_portone_confirms_the_payment_once(
+    api: Any, make_order: Any, portone: FakePortOne
+) -> None:
+    client = member_session(api)
+    order = make_order(api.partner)
+    payment_id = paid_at_portone(portone, order)
+    back = f"/mypage/orders/{order.pk}/portone-return/?paymentId={payment_id}&transactionType=PAYMENT&txId=tx"
+
+    first = client.get(back)
+    again = client.get(back)
+
+    assert first.status_code == again.status_code == 302
+    assert first["Location"] == f"/mypage/orders/{order.pk}/"
+    order.refresh_from_db()
+    assert order.status == OrderStatus.PAID
+    assert order.events.filter(kind=OrderEvent.Kind.PAYMENT_APPROVED).count() == 1
+
+
+def test_a_phone_coming_back_with_portone_error_changes_nothing(
+    api: Any, make_order: Any, portone: FakePortOne, db_rows: Any
+) -> None:
+    client = member_session(api)
+    order = make_order(api.partner)
+    payment_id = payment_id_new(order_reference=str(order.pk))
+    before = db_rows()
+
+    response = client.get(
+        f"/mypage/orders/{order.pk}/portone-return/",
+        {"paymentId": payment_id, "code": "FAILURE_TYPE_PG", "message": "사용자가 결제를 취소했습니다"},
+        follow=True,
+    )
+
+    assert "사용자가 결제를 취소했습니다" in response.content.decode()
+    assert portone.requests == []
+    assert db_rows() == before
