@@ -597,3 +597,17 @@ def test_a_phone_coming_back_with_portone_error_changes_nothing(
     assert "사용자가 결제를 취소했습니다" in response.content.decode()
     assert portone.requests == []
     assert db_rows() == before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_same_deposit_webhook_twice_at_once_pays_once(api: Any, make_order: Any, portone: FakePortOne) -> None:
+    order = make_order(api.partner)
+    payment = open_virtual_account(api, order)
+    portone.deposit(payment.gateway_transaction_id)
+    body, headers = portone.webhook(payment.gateway_transaction_id)
+
+    responses = run_together(lambda: post_webhook(body, headers), lambda: post_webhook(body, headers))
+
+    assert [r.status_code for r in responses] == [200, 200]
+    assert DepositNotification.objects.count() == 1
+    assert Order.objects.get(pk=order.pk).events.filter(kind=OrderEvent.Kind.DEPOSIT_RECEIVED).count() == 1
