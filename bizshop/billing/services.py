@@ -232,6 +232,23 @@ def payment_reconcile_pending(*, now: datetime | None = None) -> int:
     return settled
 
 
+def _pending_settle_now(transaction_id: str) -> None:
+    """The PG reported on a payment (e.g. PortOne's Transaction.Paid webhook of a card payment): if it
+    is one of ours still pending, settle it now, exactly as the reconciliation would."""
+    found = (
+        Payment.objects.filter(status=PaymentStatus.PENDING, gateway_transaction_id=transaction_id)
+        .values_list("pk", "order_id")
+        .first()
+    )
+    if found is None:
+        return
+    with transaction.atomic():
+        order = Order.objects.select_for_update().filter(pk=found[1]).first() if found[1] else None
+        payment = Payment.objects.select_for_update().filter(pk=found[0], status=PaymentStatus.PENDING).first()
+        if payment is not None:
+            _pending_settle(order, payment)
+
+
 def _pending_settle(order: Order | None, payment: Payment) -> bool:
     gateway = get_gateway()
     try:
@@ -331,6 +348,8 @@ def payment_deposit_receive(
         raise errors.INVALID_NOTIFICATION(reason=str(exc)) from exc
     except IgnoredNotification as exc:
         logger.info("notification acknowledged, not a deposit: %s", exc)
+        if exc.transaction_id:
+            _pending_settle_now(exc.transaction_id)
         return None
     except PaymentPending as exc:
         # Verified, but the PG could not be asked about the payment: answered 503, so it is sent again.

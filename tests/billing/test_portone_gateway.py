@@ -611,3 +611,21 @@ def test_the_same_deposit_webhook_twice_at_once_pays_once(api: Any, make_order: 
     assert [r.status_code for r in responses] == [200, 200]
     assert DepositNotification.objects.count() == 1
     assert Order.objects.get(pk=order.pk).events.filter(kind=OrderEvent.Kind.DEPOSIT_RECEIVED).count() == 1
+
+
+def test_portone_paid_webhook_of_a_pending_card_payment_settles_it_at_once(
+    api: Any, make_order: Any, portone: FakePortOne
+) -> None:
+    order = make_order(api.partner)
+    payment_id = paid_at_portone(portone, order)
+    portone.stall_seconds = 1.5
+    pay(api, order, payment_id)
+    portone.stall_seconds = 0
+
+    response = post_webhook(*portone.webhook(payment_id))
+
+    assert (response.status_code, response.json()["outcome"]) == (200, "ignored")  # not a deposit
+    order.refresh_from_db()
+    assert (order.status, Payment.objects.get(order=order).status) == ("paid", "approved")
+    assert billing.payment_reconcile_pending() == 0  # nothing left for the task
+    assert order.events.filter(kind=OrderEvent.Kind.PAYMENT_APPROVED).count() == 1

@@ -54,7 +54,12 @@ class InvalidNotification(Exception):
 
 class IgnoredNotification(Exception):
     """A genuine notification that is not a deposit (a PG also reports card payments, cancels…):
-    acknowledged, nothing changes."""
+    acknowledged. ``transaction_id`` names the PG payment it was about, if any: a card payment of
+    the shop still pending is then settled at once rather than at the next reconciliation."""
+
+    def __init__(self, reason: str, *, transaction_id: str = ""):
+        super().__init__(reason)
+        self.transaction_id = transaction_id
 
 
 @dataclass(frozen=True)

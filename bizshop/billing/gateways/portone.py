@@ -262,8 +262,9 @@ class PortOneGateway:
             raise InvalidNotification(f"bad signature ({exc.message})") from exc
         except (UnicodeDecodeError, ValueError, KeyError, TypeError) as exc:
             raise InvalidNotification("unreadable body") from exc
+        about = getattr(getattr(event, "data", None), "payment_id", "")
         if not isinstance(event, portone_webhook.WebhookTransactionPaid):
-            raise IgnoredNotification(type(event).__name__ if event is not None else "unknown")
+            raise IgnoredNotification(type(event).__name__ if event is not None else "unknown", transaction_id=about)
         # The webhook only says which payment to look at; PortOne's API says what it is.
         payment_id = event.data.payment_id
         try:
@@ -271,7 +272,7 @@ class PortOneGateway:
         except PaymentDeclined as exc:
             raise InvalidNotification("unknown payment") from exc
         if not isinstance(payment, PaidPayment) or not isinstance(payment.method, PaymentMethodVirtualAccount):
-            raise IgnoredNotification("not a virtual-account deposit")
+            raise IgnoredNotification("not a virtual-account deposit", transaction_id=payment_id)
         if not self._ours(payment) or payment.currency != CURRENCY:
             raise InvalidNotification("not this store's KRW payment")
         return DepositNotice(
