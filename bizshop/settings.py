@@ -262,6 +262,11 @@ CELERY_BEAT_SCHEDULE = {
     },
     "billing-expire-overdue-deposits": {"task": "bizshop.billing.tasks.order_expire_overdue_task", "schedule": 300.0},
     "billing-purge-idempotency-keys": {"task": "bizshop.billing.tasks.idempotency_keys_purge_task", "schedule": 3600.0},
+    # Card payments whose confirmation the PG did not answer in time: asked again and settled.
+    "billing-reconcile-pending-payments": {
+        "task": "bizshop.billing.tasks.payment_reconcile_pending_task",
+        "schedule": 120.0,
+    },
     # 세금계산서 월 발행: the previous month's invoices, then its reconciliation, 00:05 KST on
     # INVOICE_RUN_DAY (CELERY_TIMEZONE); merge requests for that month close when it starts.
     "invoices-monthly-run": {
@@ -320,7 +325,11 @@ CODE_EXPORT_DIR = Path(env.str("CODE_EXPORT_DIR", default=str(VAR_DIR / "exports
 SUPPORT_ATTACHMENT_DIR = Path(env.str("SUPPORT_ATTACHMENT_DIR", default=str(VAR_DIR / "support-attachments")))
 
 SANDBOX_PAYMENT_GATEWAY = "bizshop.billing.gateways.sandbox.SandboxGateway"
+PORTONE_PAYMENT_GATEWAY = "bizshop.billing.gateways.portone.PortOneGateway"
+# PAYMENT_GATEWAY is a dotted path or one of these short names.
+_PAYMENT_GATEWAY_ALIASES = {"sandbox": SANDBOX_PAYMENT_GATEWAY, "portone": PORTONE_PAYMENT_GATEWAY}
 PAYMENT_GATEWAY = env.str("PAYMENT_GATEWAY", default=SANDBOX_PAYMENT_GATEWAY)
+PAYMENT_GATEWAY = _PAYMENT_GATEWAY_ALIASES.get(PAYMENT_GATEWAY.strip().lower(), PAYMENT_GATEWAY)
 # The sandbox approves a well-known card token and pays on request: its routes (/api/v1/sandbox/…)
 # exist only while it is the gateway, and production refuses it unless told (below).
 SANDBOX_PAYMENTS = PAYMENT_GATEWAY == SANDBOX_PAYMENT_GATEWAY
@@ -328,6 +337,37 @@ SANDBOX_PAYMENTS = PAYMENT_GATEWAY == SANDBOX_PAYMENT_GATEWAY
 # (generated under var/ for the embedded shop; a staging shop with the sandbox sets it).
 PAYMENT_SANDBOX_SECRET = env.str("PAYMENT_SANDBOX_SECRET", default="") or _local.get("PAYMENT_SANDBOX_SECRET", "")
 VIRTUAL_ACCOUNT_DUE_DAYS = env.int("VIRTUAL_ACCOUNT_DUE_DAYS", default=3)
+
+# PortOne (V2): 관리자 콘솔 → 연동 정보. The API secret and the webhook secret are secrets; the
+# store id and channel keys are shown to the browser (the payment page passes them to PortOne).
+PORTONE_PAYMENTS = PAYMENT_GATEWAY == PORTONE_PAYMENT_GATEWAY
+PORTONE_API_SECRET = env.str("PORTONE_API_SECRET", default="")
+PORTONE_STORE_ID = env.str("PORTONE_STORE_ID", default="")
+PORTONE_CHANNEL_KEY = env.str("PORTONE_CHANNEL_KEY", default="")  # the card channel
+PORTONE_VIRTUAL_ACCOUNT_CHANNEL_KEY = env.str("PORTONE_VIRTUAL_ACCOUNT_CHANNEL_KEY", default="")
+PORTONE_VIRTUAL_ACCOUNT_BANK = env.str("PORTONE_VIRTUAL_ACCOUNT_BANK", default="SHINHAN")  # PortOne Bank code
+PORTONE_WEBHOOK_SECRET = env.str("PORTONE_WEBHOOK_SECRET", default="")
+# The REST API's address (a test points it at a local server) and how long one call may take.
+PORTONE_API_BASE_URL = str(env.str("PORTONE_API_BASE_URL", default="https://api.portone.io")).rstrip("/")
+PORTONE_TIMEOUT_SECONDS: float = env.int("PORTONE_TIMEOUT_SECONDS", default=10)
+# A card payment whose confirmation timed out is asked about again once it is this old (seconds).
+PORTONE_RECONCILE_AFTER_SECONDS = env.int("PORTONE_RECONCILE_AFTER_SECONDS", default=60)
+_portone_given = {
+    "PORTONE_API_SECRET": PORTONE_API_SECRET,
+    "PORTONE_STORE_ID": PORTONE_STORE_ID,
+    "PORTONE_CHANNEL_KEY": PORTONE_CHANNEL_KEY,
+    "PORTONE_VIRTUAL_ACCOUNT_CHANNEL_KEY": PORTONE_VIRTUAL_ACCOUNT_CHANNEL_KEY,
+    "PORTONE_WEBHOOK_SECRET": PORTONE_WEBHOOK_SECRET,
+}
+if (
+    PRODUCTION
+    and PORTONE_PAYMENTS
+    and (_missing := [name for name, value in _portone_given.items() if not value.strip()])
+):
+    raise ImproperlyConfigured(
+        f"PAYMENT_GATEWAY=portone with PRODUCTION=1 needs {', '.join(_missing)} in the environment "
+        "(PortOne 관리자 콘솔 → 연동 정보; README, PortOne (결제))"
+    )
 
 # The shop's business details printed on quotes, statements and receipts (견적서·거래명세서·영수증).
 # The defaults are the embedded demo's; production sets its own.
@@ -378,6 +418,7 @@ LOGGING = {
 }
 
 # Content-Security-Policy for the portal: our own origin only; the one inline script carries a nonce.
+# (The PortOne payment step widens it on that page only: bizshop.billing.views.PORTONE_CSP.)
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],

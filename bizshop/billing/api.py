@@ -237,12 +237,17 @@ class SandboxDepositApi(APIView):
 
 class DepositNotificationResultSerializer(serializers.Serializer[Any]):
     ok = serializers.BooleanField()
-    outcome = serializers.ChoiceField(choices=["applied", "not_awaiting"])
+    outcome = serializers.ChoiceField(
+        choices=["applied", "not_awaiting", "ignored"],
+        help_text="ignored: a genuine PG notification that is not a deposit (PortOne reports every payment)",
+    )
     refund_status = serializers.ChoiceField(choices=["not_needed", "required", "completed"])
 
 
 class DepositNotificationApi(APIView):
-    """Where the PG posts deposit notifications (HMAC-signed in ``X-Signature``; no partner auth).
+    """Where the PG posts deposit notifications (no partner auth): the sandbox's HMAC-signed in
+    ``X-Signature``, PortOne's webhooks signed the Standard Webhooks way (``webhook-id``,
+    ``webhook-timestamp``, ``webhook-signature``).
 
     Not behind ``Idempotency-Key``: the PG's own notification id makes a replay harmless.
     """
@@ -255,12 +260,15 @@ class DepositNotificationApi(APIView):
         responses={200: DepositNotificationResultSerializer},
         description="PG → shop. 400 invalid_notification: bad signature, unreadable body, unknown account, "
         "wrong amount (recorded for an operator refund). Money for an account that no longer awaits it is "
-        "acknowledged and flagged refund_status=required.",
+        "acknowledged and flagged refund_status=required. 503 pg_unavailable: PortOne could not be asked "
+        "about the payment (PortOne sends the webhook again).",
     )
     def post(self, request: Request) -> Response:
         notification = services.payment_deposit_receive(
-            body=request.body, signature=request.headers.get("X-Signature", "")
+            body=request.body, signature=request.headers.get("X-Signature", ""), headers=request.headers
         )
+        if notification is None:
+            return Response({"ok": True, "outcome": "ignored", "refund_status": "not_needed"})
         return Response({"ok": True, "outcome": notification.outcome, "refund_status": notification.refund_status})
 
 

@@ -27,3 +27,20 @@ INVALID_REFUND_ACCOUNT = ErrorCode(
 )
 MEMO_TOO_LONG = ErrorCode("memo_too_long", 422, _("메모는 200자까지 쓸 수 있습니다."))
 INVALID_DATE_RANGE = ErrorCode("invalid_date_range", 422, _("시작일이 종료일보다 늦습니다. 기간을 확인해 주세요."))
+PAYMENT_AMOUNT_MISMATCH = ErrorCode(
+    "payment_amount_mismatch",
+    402,
+    _("결제 금액이 주문 금액과 달라 결제를 취소했습니다. 주문 화면에서 다시 결제해 주세요."),
+)
+PAYMENT_PENDING = ErrorCode(
+    "payment_pending",
+    409,
+    _(
+        "결제 확인이 늦어지고 있습니다. 확인되는 대로 주문에 반영되며 두 번 결제되지 않습니다. "
+        "잠시 후 주문 상태를 확인해 주세요."
+    ),
+)
+PG_UNAVAILABLE = ErrorCode("pg_unavailable", 503, _("결제대행사(PG)가 응답하지 않습니다. 잠시 후 다시 시도해 주세요."))
+VIRTUAL_ACCOUNT_FAILED = ErrorCode(
+    "virtual_account_failed", 502, _("가상계좌를 발급하지 못했습니다. 잠시 후 다시 시도해 주세요.")
+)

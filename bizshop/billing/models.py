@@ -80,6 +80,9 @@ class PaymentMethod(models.TextChoices):
 
 
 class PaymentStatus(models.TextChoices):
+    # A card payment the PG did not confirm in time: the reconciliation task settles it.
+    PENDING = "pending", _("확인중")
+    FAILED = "failed", _("실패")
     AWAITING_DEPOSIT = "awaiting_deposit", _("입금대기")
     APPROVED = "approved", _("승인")
     EXPIRED = "expired", _("기한만료")
@@ -132,10 +135,11 @@ class Payment(models.Model):
                 condition=models.Q(amount=models.F("supply_amount") + models.F("vat_amount")),
                 name="billing_payment_amount_is_supply_plus_vat",
             ),
-            # One live payment per order: a second approval or a second open account is impossible.
+            # One live payment per order: a second approval or a second open account is impossible,
+            # and so is a second attempt while one is still being confirmed with the PG.
             models.UniqueConstraint(
                 fields=["order"],
-                condition=models.Q(status__in=["awaiting_deposit", "approved"]),
+                condition=models.Q(status__in=["pending", "awaiting_deposit", "approved"]),
                 name="billing_payment_one_live_per_order",
             ),
         ]
@@ -217,6 +221,8 @@ class OrderEvent(models.Model):
     class Kind(models.TextChoices):
         CREATED = "created", pgettext_lazy("order event", "주문 생성")
         PAYMENT_APPROVED = "payment_approved", pgettext_lazy("order event", "카드 결제 승인")
+        PAYMENT_PENDING = "payment_pending", pgettext_lazy("order event", "카드 결제 확인 중")
+        PAYMENT_FAILED = "payment_failed", pgettext_lazy("order event", "카드 결제 실패")
         VIRTUAL_ACCOUNT_OPENED = "virtual_account_opened", pgettext_lazy("order event", "가상계좌 발급")
         DEPOSIT_RECEIVED = "deposit_received", pgettext_lazy("order event", "입금 확인")
         CANCELLED = "cancelled", pgettext_lazy("order event", "주문 취소")

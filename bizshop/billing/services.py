@@ -15,7 +15,7 @@ order event; an operator returns it and marks it done (``deposit_refund_complete
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -28,7 +28,16 @@ from bizshop.accounts.models import User
 from bizshop.billing import errors, hooks
 from bizshop.billing.banks import BANK_NAMES
 from bizshop.billing.gateways import get_gateway
-from bizshop.billing.gateways.base import CancelFailed, DepositNotice, InvalidNotification, PaymentDeclined
+from bizshop.billing.gateways.base import (
+    CancelFailed,
+    CardApproval,
+    DepositNotice,
+    IgnoredNotification,
+    InvalidNotification,
+    PaymentAmountMismatch,
+    PaymentDeclined,
+    PaymentPending,
+)
 from bizshop.billing.gateways.sandbox import SandboxGateway
 from bizshop.billing.models import (
     DepositNotification,
@@ -121,42 +130,180 @@ def order_create(*, partner: Partner, emoticon_id: int, period_days: int, quanti
     return order
 
 
-@transaction.atomic
+def _refuse_while_pending(order: Order) -> None:
+    """A card payment of the order is still being confirmed with the PG: paying again could charge
+    twice, cancelling could lose the money; the reconciliation settles it first."""
+    if order.payments.filter(status=PaymentStatus.PENDING).exists():
+        raise errors.PAYMENT_PENDING()
+
+
 def order_pay_by_card(*, order_id: int, partner: Partner, card_token: str) -> Order:
-    # The lock is held across the PG call on purpose: a second payment of the same order
-    # waits and then finds it paid, so a card is never charged twice for one order.
-    order = _lock_order(order_id=order_id, partner=partner)
-    order_action_guard(order, OrderAction.PAY_CARD)
-    gateway = get_gateway()
-    try:
-        approval = gateway.approve_card(amount=order.total_amount, card_token=card_token, order_reference=str(order.pk))
-    except PaymentDeclined as exc:
-        logger.info("card declined for order %s: %s", order.pk, exc.reason)
-        raise errors.PAYMENT_DECLINED(reason=exc.reason) from exc
-    payment = Payment.objects.create(
-        order=order,
-        method=PaymentMethod.CARD,
-        status=PaymentStatus.APPROVED,
-        amount=order.total_amount,
-        gateway=gateway.name,
-        gateway_transaction_id=approval.transaction_id,
-        approved_at=approval.approved_at,
-        **_sale(order),
-    )
+    """카드 결제: charge (sandbox) or confirm (PortOne: ``card_token`` is the PortOne payment id)
+    the order's card payment. A PG that cannot say in time leaves the attempt ``pending`` —
+    committed, the order unpaid and refusing another attempt — and raises ``payment_pending``;
+    ``payment_reconcile_pending`` settles it later, exactly once."""
+    pending: PaymentPending | None = None
+    with transaction.atomic():
+        # The lock is held across the PG call on purpose: a second payment of the same order
+        # waits and then finds it paid, so a card is never charged twice for one order.
+        order = _lock_order(order_id=order_id, partner=partner)
+        order_action_guard(order, OrderAction.PAY_CARD)
+        _refuse_while_pending(order)
+        if card_token and Payment.objects.filter(gateway_transaction_id=card_token).exists():
+            raise errors.PAYMENT_DECLINED(reason="payment already used")
+        gateway = get_gateway()
+        try:
+            approval = gateway.approve_card(
+                amount=order.total_amount, card_token=card_token, order_reference=str(order.pk)
+            )
+        except PaymentAmountMismatch as exc:
+            logger.warning("card payment of a wrong amount for order %s: %s", order.pk, exc.reason)
+            raise errors.PAYMENT_AMOUNT_MISMATCH(reason=exc.reason) from exc
+        except PaymentDeclined as exc:
+            logger.info("card declined for order %s: %s", order.pk, exc.reason)
+            raise errors.PAYMENT_DECLINED(reason=exc.reason) from exc
+        except PaymentPending as exc:
+            logger.warning("card payment of order %s left pending: %s", order.pk, exc.reason)
+            pending = exc
+            payment = Payment.objects.create(
+                order=order,
+                method=PaymentMethod.CARD,
+                status=PaymentStatus.PENDING,
+                amount=order.total_amount,
+                gateway=gateway.name,
+                gateway_transaction_id=card_token,
+                **_sale(order),
+            )
+            _event(order, OrderEvent.Kind.PAYMENT_PENDING, amount=order.total_amount, payment_id=payment.pk)
+        else:
+            _card_approved(order, gateway_name=gateway.name, approval=approval)
+    if pending is not None:
+        # Raised after the commit: the pending attempt must stay recorded.
+        raise errors.PAYMENT_PENDING(reason=pending.reason)
+    return order
+
+
+def _card_approved(order: Order, *, gateway_name: str, approval: CardApproval, payment: Payment | None = None) -> None:
+    """The order (locked) is paid by this card approval; ``payment`` is its pending attempt, if any."""
+    if payment is None:
+        payment = Payment.objects.create(
+            order=order,
+            method=PaymentMethod.CARD,
+            status=PaymentStatus.APPROVED,
+            amount=order.total_amount,
+            gateway=gateway_name,
+            gateway_transaction_id=approval.transaction_id,
+            approved_at=approval.approved_at,
+            **_sale(order),
+        )
+    else:
+        payment.status = PaymentStatus.APPROVED
+        payment.approved_at = approval.approved_at
+        payment.save(update_fields=["status", "approved_at"])
     order.status = OrderStatus.PAID
     order.paid_at = approval.approved_at
     order.save(update_fields=["status", "paid_at"])
     _event(order, OrderEvent.Kind.PAYMENT_APPROVED, amount=order.total_amount, payment_id=payment.pk)
-    return order
+
+
+def payment_reconcile_pending(*, now: datetime | None = None) -> int:
+    """Settle card payments left pending by a PG that did not answer: ask the PG again (the same
+    confirmation as at payment) and mark the order paid, or the attempt failed (the order payable
+    again). A payment the PG took for an order that can no longer be paid is cancelled at the PG.
+    One transaction per payment, under the order's lock: safe to run twice or concurrently, and
+    each attempt is settled once. Returns how many were settled."""
+    cutoff = (now or timezone.now()) - timedelta(seconds=settings.PORTONE_RECONCILE_AFTER_SECONDS)
+    waiting = list(
+        Payment.objects.filter(status=PaymentStatus.PENDING, created_at__lt=cutoff)
+        .order_by("order_id", "id")
+        .values_list("pk", "order_id")
+    )
+    settled = 0
+    for payment_id, order_id in waiting:
+        with transaction.atomic():
+            order = Order.objects.select_for_update().filter(pk=order_id).first() if order_id else None
+            payment = Payment.objects.select_for_update().filter(pk=payment_id, status=PaymentStatus.PENDING).first()
+            if payment is None:
+                continue  # settled meanwhile
+            if _pending_settle(order, payment):
+                settled += 1
+    if settled:
+        logger.info("settled %s pending card payments", settled)
+    return settled
+
+
+def _pending_settle_now(transaction_id: str) -> None:
+    """The PG reported on a payment (e.g. PortOne's Transaction.Paid webhook of a card payment): if it
+    is one of ours still pending, settle it now, exactly as the reconciliation would."""
+    found = (
+        Payment.objects.filter(status=PaymentStatus.PENDING, gateway_transaction_id=transaction_id)
+        .values_list("pk", "order_id")
+        .first()
+    )
+    if found is None:
+        return
+    with transaction.atomic():
+        order = Order.objects.select_for_update().filter(pk=found[1]).first() if found[1] else None
+        payment = Payment.objects.select_for_update().filter(pk=found[0], status=PaymentStatus.PENDING).first()
+        if payment is not None:
+            _pending_settle(order, payment)
+
+
+def _pending_settle(order: Order | None, payment: Payment) -> bool:
+    gateway = get_gateway()
+    try:
+        approval = gateway.approve_card(
+            amount=payment.amount, card_token=payment.gateway_transaction_id, order_reference=str(payment.order_number)
+        )
+    except PaymentPending as exc:
+        logger.warning("pending card payment %s still unknown at the PG: %s", payment.pk, exc.reason)
+        return False
+    except PaymentDeclined as exc:
+        payment.status = PaymentStatus.FAILED
+        payment.cancelled_at = timezone.now()
+        payment.save(update_fields=["status", "cancelled_at"])
+        if order is not None:
+            _event(
+                order, OrderEvent.Kind.PAYMENT_FAILED, amount=payment.amount, payment_id=payment.pk, reason=exc.reason
+            )
+        return True
+    if order is not None and order.status == OrderStatus.PENDING_PAYMENT:
+        _card_approved(order, gateway_name=payment.gateway, approval=approval, payment=payment)
+        return True
+    # Paid at the PG, but the order is gone or no longer takes money: the money goes back.
+    try:
+        gateway.cancel_card(
+            transaction_id=payment.gateway_transaction_id,
+            amount=payment.amount,
+            reason="주문이 결제를 받을 수 없는 상태라 자동 취소",
+        )
+    except CancelFailed as exc:
+        logger.error("pending card payment %s paid but not cancellable: %s", payment.pk, exc.reason)
+        return False
+    payment.status = PaymentStatus.CANCELLED
+    payment.cancelled_at = timezone.now()
+    payment.save(update_fields=["status", "cancelled_at"])
+    if order is not None:
+        _event(order, OrderEvent.Kind.PAYMENT_FAILED, amount=payment.amount, payment_id=payment.pk, reason="cancelled")
+    return True
 
 
 @transaction.atomic
 def order_open_virtual_account(*, order_id: int, partner: Partner) -> Order:
     order = _lock_order(order_id=order_id, partner=partner)
     order_action_guard(order, OrderAction.PAY_VIRTUAL_ACCOUNT)
+    _refuse_while_pending(order)
     gateway = get_gateway()
     due_at = timezone.now() + timedelta(days=settings.VIRTUAL_ACCOUNT_DUE_DAYS)
-    account = gateway.open_virtual_account(amount=order.total_amount, order_reference=str(order.pk), due_at=due_at)
+    try:
+        account = gateway.open_virtual_account(amount=order.total_amount, order_reference=str(order.pk), due_at=due_at)
+    except PaymentDeclined as exc:
+        logger.warning("virtual account refused for order %s: %s", order.pk, exc.reason)
+        raise errors.VIRTUAL_ACCOUNT_FAILED(reason=exc.reason) from exc
+    except PaymentPending as exc:
+        # No account number was shown, so no money can arrive on it; the order stays payable.
+        logger.warning("virtual account for order %s unknown: %s", order.pk, exc.reason)
+        raise errors.PG_UNAVAILABLE() from exc
     Payment.objects.create(
         order=order,
         method=PaymentMethod.VIRTUAL_ACCOUNT,
@@ -181,7 +328,9 @@ def order_open_virtual_account(*, order_id: int, partner: Partner) -> Order:
     return order
 
 
-def payment_deposit_receive(*, body: bytes, signature: str) -> DepositNotification:
+def payment_deposit_receive(
+    *, body: bytes, signature: str, headers: Mapping[str, str] | None = None
+) -> DepositNotification | None:
     """A deposit notification (입금 통지) from the PG: verified, recorded once, applied if it can be.
 
     Refused (``invalid_notification``, nothing written): a bad signature, an unreadable body,
@@ -189,12 +338,23 @@ def payment_deposit_receive(*, body: bytes, signature: str) -> DepositNotificati
     was opened for exactly the order's total). Recorded and acknowledged: the deposit that
     pays the order, and money for an account that no longer awaits it (expired, cancelled,
     already paid), flagged for an operator refund. A replayed notification id is ignored.
+    A genuine notification that is not a deposit (PortOne reports every payment) changes
+    nothing and returns None.
     """
     try:
-        notice = get_gateway().verify_deposit_notification(body=body, signature=signature)
+        notice = get_gateway().verify_deposit_notification(body=body, signature=signature, headers=headers)
     except InvalidNotification as exc:
         logger.warning("deposit notification refused: %s", exc)
         raise errors.INVALID_NOTIFICATION(reason=str(exc)) from exc
+    except IgnoredNotification as exc:
+        logger.info("notification acknowledged, not a deposit: %s", exc)
+        if exc.transaction_id:
+            _pending_settle_now(exc.transaction_id)
+        return None
+    except PaymentPending as exc:
+        # Verified, but the PG could not be asked about the payment: answered 503, so it is sent again.
+        logger.warning("deposit notification not checked with the PG: %s", exc.reason)
+        raise errors.PG_UNAVAILABLE() from exc
     with transaction.atomic():
         notification = _deposit_apply(notice)
     if notification.outcome == DepositOutcome.WRONG_AMOUNT:
@@ -354,6 +514,7 @@ def _close_virtual_accounts(order: Order, *, status: PaymentStatus, now: datetim
 def order_cancel(*, order_id: int, partner: Partner) -> Order:
     order = _lock_order(order_id=order_id, partner=partner)
     order_action_guard(order, OrderAction.CANCEL)
+    _refuse_while_pending(order)
     _close_virtual_accounts(order, status=PaymentStatus.CANCELLED, now=timezone.now())
     order.status = OrderStatus.CANCELLED
     order.save(update_fields=["status"])
@@ -440,7 +601,11 @@ def order_refund(*, order_id: int, partner: Partner, refund_account: dict[str, s
         order.save(update_fields=["status", "refunded_at"])
         _event(order, OrderEvent.Kind.REFUND_COMPLETED, amount=payment.amount, payment_id=payment.pk)
         try:
-            get_gateway().cancel_card(transaction_id=payment.gateway_transaction_id, amount=payment.amount)
+            get_gateway().cancel_card(
+                transaction_id=payment.gateway_transaction_id,
+                amount=payment.amount,
+                reason=f"이모티콘 비즈샵 주문 #{order.pk} 환불 (고객 요청)",
+            )
         except CancelFailed as exc:
             logger.warning("card cancel refused by the PG for order %s: %s", order.pk, exc.reason)
             raise errors.REFUND_FAILED(reason=exc.reason) from exc

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
@@ -25,8 +26,9 @@ from bizshop.billing import documents, errors, selectors, services
 from bizshop.billing.banks import BANKS
 from bizshop.billing.forms import CardPaymentForm, IssueForm, OrderFilterForm, OrderForm, OrderMemoForm, QuoteForm
 from bizshop.billing.gateways import get_gateway
+from bizshop.billing.gateways.portone import PortOneGateway, payment_id_new
 from bizshop.billing.gateways.sandbox import SandboxGateway
-from bizshop.billing.models import Order, OrderStatus, PaymentMethod
+from bizshop.billing.models import Order, OrderStatus, PaymentMethod, PaymentStatus
 from bizshop.billing.selectors import OrderAction
 from bizshop.catalog.pages import emoticon_detail_context
 from bizshop.catalog.selectors import emoticon_list_on_sale
@@ -57,6 +59,34 @@ def _order_or_404(partner: Partner, order_id: int) -> Order:
 
 def _is_sandbox() -> bool:
     return isinstance(get_gateway(), SandboxGateway)
+
+
+# The order page with PortOne's card step: the vendored @portone/browser-sdk (static/vendor/portone)
+# loads PortOne's checkout core from PortOne's CDN when the partner pays, and that opens the card
+# company's window in a frame. Only this page's policy is widened, and only while PortOne is the PG.
+PORTONE_CSP = {
+    "script-src": ["https://cdn.portone.io"],
+    "frame-src": ["'self'", "https:"],
+    "connect-src": ["'self'", "https://*.portone.io", "https://*.iamport.co"],
+}
+
+
+def _portone_checkout(request: HttpRequest, order: Order) -> dict[str, Any] | None:
+    """What the page passes to ``PortOne.requestPayment`` when PortOne is the PG: a fresh payment
+    id naming this order (the server confirms the payment by it), the public store id and channel
+    key, and where a phone's browser comes back after paying in the card company's pages."""
+    if not isinstance(get_gateway(), PortOneGateway):
+        return None
+    return {
+        "redirectUrl": request.build_absolute_uri(reverse("billing:order-portone-return", args=[order.pk])),
+        "storeId": settings.PORTONE_STORE_ID,
+        "channelKey": settings.PORTONE_CHANNEL_KEY,
+        "paymentId": payment_id_new(order_reference=str(order.pk)),
+        "orderName": _("이모티콘 비즈샵 주문 #%(id)s %(title)s") % {"id": order.pk, "title": order.emoticon_title},
+        "totalAmount": order.total_amount,
+        "currency": "CURRENCY_KRW",
+        "payMethod": "CARD",
+    }
 
 
 @partner_member_required
@@ -241,6 +271,10 @@ def order_detail(request: HttpRequest, partner: Partner, order_id: int) -> HttpR
         "registered_count": campaign.registered if campaign else 0,
         "sandbox": _is_sandbox(),
         "can_pay": OrderAction.PAY_CARD in actions,
+        "portone": _portone_checkout(request, order) if OrderAction.PAY_CARD in actions else None,
+        # A card payment the PG has not confirmed yet: settled by the reconciliation within minutes.
+        "payment_pending": order.status == OrderStatus.PENDING_PAYMENT
+        and any(p.status == PaymentStatus.PENDING for p in order.payments.all()),
         "can_sandbox_deposit": OrderAction.SANDBOX_DEPOSIT in actions and _is_sandbox(),
         "can_cancel": OrderAction.CANCEL in actions,
         "can_issue": OrderAction.ISSUE in actions,
@@ -255,7 +289,10 @@ def order_detail(request: HttpRequest, partner: Partner, order_id: int) -> HttpR
         "exports": code_selectors.code_export_list_for_order(order=order)[:10],
         "memo_form": OrderMemoForm(initial={"memo": order.memo}),
     }
-    return render(request, "billing/order_detail.html", context)
+    response = render(request, "billing/order_detail.html", context)
+    if context["portone"] is not None:
+        response._csp_update = PORTONE_CSP  # type: ignore[attr-defined]  # read by django-csp's middleware
+    return response
 
 
 def _refund_refusal(order: Order) -> str | None:
@@ -270,8 +307,32 @@ class _Unreadable(Exception):
 
 def _pay_card(request: HttpRequest, partner: Partner, order: Order) -> str:
     # The token goes to the PG as typed: approving or declining it is the gateway's call, not the form's.
+    # With PortOne it is the paymentId the page's PortOne.requestPayment paid; the server checks it there.
     services.order_pay_by_card(order_id=order.pk, partner=partner, card_token=request.POST.get("card_token", ""))
     return _("카드 결제가 완료되었습니다.")
+
+
+@partner_member_required
+def order_portone_return(request: HttpRequest, partner: Partner, order_id: int) -> HttpResponse:
+    """PortOne sends a phone's browser back here (``redirectUrl``) with ``?paymentId=…`` after a
+    payment, or ``&code=…&message=…`` when it did not go through. The payment id is only a pointer:
+    it is confirmed with PortOne exactly as the desktop page's POST is, so repeating this changes nothing."""
+    order = _order_or_404(partner, order_id)
+    if request.GET.get("code"):
+        messages.error(
+            request,
+            _("결제가 완료되지 않았습니다: %(message)s") % {"message": request.GET.get("message", "")[:200]},
+        )
+        return redirect("billing:order-detail", order_id=order.pk)
+    try:
+        services.order_pay_by_card(order_id=order.pk, partner=partner, card_token=request.GET.get("paymentId", ""))
+    except ApplicationError as exc:
+        if exc.status == 404:
+            raise Http404(str(exc.message)) from exc
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("카드 결제가 완료되었습니다."))
+    return redirect("billing:order-detail", order_id=order.pk)
 
 
 def _pay_virtual_account(request: HttpRequest, partner: Partner, order: Order) -> str:

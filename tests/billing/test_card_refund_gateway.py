@@ -27,7 +27,7 @@ class RecordingGateway(SandboxGateway):
     cancels: ClassVar[list[tuple[str, int]]] = []
     refuse: ClassVar[bool] = False
 
-    def cancel_card(self, *, transaction_id: str, amount: int) -> None:
+    def cancel_card(self, *, transaction_id: str, amount: int, reason: str = "") -> None:
         if self.refuse:
             raise CancelFailed("취소 가능 기간 경과 (테스트 PG)")
         super().cancel_card(transaction_id=transaction_id, amount=amount)

@@ -12,6 +12,7 @@ deposits) is the shop's, in ``bizshop.billing.services``.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
@@ -19,6 +20,20 @@ from typing import Protocol
 
 class PaymentDeclined(Exception):
     """The PG refused the card; ``reason`` is the PG's own text, safe to show."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+class PaymentAmountMismatch(PaymentDeclined):
+    """The PG's payment is not for the order's total in KRW (a tampered amount): the adapter has
+    already asked the PG to cancel it; the order stays payable."""
+
+
+class PaymentPending(Exception):
+    """The PG did not say in time whether the payment went through (timeout, unreachable, still
+    pending): the attempt is recorded as pending and the reconciliation task asks again."""
 
     def __init__(self, reason: str):
         super().__init__(reason)
@@ -35,6 +50,16 @@ class CancelFailed(Exception):
 
 class InvalidNotification(Exception):
     """A deposit notification that must not be trusted (bad signature, unreadable body)."""
+
+
+class IgnoredNotification(Exception):
+    """A genuine notification that is not a deposit (a PG also reports card payments, cancels…):
+    acknowledged. ``transaction_id`` names the PG payment it was about, if any: a card payment of
+    the shop still pending is then settled at once rather than at the next reconciliation."""
+
+    def __init__(self, reason: str, *, transaction_id: str = ""):
+        super().__init__(reason)
+        self.transaction_id = transaction_id
 
 
 @dataclass(frozen=True)
@@ -66,10 +91,14 @@ class PaymentGateway(Protocol):
     name: str
 
     def approve_card(self, *, amount: int, card_token: str, order_reference: str) -> CardApproval:
-        """Charge a tokenised card at once; raise PaymentDeclined when the PG refuses."""
+        """Charge a tokenised card at once (or, for a PG whose browser SDK already charged it,
+        confirm that payment: ``card_token`` is then the PG's payment id); raise PaymentDeclined
+        when the PG refuses, PaymentAmountMismatch when the payment is not for ``amount`` KRW,
+        PaymentPending when the PG's answer is unknown. Asking again about the same token must be
+        safe: the reconciliation does it for pending attempts."""
         ...
 
-    def cancel_card(self, *, transaction_id: str, amount: int) -> None:
+    def cancel_card(self, *, transaction_id: str, amount: int, reason: str = "") -> None:
         """Cancel an approval in full (환불); raise CancelFailed when the PG refuses or cannot be reached."""
         ...
 
@@ -81,6 +110,10 @@ class PaymentGateway(Protocol):
         """Close an account that must take no more money (order cancelled or expired)."""
         ...
 
-    def verify_deposit_notification(self, *, body: bytes, signature: str) -> DepositNotice:
-        """Check the PG's signature on a deposit notification and parse it; raise InvalidNotification."""
+    def verify_deposit_notification(
+        self, *, body: bytes, signature: str, headers: Mapping[str, str] | None = None
+    ) -> DepositNotice:
+        """Check the PG's signature on a deposit notification and parse it; raise InvalidNotification,
+        or IgnoredNotification for a genuine notification that is not a deposit. ``headers`` are
+        the request's, for a PG that signs with several of them."""
         ...

@@ -7,6 +7,7 @@ import hashlib
 import hmac
 import json
 import secrets
+from collections.abc import Mapping
 from datetime import datetime
 
 from django.conf import settings
@@ -38,7 +39,7 @@ class SandboxGateway:
             raise PaymentDeclined("유효하지 않은 카드 토큰")
         return CardApproval(transaction_id=f"sbx_card_{secrets.token_hex(12)}", approved_at=timezone.now())
 
-    def cancel_card(self, *, transaction_id: str, amount: int) -> None:
+    def cancel_card(self, *, transaction_id: str, amount: int, reason: str = "") -> None:
         if not transaction_id.startswith("sbx_card_"):
             raise ValueError(f"not a sandbox card transaction: {transaction_id}")
         if amount <= 0:
@@ -81,7 +82,9 @@ class SandboxGateway:
         ).encode()
         return body, self.sign(body)
 
-    def verify_deposit_notification(self, *, body: bytes, signature: str) -> DepositNotice:
+    def verify_deposit_notification(
+        self, *, body: bytes, signature: str, headers: Mapping[str, str] | None = None
+    ) -> DepositNotice:
         # Compared as bytes: compare_digest refuses str with non-ASCII characters (a header may carry any).
         if not hmac.compare_digest(self.sign(body).encode(), (signature or "").encode("utf-8", "replace")):
             raise InvalidNotification("bad signature")
