@@ -69,6 +69,16 @@ class TaxInvoice(models.Model):
     emailed_at = models.DateTimeField(_("이메일 발송일시"), null=True, blank=True)
     transmitted_at = models.DateTimeField(_("국세청 전송일시"), null=True, blank=True)
     transmission_id = models.CharField(_("전송 접수번호"), max_length=100, blank=True)
+    # As the e-invoicing provider reports it (Popbill: stateCode 300 발행완료 … 304 전송성공,
+    # 305 전송실패, 600 발행취소) and the NTS approval number it assigned (국세청 승인번호).
+    provider_state = models.CharField(_("전송 상태"), max_length=16, blank=True)
+    nts_confirm_number = models.CharField(_("국세청 승인번호"), max_length=24, blank=True)
+    provider_checked_at = models.DateTimeField(_("전송 상태 확인일시"), null=True, blank=True)
+    # A refusal that sending again cannot cure (the provider's code and message): the invoice is
+    # not sent again until an operator corrects the cause and clears it.
+    transmission_error_code = models.CharField(_("전송 오류 코드"), max_length=32, blank=True)
+    transmission_error = models.TextField(_("전송 오류 내용"), blank=True)
+    transmission_rejected_at = models.DateTimeField(_("전송 거부일시"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("세금계산서")
@@ -80,6 +90,13 @@ class TaxInvoice(models.Model):
                 fields=["id"],
                 name="invoices_delivery_pending",
                 condition=models.Q(emailed_at=None) | models.Q(transmitted_at=None),
+            ),
+            # Transmitted but not yet confirmed or refused by the NTS: the status poll reads these.
+            models.Index(
+                fields=["id"],
+                name="invoices_nts_unconfirmed",
+                condition=models.Q(transmitted_at__isnull=False, transmission_rejected_at=None)
+                & ~models.Q(provider_state__in=["304", "305", "600"]),
             ),
         ]
         constraints = [
