@@ -247,6 +247,39 @@ def invoice_email_resend(*, invoice_id: int, operator: User) -> str:
     return address
 
 
+def invoice_transmission_retry(*, invoice_id: int, operator: User) -> bool:
+    """Operator: once the cause of a provider's refusal is fixed (the certificate registered on
+    Popbill, the partner's registration number corrected, points topped up), clear the refusal so
+    that the next delivery pass sends the invoice again; audited. Only a refusal before issuance
+    can be cleared: an invoice the NTS refused (issued, then 전송실패) keeps its number at the
+    provider and is corrected there or by an amendment. Returns whether a refusal was cleared."""
+    from bizshop.backoffice.models import OperatorAction
+    from bizshop.backoffice.services import operator_action_record, operator_require
+
+    operator_require(operator=operator, permission="backoffice.resend_invoice_emails")
+    with transaction.atomic():
+        invoice = TaxInvoice.objects.select_for_update().filter(pk=invoice_id).first()
+        if invoice is None:
+            raise errors.INVOICE_NOT_FOUND(invoice_id=invoice_id)
+        if invoice.transmission_rejected_at is None or invoice.provider_state:
+            return False
+        operator_action_record(
+            operator=operator,
+            kind=OperatorAction.Kind.INVOICE_TRANSMISSION_RETRIED,
+            target=invoice,
+            data={
+                "number": invoice.number,
+                "error_code": invoice.transmission_error_code,
+                "error": invoice.transmission_error[:500],
+            },
+        )
+        invoice.transmission_error_code = ""
+        invoice.transmission_error = ""
+        invoice.transmission_rejected_at = None
+        invoice.save(update_fields=["transmission_error_code", "transmission_error", "transmission_rejected_at"])
+    return True
+
+
 def invoice_email_send(*, invoice_id: int, to: str) -> None:
     """Send one invoice's e-mail with its PDF to ``to`` (the resend task's work)."""
     invoice = TaxInvoice.objects.select_related("original").get(pk=invoice_id)

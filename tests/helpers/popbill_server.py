@@ -20,6 +20,7 @@ import hmac
 import http.client
 import json
 import threading
+import time
 import types
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -72,6 +73,8 @@ class PopbillState:
     requests: list[Recorded] = field(default_factory=list)
     failures: list[Failure] = field(default_factory=list)
     refuse: dict[str, str] = field(default_factory=dict)  # mgtKey → the NTS's error code
+    refuse_issue: dict[str, str] = field(default_factory=dict)  # mgtKey → errors.json case at issuance
+    delays: list[tuple[str, float]] = field(default_factory=list)  # (action, seconds) before answering
     sequence: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -109,6 +112,14 @@ class FakePopbill:
                 after_processing=lost,
             )
         )
+
+    def delay_next(self, seconds: float, *, action: str) -> None:
+        """The next request with ``action`` is carried out, but answered only after ``seconds``."""
+        self.state.delays.append((action, seconds))
+
+    def refuse_issue(self, mgt_key: str, name: str = "invalid_invoicer_corp_num") -> None:
+        """Issuing ``mgt_key`` (alone or in a batch) is refused with the errors.json case ``name``."""
+        self.state.refuse_issue[mgt_key] = name
 
     def nts_file(self) -> None:
         """The NTS's verdict on everything issued: confirmed (304), or refused (305) where
@@ -161,10 +172,15 @@ class _Handler(BaseHTTPRequestHandler):
         with self.state.lock:
             self.state.requests.append(record)
             failure = self._failure_for(record)
+            delay = next((d for d in self.state.delays if d[0] == record.action), None)
+            if delay is not None:
+                self.state.delays.remove(delay)
         if failure is not None and not failure.after_processing:
             self._fail(failure)
             return
         status, answer = self._route(record, raw)
+        if delay is not None:
+            time.sleep(delay[1])
         if failure is not None:
             self._fail(failure)
             return
@@ -239,6 +255,9 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _register(self, doc: dict[str, Any]) -> tuple[int, Any]:
         key = doc.get("invoicerMgtKey") or ""
+        if key in self.state.refuse_issue:
+            error = ERRORS[self.state.refuse_issue[key]]
+            return error["status"], error["body"]
         if key in self.state.invoices:
             error = ERRORS["mgtkey_in_use"]
             return error["status"], error["body"]

@@ -5,9 +5,11 @@ amendments, batches and the field-name contract."""
 from __future__ import annotations
 
 import base64
+import io
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Callable, Iterator
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -16,14 +18,21 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.conf import settings as django_settings
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+from django.test import Client
 from django.utils import timezone
 
+from bizshop.backoffice.management.commands.setup_operator_groups import BILLING, CATALOG_MANAGER
+from bizshop.backoffice.models import OperatorAction
 from bizshop.billing.models import Order, OrderStatus, Payment
+from bizshop.core.errors import ApplicationError
 from bizshop.invoices import amendments, delivery, services
 from bizshop.invoices.models import InvoicePayment, TaxInvoice, TaxInvoiceLine
 from bizshop.invoices.transmitters import _load, get_transmitter
 from bizshop.invoices.transmitters.popbill import PopbillTransmitter, submit_id
 from bizshop.partners.models import Partner
+from tests.factories import UserFactory
 from tests.helpers.popbill_server import FakePopbill, fixture, redirect_sdk_transport
 
 pytestmark = pytest.mark.django_db
@@ -33,6 +42,7 @@ MARCH = date(2026, 3, 1)
 LINK_ID = "BIZSHOP_TEST"
 SECRET_KEY = base64.b64encode(b"popbill-test-secret-key-32bytes!").decode()
 ROOT = Path(django_settings.BASE_DIR)
+ADMIN = "/admin/invoices/taxinvoice/"
 
 
 @pytest.fixture
@@ -303,6 +313,110 @@ def test_the_adapter_sends_only_field_names_the_popbill_taxinvoice_document_defi
     # The recorded example request obeys the same contract.
     example = fixture("regist_issue_request.json")
     assert set(example) <= set(allowed["taxinvoice"])
+
+
+def test_a_timeout_is_retried_and_the_retry_finds_the_invoice_issued(
+    popbill: FakePopbill, partner: Partner, pay: Callable[..., Payment]
+) -> None:
+    invoice = _march_invoice(partner, pay)
+    transmitter = get_transmitter()
+    assert isinstance(transmitter, PopbillTransmitter)
+    transmitter.timeout = 0.3
+    popbill.delay_next(1.0, action="ISSUE")
+
+    delivery.invoice_deliver(invoice_id=invoice.pk)
+    invoice.refresh_from_db()
+    assert invoice.transmitted_at is None and invoice.transmission_rejected_at is None
+
+    time.sleep(0.8)  # the server finishes its slow answer
+    TaxInvoice.objects.filter(pk=invoice.pk).update(issued_at=timezone.now() - timedelta(hours=1))
+    delivery.invoice_deliver_pending()
+
+    invoice.refresh_from_db()
+    assert invoice.transmitted_at is not None
+    assert len(popbill.invoices) == 1
+
+
+def test_a_lost_bulk_answer_is_resubmitted_under_the_same_submit_id_and_issues_nothing_twice(
+    popbill: FakePopbill, partner: Partner, pay: Callable[..., Payment]
+) -> None:
+    pay(partner, _kst(2026, 3, 5, 9, 0))
+    pay(partner, _kst(2026, 3, 6, 9, 0))
+    services.invoice_month_run(month=MARCH)
+    ids = list(TaxInvoice.objects.order_by("id").values_list("id", flat=True))
+    popbill.fail_next("bad_gateway_html", action="BULKISSUE", lost=True)
+
+    assert delivery.invoices_transmit(invoice_ids=ids) == 0
+    assert len(popbill.invoices) == 2
+
+    assert delivery.invoices_transmit(invoice_ids=ids) == 2
+    first, second = popbill.requests(action="BULKISSUE")
+    assert first.headers["x-pb-submit-id"] == second.headers["x-pb-submit-id"]
+    assert len(popbill.invoices) == 2
+    assert popbill.requests(action="ISSUE") == []
+
+
+def test_an_invoice_refused_within_a_batch_is_recorded_and_the_others_are_issued(
+    popbill: FakePopbill, partner: Partner, pay: Callable[..., Payment]
+) -> None:
+    pay(partner, _kst(2026, 3, 5, 9, 0))
+    pay(partner, _kst(2026, 3, 6, 9, 0))
+    services.invoice_month_run(month=MARCH)
+    refused, issued = TaxInvoice.objects.order_by("id")
+    popbill.refuse_issue(refused.number)
+
+    assert delivery.invoices_transmit(invoice_ids=[refused.pk, issued.pk]) == 1
+
+    refused.refresh_from_db()
+    issued.refresh_from_db()
+    assert issued.transmitted_at is not None
+    assert refused.transmitted_at is None
+    assert refused.transmission_error_code == "-11001014"
+    assert refused.transmission_rejected_at is not None
+    assert popbill.requests(path=f"/Taxinvoice/SELL/{refused.number}"), "checked it was not issued earlier"
+
+
+def test_an_operator_clears_a_refusal_in_the_admin_and_the_next_pass_sends_it(
+    popbill: FakePopbill, partner: Partner, pay: Callable[..., Payment]
+) -> None:
+    invoice = _march_invoice(partner, pay)
+    popbill.fail_next("invalid_invoicer_corp_num", action="ISSUE")
+    delivery.invoice_deliver(invoice_id=invoice.pk)
+    invoice.refresh_from_db()
+    assert invoice.transmission_rejected_at is not None
+    call_command("setup_operator_groups", stdout=io.StringIO())
+    operator = UserFactory(is_staff=True)
+    operator.groups.set(Group.objects.filter(name=BILLING))
+    client = Client()
+    client.force_login(operator)
+
+    listing = client.get(ADMIN, {"transmission": "rejected"})
+    assert invoice.number in listing.content.decode()
+    assert "-11001014" in listing.content.decode()
+    client.post(ADMIN, {"action": "retry_transmission", "_selected_action": [str(invoice.pk)], "index": "0"})
+
+    invoice.refresh_from_db()
+    assert invoice.transmission_rejected_at is None and invoice.transmission_error_code == ""
+    action = OperatorAction.objects.get(kind=OperatorAction.Kind.INVOICE_TRANSMISSION_RETRIED)
+    assert action.operator == operator and action.data["error_code"] == "-11001014"
+    TaxInvoice.objects.filter(pk=invoice.pk).update(issued_at=timezone.now() - timedelta(hours=1))
+    delivery.invoice_deliver_pending()
+    invoice.refresh_from_db()
+    assert invoice.transmitted_at is not None
+
+
+def test_an_operator_without_the_permission_cannot_clear_a_refusal(
+    popbill: FakePopbill, partner: Partner, pay: Callable[..., Payment]
+) -> None:
+    invoice = _march_invoice(partner, pay)
+    TaxInvoice.objects.filter(pk=invoice.pk).update(transmission_rejected_at=timezone.now())
+    call_command("setup_operator_groups", stdout=io.StringIO())
+    operator = UserFactory(is_staff=True)
+    operator.groups.set(Group.objects.filter(name=CATALOG_MANAGER))
+
+    with pytest.raises(ApplicationError):
+        delivery.invoice_transmission_retry(invoice_id=invoice.pk, operator=operator)
+    assert TaxInvoice.objects.get(pk=invoice.pk).transmission_rejected_at is not None
 
 
 def test_the_short_name_popbill_selects_the_popbill_transmitter() -> None:

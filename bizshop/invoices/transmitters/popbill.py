@@ -184,6 +184,8 @@ class PopbillTransmitter:
     # getBulkResult: how often and how long to wait for Popbill to process a bulk submission.
     bulk_poll_interval = 1.0
     bulk_poll_attempts = 30
+    # Seconds a Popbill call may take (the SDK sets none): a hung call must not hold the rows.
+    timeout = 30.0
 
     def __init__(self) -> None:
         from popbill import TaxinvoiceService  # type: ignore[import-untyped]
@@ -196,6 +198,24 @@ class PopbillTransmitter:
         self.service.IsTest = settings.POPBILL_IS_TEST
         self.service.IPRestrictOnOff = True
         self.service.UseLocalTimeYN = True
+
+    def _bounded(self) -> None:
+        """Give the SDK's cached connection a timeout (it creates it without one); a timeout
+        surfaces as ``OSError``, a retryable failure."""
+        conn = self.service._getConn()
+        conn.timeout = self.timeout
+        if conn.sock is not None:
+            conn.sock.settimeout(self.timeout)
+
+    def _transport_failure(self, exc: BaseException, *, what: str) -> TransmissionFailed:
+        """A network error or broken answer: the SDK's cached connection may be left mid-request
+        (http.client then refuses every later request on it), so it is closed; the next call
+        connects afresh."""
+        try:
+            self.service._getConn().close()
+        except Exception:
+            logger.debug("closing the Popbill connection failed", exc_info=True)
+        return _failure(exc, what=what)
 
     def _corp_num(self, invoice: NtsInvoice | None = None) -> str:
         corp_num: str = settings.POPBILL_CORP_NUM or (invoice.supplier.registration_number if invoice else "")
@@ -213,6 +233,7 @@ class PopbillTransmitter:
         fields["detailList"] = [TaxinvoiceDetail(**line) for line in fields["detailList"]]
         with _lock:
             try:
+                self._bounded()
                 response = self.service.registIssue(corp_num, Taxinvoice(**fields))
             except PopbillException as exc:
                 if is_retryable(int(exc.code)):
@@ -224,7 +245,7 @@ class PopbillTransmitter:
                     return existing
                 raise _failure(exc, what="registIssue") from exc
             except TRANSPORT_ERRORS as exc:
-                raise _failure(exc, what="registIssue") from exc
+                raise self._transport_failure(exc, what="registIssue") from exc
         return TransmissionReceipt(
             transmission_id=f"popbill:{invoice.invoice_number}",
             transmitted_at=timezone.now(),
@@ -237,13 +258,14 @@ class PopbillTransmitter:
         from popbill import PopbillException  # type: ignore[import-untyped]
 
         try:
+            self._bounded()
             info = self.service.getInfo(corp_num, MGT_KEY_TYPE, mgt_key)
         except PopbillException as exc:
             if int(exc.code) == MGTKEY_NOT_FOUND:
                 return None
             raise _failure(exc, what="getInfo") from exc
         except TRANSPORT_ERRORS as exc:
-            raise _failure(exc, what="getInfo") from exc
+            raise self._transport_failure(exc, what="getInfo") from exc
         state = str(info.stateCode or "")
         if state not in ISSUED_STATES:
             return None
@@ -274,6 +296,7 @@ class PopbillTransmitter:
         sid = submit_id(numbers)
         with _lock:
             try:
+                self._bounded()
                 self.service.bulkSubmit(corp_num, sid, documents)
             except PopbillException as exc:
                 # A validation refusal of the submission as a whole: send them one by one, which
@@ -283,7 +306,7 @@ class PopbillTransmitter:
                 logger.warning("Popbill bulkSubmit %s refused (%s); sending one by one", sid, exc.code)
                 return {invoice.invoice_number: self._one(invoice) for invoice in invoices}
             except TRANSPORT_ERRORS as exc:
-                raise _failure(exc, what="bulkSubmit") from exc
+                raise self._transport_failure(exc, what="bulkSubmit") from exc
             result = self._bulk_result(corp_num, sid)
         by_number = {str(item.invoicerMgtKey): item for item in (result.issueResult or [])}
         outcome: BatchOutcome = {}
@@ -299,9 +322,25 @@ class PopbillTransmitter:
                     provider_state="300",
                 )
             else:
-                # Refused within the batch (possibly: already issued by an earlier try).
-                outcome[invoice.invoice_number] = self._one(invoice)
+                outcome[invoice.invoice_number] = self._refused_in_batch(corp_num, invoice, item)
         return outcome
+
+    def _refused_in_batch(
+        self, corp_num: str, invoice: NtsInvoice, item: Any
+    ) -> TransmissionReceipt | TransmissionFailed:
+        """One invoice of a batch refused: retryable, already issued by an earlier try (its
+        number is taken), or a refusal to record."""
+        code = int(item.code)
+        if is_retryable(code):
+            return TransmissionFailed(f"Popbill bulk item: {code} {item.message}")
+        try:
+            with _lock:
+                existing = self._issued(corp_num, invoice.invoice_number)
+        except TransmissionFailed as failure:
+            return failure
+        if existing is not None:
+            return existing
+        return TransmissionRejected(str(code), str(item.message or ""))
 
     def _one(self, invoice: NtsInvoice) -> TransmissionReceipt | TransmissionFailed:
         try:
@@ -314,11 +353,12 @@ class PopbillTransmitter:
 
         for attempt in range(self.bulk_poll_attempts):
             try:
+                self._bounded()
                 result = self.service.getBulkResult(corp_num, sid)
             except PopbillException as exc:
                 raise _failure(exc, what="getBulkResult") from exc
             except TRANSPORT_ERRORS as exc:
-                raise _failure(exc, what="getBulkResult") from exc
+                raise self._transport_failure(exc, what="getBulkResult") from exc
             # txState 3: Popbill has processed the submission (issueResult holds one answer per
             # invoice); before that it is received (접수) or being processed.
             if int(result.txState or 0) == 3:
@@ -340,11 +380,12 @@ class PopbillTransmitter:
             chunk = invoice_numbers[start : start + self.poll_size]
             with _lock:
                 try:
+                    self._bounded()
                     infos = self.service.getInfos(corp_num, MGT_KEY_TYPE, chunk)
                 except PopbillException as exc:
                     raise _failure(exc, what="getInfos") from exc
                 except TRANSPORT_ERRORS as exc:
-                    raise _failure(exc, what="getInfos") from exc
+                    raise self._transport_failure(exc, what="getInfos") from exc
             for info in infos:
                 if not info.invoicerMgtKey:
                     continue
