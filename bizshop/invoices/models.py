@@ -124,8 +124,14 @@ class TaxInvoice(models.Model):
         return format_brn(self.recipient_brn)
 
     @property
+    def nts_approval_number(self) -> str:
+        """The 승인번호 the NTS knows: the one the provider reported (Popbill assigns its own when
+        it issues), else the one the shop wrote."""
+        return self.nts_confirm_number or self.approval_number
+
+    @property
     def formatted_approval_number(self) -> str:
-        n = self.approval_number
+        n = self.nts_approval_number
         return f"{n[:8]}-{n[8:16]}-{n[16:]}"
 
 

@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.conf import settings as django_settings
 from django.contrib.auth.models import Group
+from django.core import mail
 from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
@@ -29,6 +30,7 @@ from bizshop.billing.models import Order, OrderStatus, Payment
 from bizshop.core.errors import ApplicationError
 from bizshop.invoices import amendments, delivery, services
 from bizshop.invoices.models import InvoicePayment, TaxInvoice, TaxInvoiceLine
+from bizshop.invoices.pdf import invoice_html
 from bizshop.invoices.transmitters import _load, get_transmitter
 from bizshop.invoices.transmitters.popbill import PopbillTransmitter, submit_id
 from bizshop.partners.models import Partner
@@ -105,6 +107,28 @@ def test_an_invoice_is_issued_on_popbill_and_the_poll_stores_the_nts_approval_nu
     infos_calls = len(popbill.requests(path="/Taxinvoice/SELL"))
     assert delivery.invoices_provider_poll() == 0
     assert len(popbill.requests(path="/Taxinvoice/SELL")) == infos_calls
+
+
+def test_the_email_pdf_and_api_show_the_approval_number_popbill_assigned(
+    popbill: FakePopbill,
+    partner: Partner,
+    pay: Callable[..., Payment],
+    api: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    pay(partner, _kst(2026, 3, 5, 9, 0))
+    with django_capture_on_commit_callbacks(execute=True):
+        services.invoice_month_run(month=MARCH)
+    invoice = TaxInvoice.objects.get()
+    assigned = popbill.invoices[invoice.number]["ntsconfirmNum"]
+    assert invoice.nts_confirm_number == assigned != invoice.approval_number
+
+    formatted = f"{assigned[:8]}-{assigned[8:16]}-{assigned[16:]}"
+    (message,) = mail.outbox
+    assert f"승인번호: {formatted}" in message.body
+    assert formatted in invoice_html(invoice=invoice)
+    body = api.get(f"/api/v1/invoices/{invoice.pk}/").json()
+    assert (body["approval_number"], body["nts_confirm_number"]) == (invoice.approval_number, assigned)
 
 
 def test_a_retry_after_a_lost_answer_finds_the_invoice_issued_and_issues_no_second(
