@@ -443,6 +443,34 @@ def test_an_operator_without_the_permission_cannot_clear_a_refusal(
     assert TaxInvoice.objects.get(pk=invoice.pk).transmission_rejected_at is not None
 
 
+def test_beat_polls_the_provider_every_ten_minutes_with_a_registered_task(
+    popbill: FakePopbill, partner: Partner, pay: Callable[..., Payment]
+) -> None:
+    from bizshop.celery import app
+    from bizshop.invoices.tasks import invoice_provider_poll_task
+
+    entry = django_settings.CELERY_BEAT_SCHEDULE["invoices-provider-poll"]
+    assert entry["task"] == "bizshop.invoices.tasks.invoice_provider_poll_task"
+    assert entry["schedule"] == 600.0
+    app.loader.import_default_modules()
+    assert entry["task"] in app.tasks
+
+    invoice = _march_invoice(partner, pay)
+    delivery.invoice_deliver(invoice_id=invoice.pk)
+    popbill.nts_file()
+    assert invoice_provider_poll_task.delay().get() == 1
+    assert TaxInvoice.objects.get(pk=invoice.pk).provider_state == "304"
+
+
+def test_the_recording_transmitter_has_no_poll_and_the_poll_does_nothing(
+    partner: Partner, pay: Callable[..., Payment]
+) -> None:
+    invoice = _march_invoice(partner, pay)
+    delivery.invoice_deliver(invoice_id=invoice.pk)
+
+    assert delivery.invoices_provider_poll() == 0
+
+
 def test_the_short_name_popbill_selects_the_popbill_transmitter() -> None:
     env = {**os.environ, "INVOICE_TRANSMITTER": "popbill"}
     env.pop("PRODUCTION", None)
