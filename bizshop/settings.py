@@ -246,6 +246,11 @@ if (
         f"PRODUCTION=1 with INVOICE_TRANSMITTER=popbill needs {', '.join(_missing)} in the environment "
         "(README, Popbill)"
     )
+if PRODUCTION and INVOICE_TRANSMITTER == POPBILL_TRANSMITTER and POPBILL_IS_TEST:
+    raise ImproperlyConfigured(
+        "PRODUCTION=1 with POPBILL_IS_TEST=1 would file no tax invoice with the NTS (Popbill's test bed): "
+        "set POPBILL_IS_TEST=0 and the production LinkID/SecretKey (README, Popbill)"
+    )
 INVOICE_ISSUER_CODE = env.str("INVOICE_ISSUER_CODE", default="41000000")
 if not 1 <= INVOICE_RUN_DAY <= 10:
     raise ImproperlyConfigured(

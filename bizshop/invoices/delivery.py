@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from django.core.mail import EmailMessage
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from bizshop.accounts.models import User
@@ -28,9 +29,9 @@ logger = logging.getLogger(__name__)
 # Invoices per delivery task: several workers share a big month (a PDF takes about half a second);
 # a task's invoices go to the provider in one batch call where it takes batches (Popbill: 100).
 DELIVERY_CHUNK = 100
-# Provider states after which nothing more happens at the NTS (Popbill: 304 confirmed, 305
-# refused, 600 cancelled); the status poll skips them.
-PROVIDER_FINAL_STATES = ("304", "305", "600")
+# The provider's state for "confirmed by the NTS" (Popbill: 304 전송성공): the status poll skips
+# those, and those whose refusal (305 전송실패, 600 발행취소) it has recorded.
+PROVIDER_CONFIRMED = "304"
 
 
 def deliver_after_commit(invoice_ids: list[int]) -> None:
@@ -165,10 +166,12 @@ def invoices_provider_poll(*, limit: int = 5000) -> int:
     statuses = getattr(transmitter, "statuses", None)
     if statuses is None:
         return 0
+    # The least recently checked first, so that a few invoices stuck at the provider never hide
+    # the others.
     pending = list(
         TaxInvoice.objects.filter(transmitted_at__isnull=False, transmission_rejected_at=None)
-        .exclude(provider_state__in=PROVIDER_FINAL_STATES)
-        .order_by("id")
+        .exclude(provider_state=PROVIDER_CONFIRMED)
+        .order_by(F("provider_checked_at").asc(nulls_first=True), "id")
         .values_list("number", flat=True)[:limit]
     )
     if not pending:

@@ -91,12 +91,13 @@ class TaxInvoice(models.Model):
                 name="invoices_delivery_pending",
                 condition=models.Q(emailed_at=None) | models.Q(transmitted_at=None),
             ),
-            # Transmitted but not yet confirmed or refused by the NTS: the status poll reads these.
+            # Transmitted, neither confirmed by the NTS (304) nor refused (recorded): the status
+            # poll reads these.
             models.Index(
                 fields=["id"],
                 name="invoices_nts_unconfirmed",
                 condition=models.Q(transmitted_at__isnull=False, transmission_rejected_at=None)
-                & ~models.Q(provider_state__in=["304", "305", "600"]),
+                & ~models.Q(provider_state="304"),
             ),
         ]
         constraints = [

@@ -485,12 +485,9 @@ def test_the_short_name_popbill_selects_the_popbill_transmitter() -> None:
     assert result.stdout.strip() == "bizshop.invoices.transmitters.popbill.PopbillTransmitter", result.stderr
 
 
-def test_production_with_popbill_refuses_to_start_without_its_keys(tmp_path: Path) -> None:
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in {"DJANGO_ALLOW_ASYNC_UNSAFE", "PRODUCTION", "POPBILL_LINK_ID", "POPBILL_SECRET_KEY"}
-    }
+def _production_check(tmp_path: Path, **extra: str) -> subprocess.CompletedProcess[str]:
+    dropped = {"DJANGO_ALLOW_ASYNC_UNSAFE", "PRODUCTION", "POPBILL_LINK_ID", "POPBILL_SECRET_KEY", "POPBILL_IS_TEST"}
+    env = {k: v for k, v in os.environ.items() if k not in dropped}
     env.update(
         PRODUCTION="1",
         INVOICE_TRANSMITTER="popbill",
@@ -502,11 +499,27 @@ def test_production_with_popbill_refuses_to_start_without_its_keys(tmp_path: Pat
         SITE_URL="https://shop.example.kr",
         DATABASE_URL=env.get("DATABASE_URL") or "postgres://localhost/x",
         REDIS_URL=env.get("REDIS_URL") or "redis://localhost/0",
+        **extra,
     )
-    result = subprocess.run(
+    return subprocess.run(
         [sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
     )
+
+
+def test_production_with_popbill_refuses_to_start_without_its_keys(tmp_path: Path) -> None:
+    result = _production_check(tmp_path)
 
     assert result.returncode != 0
     message = next(line for line in result.stderr.splitlines() if "INVOICE_TRANSMITTER=popbill needs" in line)
     assert "POPBILL_LINK_ID" in message and "POPBILL_SECRET_KEY" in message
+
+
+def test_production_with_popbill_refuses_its_test_bed(tmp_path: Path) -> None:
+    keys = {"POPBILL_LINK_ID": LINK_ID, "POPBILL_SECRET_KEY": SECRET_KEY}
+
+    refused = _production_check(tmp_path, POPBILL_IS_TEST="1", **keys)
+    # The sandbox payment gateway refuses production too: what is left to read is Popbill's line.
+    assert refused.returncode != 0
+    assert "POPBILL_IS_TEST=1" in refused.stderr
+    accepted = _production_check(tmp_path, POPBILL_IS_TEST="0", **keys)
+    assert "POPBILL" not in accepted.stderr
