@@ -166,10 +166,15 @@ def invoices_provider_poll(*, limit: int = 5000) -> int:
     statuses = getattr(transmitter, "statuses", None)
     if statuses is None:
         return 0
-    # The least recently checked first, so that a few invoices stuck at the provider never hide
-    # the others.
+    # Only what this transmitter sent (its receipts' ids start with its name and a colon: not the
+    # invoices another transmitter sent before a switch), the least recently checked first, so
+    # that a few invoices stuck at the provider never hide the others.
     pending = list(
-        TaxInvoice.objects.filter(transmitted_at__isnull=False, transmission_rejected_at=None)
+        TaxInvoice.objects.filter(
+            transmitted_at__isnull=False,
+            transmission_rejected_at=None,
+            transmission_id__startswith=f"{transmitter.name}:",
+        )
         .exclude(provider_state=PROVIDER_CONFIRMED)
         .order_by(F("provider_checked_at").asc(nulls_first=True), "id")
         .values_list("number", flat=True)[:limit]
@@ -180,11 +185,15 @@ def invoices_provider_poll(*, limit: int = 5000) -> int:
     changed_count = 0
     for start in range(0, len(pending), size):
         try:
-            answers = statuses(invoice_numbers=pending[start : start + size])
+            answers = list(statuses(invoice_numbers=pending[start : start + size]))
         except TransmissionFailed as failure:
             logger.warning("provider status poll failed; will retry: %s", failure)
             continue
         now = timezone.now()
+        asked = pending[start : start + size]
+        answered = {status.invoice_number for status in answers}
+        # Unknown to the provider (for now): checked all the same, so it waits its turn again.
+        TaxInvoice.objects.filter(number__in=[n for n in asked if n not in answered]).update(provider_checked_at=now)
         for status in answers:
             with transaction.atomic():
                 invoice = TaxInvoice.objects.select_for_update().filter(number=status.invoice_number).first()

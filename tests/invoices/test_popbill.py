@@ -462,6 +462,27 @@ def test_beat_polls_the_provider_every_ten_minutes_with_a_registered_task(
     assert TaxInvoice.objects.get(pk=invoice.pk).provider_state == "304"
 
 
+def test_the_poll_asks_popbill_only_about_what_popbill_was_sent(
+    popbill: FakePopbill, partner: Partner, pay: Callable[..., Payment]
+) -> None:
+    pay(partner, _kst(2026, 3, 5, 9, 0))
+    pay(partner, _kst(2026, 3, 6, 9, 0))
+    services.invoice_month_run(month=MARCH)
+    earlier, sent = TaxInvoice.objects.order_by("id")
+    # Sent by the recording fake before the switch to Popbill.
+    TaxInvoice.objects.filter(pk=earlier.pk).update(transmitted_at=timezone.now(), transmission_id="rec-1")
+    delivery.invoice_deliver(invoice_id=sent.pk)
+    del popbill.invoices[sent.number]  # and, say, Popbill does not know it (yet)
+
+    assert delivery.invoices_provider_poll() == 0
+
+    (infos,) = popbill.requests(path="/Taxinvoice/SELL")
+    assert infos.body == [sent.number]
+    sent.refresh_from_db()
+    assert sent.provider_checked_at is not None, "checked, so that it waits its turn"
+    assert TaxInvoice.objects.get(pk=earlier.pk).provider_checked_at is None
+
+
 def test_the_recording_transmitter_has_no_poll_and_the_poll_does_nothing(
     partner: Partner, pay: Callable[..., Payment]
 ) -> None:

@@ -121,7 +121,9 @@ class BatchTransmitter(InvoiceTransmitter, Protocol):
 
 class StatusPoller(Protocol):
     """Optional: a transmitter that can say, later, what became of invoices it accepted (the
-    status poll, Celery beat). Invoices it does not know are left out of the answer."""
+    status poll, Celery beat). Invoices it does not know are left out of the answer. The poll asks
+    about the invoices whose receipt's ``transmission_id`` starts with ``"<name>:"``, so such a
+    transmitter's receipts carry ids of that form."""
 
     poll_size: int
 
