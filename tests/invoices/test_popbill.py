@@ -36,6 +36,7 @@ from bizshop.invoices.transmitters.popbill import PopbillTransmitter, submit_id
 from bizshop.partners.models import Partner
 from tests.factories import UserFactory
 from tests.helpers.popbill_server import FakePopbill, fixture, redirect_sdk_transport
+from tests.helpers.races import run_together
 
 pytestmark = pytest.mark.django_db
 
@@ -490,6 +491,26 @@ def test_the_recording_transmitter_has_no_poll_and_the_poll_does_nothing(
     delivery.invoice_deliver(invoice_id=invoice.pk)
 
     assert delivery.invoices_provider_poll() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_delivering_the_same_invoices_at_once_send_them_once(
+    popbill: FakePopbill, partner: Partner, pay: Callable[..., Payment]
+) -> None:
+    pay(partner, _kst(2026, 3, 5, 9, 0))
+    pay(partner, _kst(2026, 3, 6, 9, 0))
+    services.invoice_month_run(month=MARCH, deliver=False)  # committed here: no delivery task
+    ids = list(TaxInvoice.objects.order_by("id").values_list("id", flat=True))
+    popbill.delay_next(0.5, action="BULKISSUE")  # the first worker is still waiting on Popbill
+
+    results = run_together(
+        lambda: delivery.invoices_transmit(invoice_ids=ids), lambda: delivery.invoices_transmit(invoice_ids=ids)
+    )
+
+    assert sorted(results) == [0, 2]
+    assert len(popbill.requests(action="BULKISSUE")) == 1
+    assert popbill.requests(action="ISSUE") == []
+    assert TaxInvoice.objects.filter(transmitted_at__isnull=False).count() == 2
 
 
 def test_the_short_name_popbill_selects_the_popbill_transmitter() -> None:
