@@ -29,7 +29,8 @@ code                   class      meaning
                                   which this adapter never sends)
 -10000032, -10000033   retry      token generation/interpretation failed (Linkhub auth server)
 -11000001              retry      "unable to process the request" (server side, temporary)
--99003xxx (-990*)      final      points (포인트) exhausted: an operator tops up, then clears
+-990xxxxx              final      points (포인트) errors, e.g. exhausted: an operator tops up,
+                                  then clears the refusal (admin action)
 -100xxxxx (others)     final      Popbill member/partner errors (LinkID unknown, member not
                                   joined, IP not allowed, …)
 -110xxxxx (others)     final      invoice validation: -11001014 invalid supplier 등록번호,
@@ -39,6 +40,12 @@ code                   class      meaning
                                   invoice", i.e. the refusal of registIssue stands
 other negative codes   final      recorded for an operator rather than retried forever
 =====================  =========  ============================================================
+
+A document number already in use has its own -110* code; the adapter relies on no particular
+code for it (the published table was not at hand to pin it down): after any refusal that is not
+retryable it asks getInfo, and only when Popbill holds no invoice under the number (-11000005)
+is the refusal recorded. Each call has a timeout (``timeout``, 30 s; the SDK sets none), except
+the Linkhub token request, whose connection the SDK creates per call.
 
 NTS results (``stateCode`` from getInfo/getInfos): 300 발행완료, 301 전송 대기, 302 전송중,
 303 전송 결과 대기, 304 전송성공 (confirmed), 305 전송실패 (refused: ``ntssendErrCode`` such as
