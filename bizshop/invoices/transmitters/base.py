@@ -14,7 +14,8 @@ A real adapter must:
 - be idempotent on ``invoice_number`` (the provider's 문서관리번호), so a retry after a lost
   answer never issues twice;
 - return ``TransmissionReceipt`` on acceptance, raise ``TransmissionFailed`` otherwise
-  (network errors, provider refusals) — never return on failure;
+  (network errors, provider refusals) — never return on failure; a refusal that sending again
+  cannot cure is ``TransmissionRejected`` (recorded on the invoice for an operator, not retried);
 - carry its credentials (certificate, API key) from settings/environment, never from code.
 """
 
