@@ -239,7 +239,35 @@ CELERY_TASK_ROUTES = {
 INVOICE_RUN_DAY = env.int("INVOICE_RUN_DAY", default=5)
 # Where issued tax invoices go to the NTS (an ASP adapter's dotted path) and the shop's issuer code
 # in the invoice numbers (승인번호 prefix, 8 digits).
+# Short names for the transmitters that ship with the shop; anything else is a dotted path.
+INVOICE_TRANSMITTER_ALIASES = {
+    "popbill": "bizshop.invoices.transmitters.popbill.PopbillTransmitter",
+    "recording": "bizshop.invoices.transmitters.fake.RecordingTransmitter",
+}
 INVOICE_TRANSMITTER = env.str("INVOICE_TRANSMITTER", default="bizshop.invoices.transmitters.fake.RecordingTransmitter")
+INVOICE_TRANSMITTER = INVOICE_TRANSMITTER_ALIASES.get(INVOICE_TRANSMITTER.strip(), INVOICE_TRANSMITTER.strip())
+# Popbill (전자세금계산서 ASP, README "Popbill"): the partner's LinkID and SecretKey from Linkhub,
+# its test bed or production, and the Popbill member's 사업자등록번호 (empty: the invoice's supplier).
+POPBILL_LINK_ID = env.str("POPBILL_LINK_ID", default="")
+POPBILL_SECRET_KEY = env.str("POPBILL_SECRET_KEY", default="")
+POPBILL_IS_TEST = env_bool("POPBILL_IS_TEST", not PRODUCTION)
+POPBILL_CORP_NUM = str(env.str("POPBILL_CORP_NUM", default="")).replace("-", "")
+POPBILL_TRANSMITTER = INVOICE_TRANSMITTER_ALIASES["popbill"]
+_POPBILL_NEEDS = ("POPBILL_LINK_ID", "POPBILL_SECRET_KEY")
+if (
+    PRODUCTION
+    and INVOICE_TRANSMITTER == POPBILL_TRANSMITTER
+    and (_missing := [name for name in _POPBILL_NEEDS if not env.str(name, default="").strip()])
+):
+    raise ImproperlyConfigured(
+        f"PRODUCTION=1 with INVOICE_TRANSMITTER=popbill needs {', '.join(_missing)} in the environment "
+        "(README, Popbill)"
+    )
+if PRODUCTION and INVOICE_TRANSMITTER == POPBILL_TRANSMITTER and POPBILL_IS_TEST:
+    raise ImproperlyConfigured(
+        "PRODUCTION=1 with POPBILL_IS_TEST=1 would file no tax invoice with the NTS (Popbill's test bed): "
+        "set POPBILL_IS_TEST=0 and the production LinkID/SecretKey (README, Popbill)"
+    )
 INVOICE_ISSUER_CODE = env.str("INVOICE_ISSUER_CODE", default="41000000")
 if not 1 <= INVOICE_RUN_DAY <= 10:
     raise ImproperlyConfigured(
@@ -274,6 +302,8 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute=5, hour=0, day_of_month=INVOICE_RUN_DAY),
     },
     "invoices-deliver-pending": {"task": "bizshop.invoices.tasks.invoice_deliver_pending_task", "schedule": 900.0},
+    # What the provider and the NTS made of transmitted invoices (국세청 승인번호, 전송결과).
+    "invoices-provider-poll": {"task": "bizshop.invoices.tasks.invoice_provider_poll_task", "schedule": 600.0},
 }
 
 REST_FRAMEWORK = {

@@ -19,6 +19,7 @@ class OperatorAction(models.Model):
         REFUND_COMPLETED = "refund_completed", _("환불 완료 처리 (계좌이체)")
         DEPOSIT_REFUNDED = "deposit_refunded", _("반영되지 않은 입금 환불 완료")
         INVOICE_EMAIL_RESENT = "invoice_email_resent", _("세금계산서 이메일 재발송")
+        INVOICE_TRANSMISSION_RETRIED = "invoice_transmission_retried", _("세금계산서 전송 거부 해제(재전송)")
 
     operator = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="operator_actions", verbose_name=_("운영자")

@@ -31,6 +31,33 @@ class TaxInvoiceLineInline(admin.TabularInline[TaxInvoiceLine, TaxInvoice]):
         return False
 
 
+class TransmissionStatusFilter(admin.SimpleListFilter):
+    title = _("국세청 전송")
+    parameter_name = "transmission"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return [
+            ("pending", _("전송 대기")),
+            ("sent", _("전송됨(승인 전)")),
+            ("confirmed", _("승인")),
+            ("rejected", _("거부")),
+        ]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        value = self.value()
+        if value == "pending":
+            return queryset.filter(transmitted_at=None, transmission_rejected_at=None)
+        if value == "sent":
+            return queryset.filter(transmitted_at__isnull=False, transmission_rejected_at=None).exclude(
+                provider_state="304"
+            )
+        if value == "confirmed":
+            return queryset.filter(provider_state="304")
+        if value == "rejected":
+            return queryset.filter(transmission_rejected_at__isnull=False)
+        return queryset
+
+
 @admin.register(TaxInvoice)
 class TaxInvoiceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin[TaxInvoice]):
     list_display = (
@@ -41,12 +68,47 @@ class TaxInvoiceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin[TaxInvoice]):
         "recipient_brn",
         "total_amount",
         "emailed_at",
+        "transmission_status",
         "pdf_link",
     )
-    list_filter = ("kind", "supply_month")
-    search_fields = ("number", "approval_number", "recipient_name", "recipient_brn")
+    list_filter = ("kind", "supply_month", TransmissionStatusFilter)
+    search_fields = ("number", "approval_number", "nts_confirm_number", "recipient_name", "recipient_brn")
     inlines = [TaxInvoiceLineInline]
-    actions = ["resend_email"]
+    actions = ["resend_email", "retry_transmission"]
+
+    @admin.display(description=_("국세청 전송"))
+    def transmission_status(self, invoice: TaxInvoice) -> str:
+        if invoice.transmission_rejected_at is not None:
+            return format_html(
+                '<strong style="color:#b00">{}</strong> {} {}',
+                gettext("거부"),
+                invoice.transmission_error_code,
+                invoice.transmission_error,
+            )
+        if invoice.transmitted_at is None:
+            return gettext("전송 대기")
+        if invoice.provider_state == "304":
+            return format_html("{} {}", gettext("승인"), invoice.nts_confirm_number)
+        return format_html("{} {}", gettext("전송됨"), invoice.provider_state)
+
+    def has_retry_transmission_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("backoffice.resend_invoice_emails")
+
+    @admin.action(description=_("전송 거부 해제 후 재전송"), permissions=["retry_transmission"])
+    def retry_transmission(self, request: HttpRequest, queryset: QuerySet[TaxInvoice]) -> None:
+        for invoice in queryset.order_by("pk"):
+            cleared = delivery.invoice_transmission_retry(invoice_id=invoice.pk, operator=request.user)  # type: ignore[arg-type]
+            if cleared:
+                self.message_user(
+                    request, gettext("%(number)s: 다음 전송 때 다시 보냅니다.") % {"number": invoice.number}
+                )
+            else:
+                self.message_user(
+                    request,
+                    gettext("%(number)s: 해제할 전송 거부가 없습니다(국세청 전송실패는 팝빌에서 처리).")
+                    % {"number": invoice.number},
+                    messages.WARNING,
+                )
 
     def get_urls(self) -> list[URLPattern]:
         pdf = path(

@@ -46,12 +46,19 @@ class InvoiceSerializer(serializers.ModelSerializer[TaxInvoice]):
         help_text="the invoice an amended one corrects (null unless kind is amended)",
     )
 
+    nts_confirm_number = serializers.CharField(
+        read_only=True,
+        help_text="국세청 승인번호 as the e-invoicing provider reported it (empty until then; "
+        "where set, it is the number on the PDF and the one the NTS knows)",
+    )
+
     class Meta:
         model = TaxInvoice
         fields = [
             "id",
             "number",
             "approval_number",
+            "nts_confirm_number",
             "kind",
             "write_date",
             "supply_month",

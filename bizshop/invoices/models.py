@@ -69,6 +69,16 @@ class TaxInvoice(models.Model):
     emailed_at = models.DateTimeField(_("이메일 발송일시"), null=True, blank=True)
     transmitted_at = models.DateTimeField(_("국세청 전송일시"), null=True, blank=True)
     transmission_id = models.CharField(_("전송 접수번호"), max_length=100, blank=True)
+    # As the e-invoicing provider reports it (Popbill: stateCode 300 발행완료 … 304 전송성공,
+    # 305 전송실패, 600 발행취소) and the NTS approval number it assigned (국세청 승인번호).
+    provider_state = models.CharField(_("전송 상태"), max_length=16, blank=True)
+    nts_confirm_number = models.CharField(_("국세청 승인번호"), max_length=24, blank=True)
+    provider_checked_at = models.DateTimeField(_("전송 상태 확인일시"), null=True, blank=True)
+    # A refusal that sending again cannot cure (the provider's code and message): the invoice is
+    # not sent again until an operator corrects the cause and clears it.
+    transmission_error_code = models.CharField(_("전송 오류 코드"), max_length=32, blank=True)
+    transmission_error = models.TextField(_("전송 오류 내용"), blank=True)
+    transmission_rejected_at = models.DateTimeField(_("전송 거부일시"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("세금계산서")
@@ -80,6 +90,14 @@ class TaxInvoice(models.Model):
                 fields=["id"],
                 name="invoices_delivery_pending",
                 condition=models.Q(emailed_at=None) | models.Q(transmitted_at=None),
+            ),
+            # Transmitted, neither confirmed by the NTS (304) nor refused (recorded): the status
+            # poll reads these.
+            models.Index(
+                fields=["id"],
+                name="invoices_nts_unconfirmed",
+                condition=models.Q(transmitted_at__isnull=False, transmission_rejected_at=None)
+                & ~models.Q(provider_state="304"),
             ),
         ]
         constraints = [
@@ -107,8 +125,14 @@ class TaxInvoice(models.Model):
         return format_brn(self.recipient_brn)
 
     @property
+    def nts_approval_number(self) -> str:
+        """The 승인번호 the NTS knows: the one the provider reported (Popbill assigns its own when
+        it issues), else the one the shop wrote."""
+        return self.nts_confirm_number or self.approval_number
+
+    @property
     def formatted_approval_number(self) -> str:
-        n = self.approval_number
+        n = self.nts_approval_number
         return f"{n[:8]}-{n[8:16]}-{n[16:]}"
 
 

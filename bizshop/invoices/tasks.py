@@ -35,13 +35,21 @@ def invoice_month_run_task(month: str | None = None) -> int:
 
 @shared_task
 def invoice_deliver_task(*, invoice_ids: list[int]) -> None:
+    # Transmission first, in batches when the provider takes them; then each e-mail once.
+    delivery.invoices_transmit(invoice_ids=invoice_ids)
     for invoice_id in invoice_ids:
-        delivery.invoice_deliver(invoice_id=invoice_id)
+        delivery.invoice_deliver(invoice_id=invoice_id, transmit=False)
 
 
 @shared_task
 def invoice_deliver_pending_task() -> int:
     return delivery.invoice_deliver_pending()
+
+
+@shared_task
+def invoice_provider_poll_task() -> int:
+    """Status poll (Celery beat): what the provider and the NTS made of transmitted invoices."""
+    return delivery.invoices_provider_poll()
 
 
 @shared_task

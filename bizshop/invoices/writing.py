@@ -156,6 +156,12 @@ INVOICE_COLUMNS = (
     "emailed_at",
     "transmitted_at",
     "transmission_id",
+    "provider_state",
+    "nts_confirm_number",
+    "provider_checked_at",
+    "transmission_error_code",
+    "transmission_error",
+    "transmission_rejected_at",
 )
 LINE_COLUMNS = (
     "invoice_id",
@@ -234,6 +240,12 @@ def invoices_insert(drafts: list[Draft]) -> list[int]:
                 "emailed_at": None,
                 "transmitted_at": None,
                 "transmission_id": "",
+                "provider_state": "",
+                "nts_confirm_number": "",
+                "provider_checked_at": None,
+                "transmission_error_code": "",
+                "transmission_error": "",
+                "transmission_rejected_at": None,
                 **supplier,
                 **draft.recipient,
             }

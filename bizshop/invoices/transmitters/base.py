@@ -14,7 +14,8 @@ A real adapter must:
 - be idempotent on ``invoice_number`` (the provider's 문서관리번호), so a retry after a lost
   answer never issues twice;
 - return ``TransmissionReceipt`` on acceptance, raise ``TransmissionFailed`` otherwise
-  (network errors, provider refusals) — never return on failure;
+  (network errors, provider refusals) — never return on failure; a refusal that sending again
+  cannot cure is ``TransmissionRejected`` (recorded on the invoice for an operator, not retried);
 - carry its credentials (certificate, API key) from settings/environment, never from code.
 """
 
@@ -27,6 +28,17 @@ from typing import Protocol
 
 class TransmissionFailed(Exception):
     """The provider did not accept the invoice; it will be sent again later."""
+
+
+class TransmissionRejected(TransmissionFailed):
+    """The provider refused the invoice for a reason that sending it again cannot cure (a
+    validation error, a certificate not registered): recorded on the invoice with the provider's
+    code and message for an operator, and not sent again until an operator clears it."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(f"{code}: {message}")
+        self.code = code
+        self.message = message
 
 
 @dataclass(frozen=True)
@@ -69,9 +81,51 @@ class NtsInvoice:
 class TransmissionReceipt:
     transmission_id: str
     transmitted_at: datetime
+    # What the provider reported on acceptance, when it does: the NTS approval number
+    # (국세청 승인번호) and its own state code.
+    nts_confirm_number: str = ""
+    provider_state: str = ""
+
+
+@dataclass(frozen=True)
+class ProviderStatus:
+    """One invoice as the provider reports it later (a status poll)."""
+
+    invoice_number: str
+    provider_state: str
+    nts_confirm_number: str = ""
+    # The NTS confirmed the invoice (final, good) or refused it (final, bad: ``error_code``).
+    confirmed: bool = False
+    rejected: bool = False
+    error_code: str = ""
+    error_message: str = ""
+
+
+# A batch outcome per invoice number: a receipt, or the failure of that one invoice.
+BatchOutcome = dict[str, "TransmissionReceipt | TransmissionFailed"]
 
 
 class InvoiceTransmitter(Protocol):
     name: str
 
     def transmit(self, *, invoice: NtsInvoice) -> TransmissionReceipt: ...
+
+
+class BatchTransmitter(InvoiceTransmitter, Protocol):
+    """Optional: a transmitter that sends many invoices per call (the monthly run's delivery uses
+    it when the transmitter has it). Raises ``TransmissionFailed`` when the whole batch failed."""
+
+    batch_size: int
+
+    def transmit_many(self, *, invoices: list[NtsInvoice]) -> BatchOutcome: ...
+
+
+class StatusPoller(Protocol):
+    """Optional: a transmitter that can say, later, what became of invoices it accepted (the
+    status poll, Celery beat). Invoices it does not know are left out of the answer. The poll asks
+    about the invoices whose receipt's ``transmission_id`` starts with ``"<name>:"``, so such a
+    transmitter's receipts carry ids of that form."""
+
+    poll_size: int
+
+    def statuses(self, *, invoice_numbers: list[str]) -> list[ProviderStatus]: ...
