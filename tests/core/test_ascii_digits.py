@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
-from django.test import Client
 
 from bizshop.billing.models import Order
 from bizshop.codes.models import Issuance
 from tests.factories import MemberFactory
+from tests.helpers.sessions import signed_in
+
+if TYPE_CHECKING:
+    from bizshop.catalog.models import Emoticon
+    from tests.helpers.api import ApiClient
 
 FULL_WIDTH_100 = "１００"
 
@@ -29,7 +33,7 @@ def invalid_fields(response: Any) -> set[str]:
     [("quantity", FULL_WIDTH_100), ("quantity", "١٠٠"), ("period_days", "３０"), ("emoticon_id", None)],
 )
 def test_an_order_with_non_ascii_digits_is_invalid_request(
-    api: Any, emoticon: Any, field: str, value: str | None
+    api: ApiClient, emoticon: Emoticon, field: str, value: str | None
 ) -> None:
     body = {"emoticon_id": emoticon.pk, "period_days": 30, "quantity": 100, field: value or full_width(emoticon.pk)}
 
@@ -39,31 +43,30 @@ def test_an_order_with_non_ascii_digits_is_invalid_request(
     assert not Order.objects.exists()
 
 
-def test_an_order_with_ascii_digits_in_a_string_is_still_taken(api: Any, emoticon: Any) -> None:
+def test_an_order_with_ascii_digits_in_a_string_is_still_taken(api: ApiClient, emoticon: Emoticon) -> None:
     response = api.post("/api/v1/orders/", {"emoticon_id": emoticon.pk, "period_days": 30, "quantity": "100"})
 
     assert (response.status_code, response.json()["quantity"]) == (201, 100)
 
 
-def test_an_issuance_of_a_full_width_quantity_is_invalid_request(api: Any, paid_order: Any) -> None:
+def test_an_issuance_of_a_full_width_quantity_is_invalid_request(api: ApiClient, paid_order: Order) -> None:
     response = api.post(f"/api/v1/orders/{paid_order.pk}/issuances/", {"quantity": "１０"})
 
     assert invalid_fields(response) == {"quantity"}
     assert not Issuance.objects.exists()
 
 
-def test_a_full_width_page_size_is_invalid_request(api: Any) -> None:
+def test_a_full_width_page_size_is_invalid_request(api: ApiClient) -> None:
     assert invalid_fields(api.get("/api/v1/orders/?page_size=１０")) == {"page_size"}
 
 
-def test_a_full_width_filter_number_is_invalid_request(api: Any) -> None:
+def test_a_full_width_filter_number_is_invalid_request(api: ApiClient) -> None:
     assert invalid_fields(api.get("/api/v1/orders/?emoticon_id=１")) == {"emoticon_id"}
 
 
-def test_the_portal_order_form_refuses_full_width_digits(emoticon: Any) -> None:
+def test_the_portal_order_form_refuses_full_width_digits(emoticon: Emoticon) -> None:
     member = MemberFactory()
-    client = Client()
-    client.force_login(member.user)
+    client = signed_in(member.user)
 
     response = client.post(
         "/mypage/orders/new/", {"emoticon_id": emoticon.pk, "period_days": 30, "quantity": FULL_WIDTH_100}
@@ -74,10 +77,9 @@ def test_the_portal_order_form_refuses_full_width_digits(emoticon: Any) -> None:
     assert not Order.objects.exists()
 
 
-def test_the_portal_order_form_refuses_a_full_width_emoticon_id(emoticon: Any) -> None:
+def test_the_portal_order_form_refuses_a_full_width_emoticon_id(emoticon: Emoticon) -> None:
     member = MemberFactory()
-    client = Client()
-    client.force_login(member.user)
+    client = signed_in(member.user)
 
     response = client.post(
         "/mypage/orders/new/", {"emoticon_id": full_width(emoticon.pk), "period_days": 30, "quantity": 100}

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.core.cache import caches
 
 from bizshop.core.cache import RedisCache
 
+if TYPE_CHECKING:
+    from pytest_django import Settings
 
-def test_the_cache_is_redis_and_keeps_one_client(settings: Any) -> None:
+
+def test_the_cache_is_redis_and_keeps_one_client(settings: Settings) -> None:
     assert settings.REDIS_URL, "run through `make test`: the suite runs against Redis"
     cache = caches["default"]
     assert isinstance(cache, RedisCache)

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.test import Client
+
+if TYPE_CHECKING:
+    from bizshop.catalog.models import Emoticon
+    from tests.helpers.api import ApiClient
 
 HANGUL = re.compile(r"[가-힣]")
 
 
-def test_an_application_error_has_code_korean_message_and_details(api: Any, emoticon: Any) -> None:
+def test_an_application_error_has_code_korean_message_and_details(api: ApiClient, emoticon: Emoticon) -> None:
     response = api.post("/api/v1/orders/", {"emoticon_id": emoticon.pk, "period_days": 45, "quantity": 100})
 
     body = response.json()
@@ -21,7 +25,7 @@ def test_an_application_error_has_code_korean_message_and_details(api: Any, emot
     assert body["error"]["details"] == {"period_days": 45}
 
 
-def test_a_missing_field_is_invalid_request_naming_the_field(api: Any, emoticon: Any) -> None:
+def test_a_missing_field_is_invalid_request_naming_the_field(api: ApiClient, emoticon: Emoticon) -> None:
     response = api.post("/api/v1/orders/", {"emoticon_id": emoticon.pk, "period_days": 30})
 
     assert (response.status_code, response.json()["error"]["code"]) == (422, "invalid_request")

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 import pytest
 from django.test import Client
+
+if TYPE_CHECKING:
+    from pytest_django import Settings
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +38,7 @@ def test_a_signed_in_members_pages_show_the_footer_too(end_user_client: Client) 
     assert "<dt>통신판매업 신고번호</dt>" in footer_of(end_user_client.get("/me/emoticons/").content.decode())
 
 
-def test_the_footer_follows_the_settings(settings: Any) -> None:
+def test_the_footer_follows_the_settings(settings: Settings) -> None:
     settings.SHOP_NAME = "(주)다른상점"
     settings.SHOP_MAIL_ORDER_NUMBER = "제2027-서울강남-1234호"
 

@@ -11,14 +11,16 @@ import re
 from dataclasses import dataclass, field
 from gettext import GNUTranslations
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
-from tests.factories import MemberFactory
+if TYPE_CHECKING:
+    from bizshop.catalog.models import Emoticon
+    from tests.helpers.api import ApiClient
 
 LOCALE_DIR = Path(settings.BASE_DIR) / "locale" / "en" / "LC_MESSAGES"
 PO_FILE = LOCALE_DIR / "django.po"
@@ -137,13 +139,6 @@ def test_the_compiled_catalog_matches_the_po_file(po_entries: list[PoEntry]) -> 
 # --- the portal ----------------------------------------------------------------------------
 
 
-@pytest.fixture
-def member_client(db: None) -> Client:
-    client = Client()
-    client.force_login(MemberFactory().user)
-    return client
-
-
 def test_the_portal_is_korean_by_default(member_client: Client) -> None:
     page = member_client.get(reverse("catalog:home")).content.decode()
 
@@ -223,7 +218,7 @@ def test_api_errors_are_korean_by_default_and_english_on_request(db: None) -> No
     assert english["message"] == "The API key is invalid or has been revoked."
 
 
-def test_an_application_error_follows_accept_language(api: Any, emoticon: Any) -> None:
+def test_an_application_error_follows_accept_language(api: ApiClient, emoticon: Emoticon) -> None:
     body = {"emoticon_id": emoticon.pk, "period_days": 45, "quantity": 100}
 
     korean = api.post("/api/v1/orders/", body).json()["error"]

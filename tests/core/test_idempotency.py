@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from bizshop.billing.models import Order, Payment
+
+if TYPE_CHECKING:
+    from bizshop.catalog.models import Emoticon
+    from tests.helpers.api import ApiClient
 
 APPROVE = {"method": "card", "card_token": "tok_sandbox_approve"}
 
 
-def order_body(emoticon: Any, quantity: int = 100) -> dict[str, int]:
+def order_body(emoticon: Emoticon, quantity: int = 100) -> dict[str, int]:
     return {"emoticon_id": emoticon.pk, "period_days": 30, "quantity": quantity}
 
 
-def test_same_key_and_body_return_the_same_order_once(api: Any, emoticon: Any) -> None:
+def test_same_key_and_body_return_the_same_order_once(api: ApiClient, emoticon: Emoticon) -> None:
     first = api.post("/api/v1/orders/", order_body(emoticon), HTTP_IDEMPOTENCY_KEY="order-1")
     again = api.post("/api/v1/orders/", order_body(emoticon), HTTP_IDEMPOTENCY_KEY="order-1")
 
@@ -23,7 +28,7 @@ def test_same_key_and_body_return_the_same_order_once(api: Any, emoticon: Any) -
     assert Order.objects.count() == 1
 
 
-def test_same_key_with_another_body_is_idempotency_key_reused(api: Any, emoticon: Any) -> None:
+def test_same_key_with_another_body_is_idempotency_key_reused(api: ApiClient, emoticon: Emoticon) -> None:
     api.post("/api/v1/orders/", order_body(emoticon), HTTP_IDEMPOTENCY_KEY="order-1")
 
     response = api.post("/api/v1/orders/", order_body(emoticon, quantity=200), HTTP_IDEMPOTENCY_KEY="order-1")
@@ -32,14 +37,16 @@ def test_same_key_with_another_body_is_idempotency_key_reused(api: Any, emoticon
     assert list(Order.objects.values_list("quantity", flat=True)) == [100]
 
 
-def test_requests_without_a_key_create_one_order_each(api: Any, emoticon: Any) -> None:
+def test_requests_without_a_key_create_one_order_each(api: ApiClient, emoticon: Emoticon) -> None:
     api.post("/api/v1/orders/", order_body(emoticon))
     api.post("/api/v1/orders/", order_body(emoticon))
 
     assert Order.objects.count() == 2
 
 
-def test_the_same_key_of_two_partners_makes_two_orders(api: Any, other_api: Any, emoticon: Any) -> None:
+def test_the_same_key_of_two_partners_makes_two_orders(
+    api: ApiClient, other_api: ApiClient, emoticon: Emoticon
+) -> None:
     mine = api.post("/api/v1/orders/", order_body(emoticon), HTTP_IDEMPOTENCY_KEY="order-1")
     theirs = other_api.post("/api/v1/orders/", order_body(emoticon), HTTP_IDEMPOTENCY_KEY="order-1")
 
@@ -47,7 +54,7 @@ def test_the_same_key_of_two_partners_makes_two_orders(api: Any, other_api: Any,
     assert mine.json()["id"] != theirs.json()["id"]
 
 
-def test_a_replayed_card_payment_charges_once(api: Any, make_order: Any) -> None:
+def test_a_replayed_card_payment_charges_once(api: ApiClient, make_order: Callable[..., Order]) -> None:
     order = make_order(api.partner)
     path = f"/api/v1/orders/{order.pk}/payment/"
 
@@ -59,7 +66,7 @@ def test_a_replayed_card_payment_charges_once(api: Any, make_order: Any) -> None
     assert Payment.objects.filter(order=order).count() == 1
 
 
-def test_a_refused_request_is_replayed_as_refused(api: Any, make_order: Any) -> None:
+def test_a_refused_request_is_replayed_as_refused(api: ApiClient, make_order: Callable[..., Order]) -> None:
     order = make_order(api.partner)
     path = f"/api/v1/orders/{order.pk}/refund/"
 

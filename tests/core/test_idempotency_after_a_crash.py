@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import psycopg
 import pytest
@@ -18,6 +18,10 @@ from django.db.models.signals import post_save
 
 from bizshop.billing.models import Order
 from bizshop.core.models import IdempotencyRecord
+
+if TYPE_CHECKING:
+    from bizshop.catalog.models import Emoticon
+    from tests.helpers.api import ApiClient
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -45,12 +49,12 @@ def connection_dies_after_the_order_commits() -> Iterator[None]:
         connection.close()  # the next query gets a fresh connection
 
 
-def order_body(emoticon: Any) -> dict[str, Any]:
+def order_body(emoticon: Emoticon) -> dict[str, Any]:
     return {"emoticon_id": emoticon.pk, "period_days": 30, "quantity": 100}
 
 
 def test_a_retry_after_the_connection_died_past_the_commit_gets_the_order(
-    api: Any, emoticon: Any, connection_dies_after_the_order_commits: None
+    api: ApiClient, emoticon: Emoticon, connection_dies_after_the_order_commits: None
 ) -> None:
     api.post("/api/v1/orders/", order_body(emoticon), HTTP_IDEMPOTENCY_KEY="crash-1")  # its answer is lost
     connection.close()  # the client's retry reaches a process with a working connection
@@ -63,7 +67,7 @@ def test_a_retry_after_the_connection_died_past_the_commit_gets_the_order(
     assert again["Idempotent-Replayed"] == "true"
 
 
-def test_a_key_left_unanswered_by_a_dead_request_does_not_block_its_retry(api: Any, emoticon: Any) -> None:
+def test_a_key_left_unanswered_by_a_dead_request_does_not_block_its_retry(api: ApiClient, emoticon: Emoticon) -> None:
     # What a request that died between claiming the key and storing its answer left behind.
     body = json.dumps(order_body(emoticon))
     fingerprint = hashlib.sha256(b"POST/api/v1/orders/\0" + body.encode()).hexdigest()
@@ -80,7 +84,7 @@ def test_a_key_left_unanswered_by_a_dead_request_does_not_block_its_retry(api: A
 
 
 def test_a_failed_request_stores_neither_its_effect_nor_its_key(
-    api: Any, emoticon: Any, connection_dies_after_the_order_commits: None
+    api: ApiClient, emoticon: Emoticon, connection_dies_after_the_order_commits: None
 ) -> None:
     # Killed inside the transaction instead: the order and the key go together, so a retry redoes it.
     post_save.disconnect(sender=Order, dispatch_uid="kill-after-order-commit")

@@ -9,11 +9,15 @@ import os
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.test import Client
 
 from bizshop.core.observability import JsonFormatter, RequestIdFilter
+from tests.helpers.sessions import signed_in
+
+if TYPE_CHECKING:
+    from pytest_django import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -32,7 +36,7 @@ def test_readyz_checks_the_database_and_redis(db: None) -> None:
     assert response.json() == {"status": "ok", "checks": {"database": "ok", "redis": "ok"}}
 
 
-def test_readyz_is_503_when_redis_is_unreachable(db: None, settings: Any) -> None:
+def test_readyz_is_503_when_redis_is_unreachable(db: None, settings: Settings) -> None:
     settings.REDIS_URL = "redis://127.0.0.1:1/0"
 
     response = Client().get("/readyz")
@@ -117,8 +121,7 @@ def test_the_inline_script_of_the_order_form_carries_the_policy_nonce(db: None) 
     from tests.factories import EmoticonFactory, MemberFactory
 
     emoticon = EmoticonFactory()
-    member_client = Client()
-    member_client.force_login(MemberFactory().user)  # the order form (and its script) is for partner members
+    member_client = signed_in(MemberFactory())  # the order form (and its script) is for partner members
     response = member_client.get(f"/emoticons/{emoticon.pk}/")
 
     policy = response["Content-Security-Policy"]

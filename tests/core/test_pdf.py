@@ -7,13 +7,16 @@ import signal
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import pytest
 from pypdf import PdfReader
 
 from bizshop.core import pdf
-from tests.core.test_production import ROOT
+from tests.helpers.production import ROOT
+
+if TYPE_CHECKING:
+    from pytest_django import Settings
 
 HTML = "<html><body><h1>세금계산서</h1><p>공급가액 1,000,000원</p></body></html>"
 
@@ -61,7 +64,7 @@ def test_a_killed_renderer_is_replaced(tmp_path: Path) -> None:
 
 
 def test_an_immutable_document_is_rendered_once_and_kept_for_its_owner_only(
-    settings: Any, monkeypatch: pytest.MonkeyPatch
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     first = pdf.html_to_pdf(HTML, immutable=True)
     monkeypatch.setattr(pdf, "_render", lambda html: pytest.fail("rendered again"))

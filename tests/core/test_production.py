@@ -2,50 +2,27 @@
 
 from __future__ import annotations
 
-import base64
 import importlib
 import os
 import signal
 import subprocess
-import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import pytest
 from django.test import Client
 from django.urls import clear_url_caches
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.helpers.production import ROOT, manage, production_env
+
+if TYPE_CHECKING:
+    from pytest_django import Settings
+
+    from bizshop.billing.models import Order
+    from tests.helpers.api import ApiClient
+
 SANDBOX_REFUSAL = "ALLOW_SANDBOX_PAYMENTS"
-
-
-def production_env(tmp_path: Path, **extra: str) -> dict[str, str]:
-    """A production process's environment, with nothing the test run itself chose for settings."""
-    inherited = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in {"DJANGO_ALLOW_ASYNC_UNSAFE", "PRODUCTION", "PAYMENT_GATEWAY", "ALLOW_SANDBOX_PAYMENTS"}
-    }
-    return {
-        **inherited,
-        "PRODUCTION": "1",
-        "DEBUG": "0",
-        "ALLOWED_HOSTS": "shop.example.kr",
-        "SITE_URL": "https://shop.example.kr",
-        "PAYMENT_SANDBOX_SECRET": "sandbox-" + "q" * 40,
-        "SECRET_KEY": "x" * 20 + "production-secret-key-not-used-anywhere-else-0123456789",
-        "BIZSHOP_VAR_DIR": str(tmp_path),
-        "CODE_ENCRYPTION_KEYS": "k1:" + base64.b64encode(b"e" * 32).decode(),
-        "CODE_LOOKUP_KEY": base64.b64encode(b"l" * 32).decode(),
-        **extra,
-    }
-
-
-def manage(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
-    )
 
 
 def test_make_serve_runs_with_production_settings(tmp_path: Path) -> None:
@@ -100,7 +77,7 @@ def test_production_with_a_real_gateway_starts_without_sandbox_routes(tmp_path: 
 
 
 @pytest.fixture
-def sandbox_off(settings: Any) -> Iterator[None]:
+def sandbox_off(settings: Settings) -> Iterator[None]:
     """The URL patterns as a shop with a real gateway builds them at start-up."""
     from bizshop import api_urls, urls
 
@@ -118,7 +95,7 @@ def sandbox_off(settings: Any) -> Iterator[None]:
 
 
 def test_without_the_sandbox_gateway_the_sandbox_routes_do_not_exist(
-    api: Any, make_order: Any, sandbox_off: None
+    api: ApiClient, make_order: Callable[..., Order], sandbox_off: None
 ) -> None:
     order = make_order(api.partner)
 
@@ -127,7 +104,7 @@ def test_without_the_sandbox_gateway_the_sandbox_routes_do_not_exist(
     assert (response.status_code, response.json()["error"]["code"]) == (404, "not_found")
 
 
-def test_with_the_sandbox_gateway_the_sandbox_routes_exist(api: Any, make_order: Any) -> None:
+def test_with_the_sandbox_gateway_the_sandbox_routes_exist(api: ApiClient, make_order: Callable[..., Order]) -> None:
     order = make_order(api.partner)
     api.post(f"/api/v1/orders/{order.pk}/payment/", {"method": "virtual_account"})
 

@@ -7,12 +7,15 @@ worker runs a message (``celery.worker.request.Request``), so both ends of the t
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING
 
 import pytest
 
 from bizshop.celery import app as celery_app
 from bizshop.core.observability import request_id
+
+if TYPE_CHECKING:
+    from pytest_django import Settings
 
 QUEUE = "test-request-id"
 seen: list[str] = []
@@ -25,7 +28,7 @@ def record_request_id() -> str:
 
 
 @pytest.fixture
-def published(settings: Any) -> Iterator[None]:
+def published(settings: Settings) -> Iterator[None]:
     assert settings.REDIS_URL, "the test suite runs against Redis (make test)"
     celery_app.conf.task_always_eager = False
     seen.clear()

@@ -16,7 +16,7 @@ import httpx
 import psycopg
 import pytest
 
-from tests.core.test_production import ROOT, production_env
+from tests.helpers.production import ROOT, production_env
 
 DATABASE = "bizshop_serve_logs"
 

@@ -9,7 +9,8 @@ import socket
 import subprocess
 import time
 from collections.abc import Iterator
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
 import redis
@@ -17,9 +18,16 @@ from django.test import Client
 
 from bizshop.codes import throttle
 
+if TYPE_CHECKING:
+    from pytest_django import Settings
+
+    from bizshop.accounts.models import User
+    from bizshop.catalog.models import Emoticon
+    from tests.helpers.api import ApiClient
+
 
 class OwnRedis:
-    def __init__(self, tmp_path: Any):
+    def __init__(self, tmp_path: Path):
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             self.port = probe.getsockname()[1]
@@ -45,7 +53,7 @@ class OwnRedis:
 
 
 @pytest.fixture
-def own_redis(settings: Any, tmp_path: Any) -> Iterator[OwnRedis]:
+def own_redis(settings: Settings, tmp_path: Path) -> Iterator[OwnRedis]:
     """The shop's cache, sessions and throttles on a Redis server this test may stop."""
     server = OwnRedis(tmp_path)
     settings.REDIS_URL = server.url
@@ -67,7 +75,7 @@ def assert_service_unavailable(response: Any) -> None:
     assert error["details"]["retry_after"] == int(response["Retry-After"])
 
 
-def test_a_partner_call_with_redis_down_is_service_unavailable(api: Any, own_redis: OwnRedis) -> None:
+def test_a_partner_call_with_redis_down_is_service_unavailable(api: ApiClient, own_redis: OwnRedis) -> None:
     assert api.get("/api/v1/orders/").status_code == 200
 
     own_redis.stop()
@@ -75,7 +83,9 @@ def test_a_partner_call_with_redis_down_is_service_unavailable(api: Any, own_red
     assert_service_unavailable(api.get("/api/v1/orders/"))
 
 
-def test_an_order_with_redis_down_is_service_unavailable(api: Any, emoticon: Any, own_redis: OwnRedis) -> None:
+def test_an_order_with_redis_down_is_service_unavailable(
+    api: ApiClient, emoticon: Emoticon, own_redis: OwnRedis
+) -> None:
     own_redis.stop()
 
     response = api.post(
@@ -85,7 +95,7 @@ def test_an_order_with_redis_down_is_service_unavailable(api: Any, emoticon: Any
     assert_service_unavailable(response)
 
 
-def test_a_registration_with_redis_down_is_service_unavailable(end_user: Any, own_redis: OwnRedis) -> None:
+def test_a_registration_with_redis_down_is_service_unavailable(end_user: User, own_redis: OwnRedis) -> None:
     # The session is read by middleware, outside any view: Django turns the failure into its
     # 500 page before the API's middleware answers (the test client would re-raise it instead).
     client = Client(raise_request_exception=False)

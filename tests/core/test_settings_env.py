@@ -8,7 +8,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-from tests.core.test_production import ROOT, manage, production_env
+from tests.helpers.production import ROOT, manage, production_env
 
 SETTINGS = (ROOT / "bizshop" / "settings.py").read_text()
 READS = re.compile(r'(?:env\.(?:str|int|bool|list)|env_bool|secret)\("([A-Z_]+)"')

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from bizshop.billing.models import Order
 from bizshop.codes.models import Issuance
+
+if TYPE_CHECKING:
+    from tests.helpers.api import ApiClient
+    from tests.helpers.db import TableRows
 
 MISSING_ID = 2_000_000_000
 
@@ -29,13 +34,13 @@ ORDER_ENDPOINTS = [
 
 
 @pytest.fixture
-def their_order(other_api: Any, make_order: Any, issue_codes: Any) -> Order:
+def their_order(other_api: ApiClient, make_order: Callable[..., Order], issue_codes: Callable[..., list[str]]) -> Order:
     order = make_order(other_api.partner, paid=True)
     issue_codes(order, quantity=10)
     return order
 
 
-def call(api: Any, method: str, path: str, body: Any, *, order: int, issuance: int) -> Any:
+def call(api: ApiClient, method: str, path: str, body: Any, *, order: int, issuance: int) -> Any:
     path = path.format(order=order, issuance=issuance)
     if body is not None:
         body = {k: order if v == "{order}" else v for k, v in body.items()}
@@ -44,7 +49,7 @@ def call(api: Any, method: str, path: str, body: Any, *, order: int, issuance: i
 
 @pytest.mark.parametrize(("method", "path", "body"), ORDER_ENDPOINTS)
 def test_another_partners_order_is_not_found(
-    api: Any, their_order: Order, db_rows: Any, method: str, path: str, body: Any
+    api: ApiClient, their_order: Order, db_rows: Callable[[], TableRows], method: str, path: str, body: Any
 ) -> None:
     issuance = Issuance.objects.get(order=their_order)
     before = db_rows()
@@ -58,7 +63,7 @@ def test_another_partners_order_is_not_found(
 
 @pytest.mark.parametrize(("method", "path", "body"), ORDER_ENDPOINTS)
 def test_another_partners_order_answers_exactly_like_a_missing_one(
-    api: Any, their_order: Order, method: str, path: str, body: Any
+    api: ApiClient, their_order: Order, method: str, path: str, body: Any
 ) -> None:
     issuance = Issuance.objects.get(order=their_order)
 
@@ -71,7 +76,9 @@ def test_another_partners_order_answers_exactly_like_a_missing_one(
         assert value.encode() not in theirs.content
 
 
-def test_the_order_list_holds_only_the_partners_own_orders(api: Any, their_order: Order, make_order: Any) -> None:
+def test_the_order_list_holds_only_the_partners_own_orders(
+    api: ApiClient, their_order: Order, make_order: Callable[..., Order]
+) -> None:
     mine = make_order(api.partner)
 
     listed = api.get("/api/v1/orders/").json()

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
-from tests.conftest import ApiClient
+from tests.helpers.api import ApiClient
+
+if TYPE_CHECKING:
+    from pytest_django import Settings
 
 
 def test_a_key_over_its_rate_gets_429_with_retry_after_and_others_do_not(
-    api: ApiClient, other_api: ApiClient, settings: Any
+    api: ApiClient, other_api: ApiClient, settings: Settings
 ) -> None:
     settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"api_key": "3/min"}}
 

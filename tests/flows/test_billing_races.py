@@ -4,22 +4,25 @@ deposit, and two deposit notifications arriving together."""
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any
+from typing import TYPE_CHECKING
 
 import pytest
 
 from bizshop.billing import services as billing
 from bizshop.billing.models import DepositNotification, Order, OrderEvent, OrderStatus, Payment, PaymentStatus
 from bizshop.core.models import IdempotencyRecord
-from tests.billing.conftest import order_in_state, signed_deposit
-from tests.conftest import ApiClient
 from tests.factories import REFUND_ACCOUNT
+from tests.helpers.api import ApiClient
+from tests.helpers.billing import order_in_state, signed_deposit
 from tests.helpers.races import outcome, run_together
+
+if TYPE_CHECKING:
+    from bizshop.catalog.models import Emoticon
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_fifty_concurrent_requests_with_one_key_create_one_order(api: ApiClient, emoticon: Any) -> None:
+def test_fifty_concurrent_requests_with_one_key_create_one_order(api: ApiClient, emoticon: Emoticon) -> None:
     clients = [ApiClient(api.partner, api.raw_key) for _ in range(50)]
     body = {"emoticon_id": emoticon.pk, "period_days": 30, "quantity": 100}
 
@@ -34,7 +37,7 @@ def test_fifty_concurrent_requests_with_one_key_create_one_order(api: ApiClient,
     assert IdempotencyRecord.objects.count() == 1
 
 
-def test_refund_racing_a_deposit_notification_never_loses_money(api: ApiClient, emoticon: Any) -> None:
+def test_refund_racing_a_deposit_notification_never_loses_money(api: ApiClient, emoticon: Emoticon) -> None:
     for round_ in range(10):
         order = order_in_state(api.partner, emoticon.pk, "awaiting_deposit")
         body, signature = signed_deposit(order)
@@ -61,7 +64,7 @@ def test_refund_racing_a_deposit_notification_never_loses_money(api: ApiClient, 
             assert not order.events.filter(kind__startswith="refund").exists()
 
 
-def test_one_notification_delivered_twice_at_once_is_applied_once(api: ApiClient, emoticon: Any) -> None:
+def test_one_notification_delivered_twice_at_once_is_applied_once(api: ApiClient, emoticon: Emoticon) -> None:
     for _ in range(10):
         order = order_in_state(api.partner, emoticon.pk, "awaiting_deposit")
         body, signature = signed_deposit(order)
@@ -75,7 +78,9 @@ def test_one_notification_delivered_twice_at_once_is_applied_once(api: ApiClient
         assert OrderEvent.objects.filter(order=order, kind="deposit_received").count() == 1
 
 
-def test_two_different_deposits_at_once_pay_once_and_flag_the_other_for_refund(api: ApiClient, emoticon: Any) -> None:
+def test_two_different_deposits_at_once_pay_once_and_flag_the_other_for_refund(
+    api: ApiClient, emoticon: Emoticon
+) -> None:
     for _ in range(10):
         order = order_in_state(api.partner, emoticon.pk, "awaiting_deposit")
         first, second = signed_deposit(order), signed_deposit(order)

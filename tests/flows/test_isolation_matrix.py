@@ -7,9 +7,10 @@ partner's object, put on the allow-list below with the reason)."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypedDict
 
 import pytest
 from django.test import Client
@@ -26,9 +27,16 @@ from bizshop.support.models import Inquiry, InquiryAttachment
 from bizshop.support.services import inquiry_create
 from bizshop.webhooks.models import WebhookEndpoint, WebhookEvent
 from bizshop.webhooks.services import webhook_emit
-from tests.conftest import ApiClient
 from tests.factories import MemberFactory
-from tests.support.conftest import upload
+from tests.helpers.api import ApiClient
+from tests.helpers.sessions import signed_in
+from tests.helpers.uploads import upload
+
+if TYPE_CHECKING:
+    from pytest_django import DjangoCaptureOnCommitCallbacks, Settings
+
+    from bizshop.billing.models import Order
+    from tests.helpers.db import TableRows
 
 MISSING_ID = 2_000_000_000
 # Objects that belong to one partner, by the URL keyword that names them.
@@ -158,15 +166,23 @@ def test_every_route_with_an_id_is_either_in_the_matrix_or_allow_listed() -> Non
     assert unknown == {}, "new routes with keywords: scope them and add the keyword here, or allow-list them"
 
 
+class World(TypedDict):
+    a: ApiClient  # partner A, with one of everything
+    b: ApiClient  # partner B's key
+    b_session: Client  # partner B's owner signed in to the portal
+    ids: dict[str, int]  # each of A's objects, by the route keyword that names it
+    markers: list[str]  # text of A's that must never reach B
+
+
 @pytest.fixture
 def world(
-    settings: Any,
-    tmp_path: Any,
-    make_partner_api: Any,
-    make_order: Any,
-    issue_codes: Any,
-    django_capture_on_commit_callbacks: Any,
-) -> dict[str, Any]:
+    settings: Settings,
+    tmp_path: Path,
+    make_partner_api: Callable[[], ApiClient],
+    make_order: Callable[..., Order],
+    issue_codes: Callable[..., list[str]],
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+) -> World:
     """Partner A with one of everything; partner B (key and owner session) with nothing."""
     settings.MEDIA_ROOT = tmp_path
     a: ApiClient = make_partner_api()
@@ -195,8 +211,7 @@ def world(
         files=[upload("a-inquiry.txt", b"partner-a-attachment-bytes")],
     )
     b: ApiClient = make_partner_api()
-    b_session = Client()
-    b_session.force_login(b.partner.members.get().user)
+    b_session = signed_in(b.partner)
     ids = {
         "order_id": order.pk,
         "issuance_id": Issuance.objects.get(order=order).pk,
@@ -235,7 +250,7 @@ def content_of(response: Any) -> bytes:
     return bytes(response.content)
 
 
-def call(world: dict[str, Any], route: Route, method: str, ids: dict[str, int]) -> Any:
+def call(world: World, route: Route, method: str, ids: dict[str, int]) -> Any:
     kwargs = {k: (ids[k] if k in OBJECT_KWARGS else OTHER_KWARGS[k]) for k in route.kwargs}
     path = reverse(route.name, kwargs=kwargs)
     body = POST_BODIES.get(route.name, {}) if method == "POST" else None
@@ -261,7 +276,7 @@ def partner_rows() -> dict[str, list[dict[str, Any]]]:
 
 @pytest.mark.parametrize("route", SCOPED_ROUTES, ids=lambda r: r.name)
 def test_partner_b_on_partner_a_object_gets_404_and_nothing_of_a(
-    world: dict[str, Any], route: Route, db_rows: Any
+    world: World, route: Route, db_rows: Callable[[], TableRows]
 ) -> None:
     before = (db_rows(), partner_rows())
     missing = {k: MISSING_ID for k in OBJECT_KWARGS}
@@ -282,7 +297,7 @@ def test_partner_b_on_partner_a_object_gets_404_and_nothing_of_a(
 
 
 @pytest.mark.parametrize("route", UNSCOPED_PAGES, ids=lambda r: r.name or r.route)
-def test_partner_b_never_sees_partner_a_data_on_any_page(world: dict[str, Any], route: Route) -> None:
+def test_partner_b_never_sees_partner_a_data_on_any_page(world: World, route: Route) -> None:
     response = call(world, route, "GET", {})
 
     leaked = [m for m in world["markers"] if m.encode() in content_of(response)]
@@ -290,7 +305,7 @@ def test_partner_b_never_sees_partner_a_data_on_any_page(world: dict[str, Any], 
 
 
 @pytest.mark.parametrize("route", OPERATOR_ROUTES, ids=lambda r: r.name)
-def test_a_partner_session_does_not_get_into_operator_pages(world: dict[str, Any], route: Route) -> None:
+def test_a_partner_session_does_not_get_into_operator_pages(world: World, route: Route) -> None:
     response = call(world, route, "GET", world["ids"])
 
     assert response.status_code in (302, 403, 404)

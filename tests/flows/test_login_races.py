@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 from collections import Counter
-from typing import Any
 
 import pytest
 from django.core import mail
@@ -45,7 +44,7 @@ def test_parallel_basic_guesses_from_one_ip_get_exactly_the_ip_limit_of_checks()
     assert Counter(statuses) == {401: throttle.IP_LIMIT, 429: 8}
 
 
-def test_parallel_right_passwords_within_the_ip_limit_all_get_in(db: Any) -> None:
+def test_parallel_right_passwords_within_the_ip_limit_all_get_in(db: None) -> None:
     users = [UserFactory() for _ in range(throttle.IP_LIMIT)]
 
     statuses = run_together(*[lambda u=u: basic_guess(u.email, PASSWORD, "10.9.9.9") for u in users])
@@ -53,7 +52,7 @@ def test_parallel_right_passwords_within_the_ip_limit_all_get_in(db: Any) -> Non
     assert Counter(statuses) == {200: len(users)}
 
 
-def test_right_passwords_give_their_attempt_back_so_they_never_use_up_the_ips_window(db: Any) -> None:
+def test_right_passwords_give_their_attempt_back_so_they_never_use_up_the_ips_window(db: None) -> None:
     users = [UserFactory() for _ in range(throttle.IP_LIMIT + 4)]
     for user in users:
         basic_guess(user.email, PASSWORD, "10.9.9.9")
@@ -74,7 +73,7 @@ def test_parallel_reset_requests_for_one_address_send_exactly_the_limit_of_mails
     assert len(mail.outbox) == throttle.RESET_ACCOUNT_LIMIT
 
 
-def test_parallel_wrong_withdrawal_passwords_get_exactly_the_limit_of_checks(db: Any) -> None:
+def test_parallel_wrong_withdrawal_passwords_get_exactly_the_limit_of_checks(db: None) -> None:
     from bizshop.partners.services import partner_withdraw
     from tests.factories import MemberFactory
 

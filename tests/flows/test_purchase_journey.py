@@ -4,14 +4,22 @@ from __future__ import annotations
 
 import base64
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.test import Client
 
 from tests.factories import PASSWORD
 
+if TYPE_CHECKING:
+    from pytest_django import DjangoCaptureOnCommitCallbacks
 
-def read_all_codes(api: Any, order_id: int, page_size: int) -> list[dict[str, Any]]:
+    from bizshop.accounts.models import User
+    from bizshop.billing.models import Order
+    from bizshop.catalog.models import Emoticon
+    from tests.helpers.api import ApiClient
+
+
+def read_all_codes(api: ApiClient, order_id: int, page_size: int) -> list[dict[str, Any]]:
     codes: list[dict[str, Any]] = []
     url = f"/api/v1/orders/{order_id}/codes/?page_size={page_size}"
     while url:
@@ -33,7 +41,11 @@ def usage_days(registration: dict[str, Any]) -> timedelta:
 
 
 def test_card_purchase_to_registration(
-    api: Any, emoticon: Any, end_user: Any, end_user_client: Client, django_capture_on_commit_callbacks: Any
+    api: ApiClient,
+    emoticon: Emoticon,
+    end_user: User,
+    end_user_client: Client,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
 ) -> None:
     created = api.post("/api/v1/orders/", {"emoticon_id": emoticon.pk, "period_days": 30, "quantity": 100})
     assert created.status_code == 201
@@ -70,7 +82,10 @@ def test_card_purchase_to_registration(
 
 
 def test_virtual_account_purchase_to_registration(
-    api: Any, emoticon: Any, end_user_client: Client, django_capture_on_commit_callbacks: Any
+    api: ApiClient,
+    emoticon: Emoticon,
+    end_user_client: Client,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
 ) -> None:
     order = api.post("/api/v1/orders/", {"emoticon_id": emoticon.pk, "period_days": 60, "quantity": 100}).json()
 
@@ -98,7 +113,10 @@ def test_virtual_account_purchase_to_registration(
 
 
 def test_a_code_is_looked_up_by_its_owner_only(
-    api: Any, other_api: Any, paid_order: Any, django_capture_on_commit_callbacks: Any
+    api: ApiClient,
+    other_api: ApiClient,
+    paid_order: Order,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         api.post(f"/api/v1/orders/{paid_order.pk}/issuances/", {"quantity": 1})

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.test import Client
 
 from bizshop.billing import services as billing
 from bizshop.billing.models import DepositNotification, Order, OrderEvent, OrderStatus, Payment, PaymentStatus
 from bizshop.codes.models import CodeStatus, Issuance, Registration, SerialCode
 from bizshop.codes.services import issuance_start
-from tests.conftest import ApiClient
 from tests.factories import UserFactory
+from tests.helpers.api import ApiClient
 from tests.helpers.races import outcome, run_together
+from tests.helpers.sessions import signed_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -24,7 +25,7 @@ def http_outcome(response: Any) -> tuple[int, str]:
     return response.status_code, body["error"]["code"] if "error" in body else body.get("status", "")
 
 
-def test_refund_and_issuance_of_one_order_never_both_win(api: ApiClient, make_order: Any) -> None:
+def test_refund_and_issuance_of_one_order_never_both_win(api: ApiClient, make_order: Callable[..., Order]) -> None:
     for round_ in range(20):
         order = make_order(api.partner, paid=True)
         calls = {
@@ -51,13 +52,12 @@ def test_refund_and_issuance_of_one_order_never_both_win(api: ApiClient, make_or
 
 
 def test_twenty_registrations_of_one_code_at_once_register_it_once(
-    api: ApiClient, make_order: Any, issue_codes: Any
+    api: ApiClient, make_order: Callable[..., Order], issue_codes: Callable[..., list[str]]
 ) -> None:
     [code] = issue_codes(make_order(api.partner, paid=True), quantity=1)
     clients = []
     for _ in range(20):
-        client = Client()
-        client.force_login(UserFactory())
+        client = signed_in(UserFactory())
         clients.append(client)
 
     responses = run_together(
@@ -75,7 +75,9 @@ def test_twenty_registrations_of_one_code_at_once_register_it_once(
     assert SerialCode.objects.get().status == CodeStatus.REGISTERED
 
 
-def test_two_card_payments_of_one_order_at_once_charge_it_once(api: ApiClient, make_order: Any) -> None:
+def test_two_card_payments_of_one_order_at_once_charge_it_once(
+    api: ApiClient, make_order: Callable[..., Order]
+) -> None:
     order = make_order(api.partner)
     clients = [ApiClient(api.partner, api.raw_key) for _ in range(2)]
     body = {"method": "card", "card_token": "tok_sandbox_approve"}
@@ -87,7 +89,7 @@ def test_two_card_payments_of_one_order_at_once_charge_it_once(api: ApiClient, m
     assert OrderEvent.objects.filter(order=order, kind="payment_approved").count() == 1
 
 
-def test_two_issuances_of_what_remains_at_once_issue_it_once(api: ApiClient, make_order: Any) -> None:
+def test_two_issuances_of_what_remains_at_once_issue_it_once(api: ApiClient, make_order: Callable[..., Order]) -> None:
     order = make_order(api.partner, paid=True)
     clients = [ApiClient(api.partner, api.raw_key) for _ in range(2)]
 
@@ -103,7 +105,7 @@ def test_two_issuances_of_what_remains_at_once_issue_it_once(api: ApiClient, mak
     assert SerialCode.objects.filter(order=order).count() == order.quantity
 
 
-def test_two_refunds_of_one_order_at_once_refund_it_once(api: ApiClient, make_order: Any) -> None:
+def test_two_refunds_of_one_order_at_once_refund_it_once(api: ApiClient, make_order: Callable[..., Order]) -> None:
     order = make_order(api.partner, paid=True)
     refund = outcome(lambda: billing.order_refund(order_id=order.pk, partner=api.partner))
 
@@ -114,7 +116,9 @@ def test_two_refunds_of_one_order_at_once_refund_it_once(api: ApiClient, make_or
     assert OrderEvent.objects.filter(order=order, kind="refund_completed").count() == 1
 
 
-def test_cancel_and_deposit_of_one_order_never_both_take_effect(api: ApiClient, make_order: Any) -> None:
+def test_cancel_and_deposit_of_one_order_never_both_take_effect(
+    api: ApiClient, make_order: Callable[..., Order]
+) -> None:
     for _ in range(20):
         order = make_order(api.partner)
         billing.order_open_virtual_account(order_id=order.pk, partner=api.partner)

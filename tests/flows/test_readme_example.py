@@ -7,18 +7,21 @@ import os
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import pytest
 
 from bizshop.partners.services import api_key_create
 from tests.factories import EmoticonFactory, MemberFactory
 
+if TYPE_CHECKING:
+    from pytest_django.live_server_helper import LiveServer
+
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "partner_client.py"
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_the_httpx_example_buys_pays_issues_and_downloads(live_server: Any, tmp_path: Path) -> None:
+def test_the_httpx_example_buys_pays_issues_and_downloads(live_server: LiveServer, tmp_path: Path) -> None:
     member = MemberFactory()
     EmoticonFactory(prices={30: 1_600, 60: 2_500})
     key = api_key_create(user=member.user, name="example").raw_key

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 import pytest
-from django.test import Client
 
 from bizshop.billing.selectors import order_get_for_partner
 from bizshop.codes import format as code_format
@@ -14,15 +14,19 @@ from bizshop.codes.crypto import get_keyring
 from bizshop.codes.models import Registration, SerialCode
 from bizshop.codes.services import issuance_run, issuance_start
 from bizshop.webhooks.models import WebhookDelivery, WebhookEndpoint
-from tests.conftest import ApiClient
 from tests.factories import UserFactory
+from tests.helpers.api import ApiClient
 from tests.helpers.races import run_together
+from tests.helpers.sessions import signed_in
+
+if TYPE_CHECKING:
+    from bizshop.billing.models import Order
 
 pytestmark = pytest.mark.django_db(transaction=True)
 THREADS = 50
 
 
-def issued_codes(api: ApiClient, make_order: Any, quantity: int) -> tuple[int, list[str]]:
+def issued_codes(api: ApiClient, make_order: Callable[..., Order], quantity: int) -> tuple[int, list[str]]:
     order = make_order(api.partner, quantity=max(quantity, 100), paid=True)
     issuance = issuance_start(order_id=order.pk, partner=api.partner, quantity=quantity)
     issuance_run(issuance_id=issuance.pk)
@@ -32,8 +36,7 @@ def issued_codes(api: ApiClient, make_order: Any, quantity: int) -> tuple[int, l
 
 def registering(code: str, customer: int) -> Any:
     """A distinct customer (own account, own address) registering ``code``."""
-    client = Client()
-    client.force_login(UserFactory())
+    client = signed_in(UserFactory())
 
     def post() -> tuple[int, str]:
         response = client.post(
@@ -52,7 +55,7 @@ def registering(code: str, customer: int) -> Any:
 # that also records the delivery. Both must let exactly one of the racers through.
 @pytest.mark.parametrize("webhook", [False, True], ids=["no-webhook", "webhook"])
 def test_fifty_threads_registering_one_code_give_one_success(
-    api: ApiClient, make_order: Any, webhook: bool, broker: None
+    api: ApiClient, make_order: Callable[..., Order], webhook: bool, broker: None
 ) -> None:
     _, (code,) = issued_codes(api, make_order, 1)
     if webhook:
@@ -68,7 +71,9 @@ def test_fifty_threads_registering_one_code_give_one_success(
     assert WebhookDelivery.objects.filter(event="code.registered").count() == (1 if webhook else 0)
 
 
-def test_fifty_threads_registering_fifty_codes_of_an_order_all_succeed(api: ApiClient, make_order: Any) -> None:
+def test_fifty_threads_registering_fifty_codes_of_an_order_all_succeed(
+    api: ApiClient, make_order: Callable[..., Order]
+) -> None:
     order_id, codes = issued_codes(api, make_order, THREADS)
     calls = [registering(code, i) for i, code in enumerate(codes)]
 
@@ -86,8 +91,7 @@ def test_48_parallel_wrong_registrations_of_one_account_get_exactly_the_limit_of
     limit = throttle.ACCOUNT_WINDOWS[0].limit
 
     def guessing() -> Any:
-        client = Client()
-        client.force_login(user)
+        client = signed_in(user)
 
         def post() -> tuple[int, str]:
             response = client.post(

@@ -8,14 +8,13 @@ import ast
 from datetime import date, datetime, timedelta
 from io import StringIO
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
 from django.core.management import CommandError, call_command
 from django.db import OperationalError
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from pytest_django.asserts import assertContains
@@ -30,9 +29,15 @@ from bizshop.invoices.months import month_of, next_month
 from bizshop.invoices.reconciliation import reconcile_month
 from bizshop.invoices.tasks import invoice_month_run_task
 from bizshop.partners import services as partner_services
-from bizshop.partners.models import Member, Partner
-from tests.conftest import ApiClient
+from bizshop.partners.models import Partner
 from tests.factories import PASSWORD, REFUND_ACCOUNT, UserFactory
+from tests.helpers.api import ApiClient
+from tests.helpers.sessions import signed_in
+
+if TYPE_CHECKING:
+    from pytest_django import Settings
+
+    from bizshop.catalog.models import Emoticon
 
 pytestmark = pytest.mark.django_db
 
@@ -50,7 +55,7 @@ def run_month(month: date | None = None) -> str:
     return out.getvalue()
 
 
-def order_paid_by_card(api: ApiClient, emoticon: Any, quantity: int = 100) -> dict[str, Any]:
+def order_paid_by_card(api: ApiClient, emoticon: Emoticon, quantity: int = 100) -> dict[str, Any]:
     created = api.post("/api/v1/orders/", {"emoticon_id": emoticon.pk, "period_days": 30, "quantity": quantity})
     assert created.status_code == 201, created.json()
     assert created.json()["payment_id"] is None  # nothing paid yet
@@ -77,7 +82,7 @@ def issue_all(api: ApiClient, order_id: int) -> None:
 # --- 1. a refund after invoicing is amended at once --------------------------------------------
 
 
-def test_a_card_refund_after_invoicing_gives_an_amended_invoice_at_once(api: ApiClient, emoticon: Any) -> None:
+def test_a_card_refund_after_invoicing_gives_an_amended_invoice_at_once(api: ApiClient, emoticon: Emoticon) -> None:
     order = order_paid_by_card(api, emoticon)
     assert run_month() == f"{this_month():%Y-%m}: 1 tax invoices issued\n"
     (original,) = invoices(api)
@@ -94,7 +99,7 @@ def test_a_card_refund_after_invoicing_gives_an_amended_invoice_at_once(api: Api
     assert reconcile_month(month=this_month()).ok
 
 
-def test_a_transfer_refund_is_amended_when_the_operator_completes_it(api: ApiClient, emoticon: Any) -> None:
+def test_a_transfer_refund_is_amended_when_the_operator_completes_it(api: ApiClient, emoticon: Emoticon) -> None:
     order = api.post("/api/v1/orders/", {"emoticon_id": emoticon.pk, "period_days": 30, "quantity": 100}).json()
     api.post(f"/api/v1/orders/{order['id']}/payment/", {"method": "virtual_account"})
     api.post("/api/v1/sandbox/deposits/", {"order_id": order["id"]})
@@ -116,7 +121,7 @@ def test_a_transfer_refund_is_amended_when_the_operator_completes_it(api: ApiCli
     assert reconcile_month(month=this_month()).ok
 
 
-def test_a_refund_before_invoicing_is_never_invoiced(api: ApiClient, emoticon: Any) -> None:
+def test_a_refund_before_invoicing_is_never_invoiced(api: ApiClient, emoticon: Emoticon) -> None:
     order = order_paid_by_card(api, emoticon)
     api.post(f"/api/v1/orders/{order['id']}/refund/")
 
@@ -136,7 +141,7 @@ def test_a_refund_before_invoicing_is_never_invoiced(api: ApiClient, emoticon: A
     ],
 )
 def test_a_transfer_refund_without_a_good_account_is_422_and_changes_nothing(
-    api: ApiClient, emoticon: Any, account: dict[str, str] | None, fields: list[str]
+    api: ApiClient, emoticon: Emoticon, account: dict[str, str] | None, fields: list[str]
 ) -> None:
     order = api.post("/api/v1/orders/", {"emoticon_id": emoticon.pk, "period_days": 30, "quantity": 100}).json()
     api.post(f"/api/v1/orders/{order['id']}/payment/", {"method": "virtual_account"})
@@ -154,7 +159,7 @@ def test_a_transfer_refund_without_a_good_account_is_422_and_changes_nothing(
 # --- 2. withdrawal keeps the payment for the month's run ---------------------------------------
 
 
-def test_a_payment_of_a_partner_that_withdrew_is_invoiced_by_the_months_run(api: ApiClient, emoticon: Any) -> None:
+def test_a_payment_of_a_partner_that_withdrew_is_invoiced_by_the_months_run(api: ApiClient, emoticon: Emoticon) -> None:
     order = order_paid_by_card(api, emoticon)
     issue_all(api, order["id"])
     partner = api.partner
@@ -175,7 +180,7 @@ def test_a_payment_of_a_partner_that_withdrew_is_invoiced_by_the_months_run(api:
 
 
 def test_a_partner_system_asks_for_a_merged_invoice_with_the_payment_ids_the_api_gives(
-    api: ApiClient, emoticon: Any
+    api: ApiClient, emoticon: Emoticon
 ) -> None:
     orders = [order_paid_by_card(api, emoticon) for _ in range(2)]
     for order in orders:
@@ -196,7 +201,9 @@ def test_a_partner_system_asks_for_a_merged_invoice_with_the_payment_ids_the_api
     assert merged["original_invoice_id"] is None
 
 
-def test_the_order_paid_webhook_carries_the_payment_id(api: ApiClient, emoticon: Any, monkeypatch: Any) -> None:
+def test_the_order_paid_webhook_carries_the_payment_id(
+    api: ApiClient, emoticon: Emoticon, monkeypatch: pytest.MonkeyPatch
+) -> None:
     sent: list[dict[str, Any]] = []
     emit = billing.webhook_emit
     monkeypatch.setattr(billing, "webhook_emit", lambda **kwargs: sent.append(kwargs) or emit(**kwargs))
@@ -211,7 +218,7 @@ def test_the_order_paid_webhook_carries_the_payment_id(api: ApiClient, emoticon:
 
 
 def test_two_payments_give_two_invoices_and_a_refund_of_one_an_amendment_of_minus_176000(
-    api: ApiClient, emoticon: Any
+    api: ApiClient, emoticon: Emoticon
 ) -> None:
     first, second = (order_paid_by_card(api, emoticon) for _ in range(2))
     run_month()
@@ -224,7 +231,7 @@ def test_two_payments_give_two_invoices_and_a_refund_of_one_an_amendment_of_minu
     assert first["payment_id"] != second["payment_id"]
 
 
-def test_two_issued_payments_merged_give_one_invoice_of_352000(api: ApiClient, emoticon: Any) -> None:
+def test_two_issued_payments_merged_give_one_invoice_of_352000(api: ApiClient, emoticon: Emoticon) -> None:
     orders = [order_paid_by_card(api, emoticon) for _ in range(2)]
     for order in orders:
         issue_all(api, order["id"])
@@ -238,7 +245,7 @@ def test_two_issued_payments_merged_give_one_invoice_of_352000(api: ApiClient, e
 # --- reconciliation ----------------------------------------------------------------------------
 
 
-def test_reconcile_month_prints_ok_and_records_the_result(api: ApiClient, emoticon: Any) -> None:
+def test_reconcile_month_prints_ok_and_records_the_result(api: ApiClient, emoticon: Emoticon) -> None:
     order_paid_by_card(api, emoticon)
     run_month()
     out = StringIO()
@@ -249,7 +256,7 @@ def test_reconcile_month_prints_ok_and_records_the_result(api: ApiClient, emotic
     assert Reconciliation.objects.get().ok
 
 
-def test_reconcile_month_names_the_payments_of_a_mismatch_and_exits_1(api: ApiClient, emoticon: Any) -> None:
+def test_reconcile_month_names_the_payments_of_a_mismatch_and_exits_1(api: ApiClient, emoticon: Emoticon) -> None:
     order = order_paid_by_card(api, emoticon)
     run_month()
     TaxInvoice.objects.update(supply_amount=150_000, vat_amount=15_000, total_amount=165_000)  # tampered
@@ -265,7 +272,7 @@ def test_reconcile_month_names_the_payments_of_a_mismatch_and_exits_1(api: ApiCl
     assert not Reconciliation.objects.get().ok
 
 
-def test_a_payment_left_out_of_the_run_is_a_mismatch(api: ApiClient, emoticon: Any) -> None:
+def test_a_payment_left_out_of_the_run_is_a_mismatch(api: ApiClient, emoticon: Emoticon) -> None:
     order_paid_by_card(api, emoticon)
     run_month()
     late = order_paid_by_card(api, emoticon)  # paid after an early explicit run of this month
@@ -278,27 +285,21 @@ def test_a_payment_left_out_of_the_run_is_a_mismatch(api: ApiClient, emoticon: A
 # --- what people see ---------------------------------------------------------------------------
 
 
-def _member_client(api: ApiClient) -> Client:
-    client = Client()
-    client.force_login(api.partner.members.get(role=Member.Role.OWNER).user)
-    return client
-
-
-def test_the_portals_order_page_shows_the_payment_id(api: ApiClient, emoticon: Any) -> None:
+def test_the_portals_order_page_shows_the_payment_id(api: ApiClient, emoticon: Emoticon) -> None:
     order = order_paid_by_card(api, emoticon)
 
-    page = _member_client(api).get(reverse("billing:order-detail", kwargs={"order_id": order["id"]}))
+    page = signed_in(api.partner).get(reverse("billing:order-detail", kwargs={"order_id": order["id"]}))
 
     assertContains(page, f'<dd class="mono" id="payment-id">{order["payment_id"]}</dd>', html=False)
 
 
 def test_the_portal_asks_a_transfer_refund_for_its_account_and_says_what_is_wrong(
-    api: ApiClient, emoticon: Any
+    api: ApiClient, emoticon: Emoticon
 ) -> None:
     order = api.post("/api/v1/orders/", {"emoticon_id": emoticon.pk, "period_days": 30, "quantity": 100}).json()
     api.post(f"/api/v1/orders/{order['id']}/payment/", {"method": "virtual_account"})
     api.post("/api/v1/sandbox/deposits/", {"order_id": order["id"]})
-    client = _member_client(api)
+    client = signed_in(api.partner)
     page = client.get(reverse("billing:order-detail", kwargs={"order_id": order["id"]}))
     assertContains(page, '<select id="refund-bank" name="bank" required>', html=False)
     assertContains(page, "KB국민은행")
@@ -313,18 +314,18 @@ def test_the_portal_asks_a_transfer_refund_for_its_account_and_says_what_is_wron
     assert Order.objects.get(pk=order["id"]).status == OrderStatus.REFUND_PENDING
 
 
-def test_the_merge_form_shows_the_months_deadline(api: ApiClient, emoticon: Any, settings: Any) -> None:
+def test_the_merge_form_shows_the_months_deadline(api: ApiClient, emoticon: Emoticon, settings: Settings) -> None:
     settings.INVOICE_RUN_DAY = 7
     order_paid_by_card(api, emoticon)
     deadline = next_month(this_month()).replace(day=7)
 
-    page = _member_client(api).get(reverse("invoices:merge-request"))
+    page = signed_in(api.partner).get(reverse("invoices:merge-request"))
 
     assertContains(page, f"신청 마감: <strong>{deadline:%Y-%m-%d} 00:05</strong>", html=False)
     assertContains(page, "다음 달 7일 00:05에 발행")
 
 
-def test_the_beat_task_runs_the_month_then_reconciles_it(api: ApiClient, emoticon: Any) -> None:
+def test_the_beat_task_runs_the_month_then_reconciles_it(api: ApiClient, emoticon: Emoticon) -> None:
     order_paid_by_card(api, emoticon)
 
     issued = invoice_month_run_task(month=f"{this_month():%Y-%m}")
@@ -339,11 +340,10 @@ def test_the_beat_task_runs_the_month_then_reconciles_it(api: ApiClient, emotico
     )
 
 
-def test_operators_see_the_last_reconciliation_in_the_admin(api: ApiClient, emoticon: Any) -> None:
+def test_operators_see_the_last_reconciliation_in_the_admin(api: ApiClient, emoticon: Emoticon) -> None:
     order_paid_by_card(api, emoticon)
     invoice_month_run_task(month=f"{this_month():%Y-%m}")
-    operator = Client()
-    operator.force_login(UserFactory(is_staff=True, is_superuser=True))
+    operator = signed_in(UserFactory(is_staff=True, is_superuser=True))
 
     months = operator.get("/admin/invoices/invoicemonth/")
     results = operator.get("/admin/invoices/reconciliation/")
@@ -370,7 +370,7 @@ def test_partners_imports_none_of_the_apps_that_answer_a_withdrawal() -> None:
 
 
 def test_a_late_deposit_into_a_month_already_run_is_invoiced_and_reconciled_by_the_next_beat_run(
-    api: ApiClient, emoticon: Any
+    api: ApiClient, emoticon: Emoticon
 ) -> None:
     with time_machine.travel(datetime(2026, 3, 30, 10, 0, tzinfo=KST), tick=False):
         order = billing.order_create(partner=api.partner, emoticon_id=emoticon.pk, period_days=30, quantity=100)
@@ -399,7 +399,7 @@ def test_a_late_deposit_into_a_month_already_run_is_invoiced_and_reconciled_by_t
 
 
 def test_a_card_refund_whose_amendment_fails_never_reaches_the_pg(
-    api: ApiClient, emoticon: Any, monkeypatch: Any
+    api: ApiClient, emoticon: Emoticon, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     order = order_paid_by_card(api, emoticon)
     run_month()
@@ -418,7 +418,7 @@ def test_a_card_refund_whose_amendment_fails_never_reaches_the_pg(
     assert not TaxInvoice.objects.filter(kind=InvoiceKind.AMENDED).exists()
 
 
-def test_money_waiting_to_be_returned_blocks_withdrawal(api: ApiClient, emoticon: Any) -> None:
+def test_money_waiting_to_be_returned_blocks_withdrawal(api: ApiClient, emoticon: Emoticon) -> None:
     order = billing.order_create(partner=api.partner, emoticon_id=emoticon.pk, period_days=30, quantity=100)
     billing.order_open_virtual_account(order_id=order.pk, partner=api.partner)
     billing.order_expire_overdue(now=timezone.now() + timedelta(days=30))
@@ -434,7 +434,7 @@ def test_money_waiting_to_be_returned_blocks_withdrawal(api: ApiClient, emoticon
     assert response.json()["error"]["details"]["reasons"] == [{"code": "refund_in_progress", "order_ids": [order.pk]}]
 
 
-def test_reconciliation_flags_an_invoice_whose_supply_and_vat_split_moved(api: ApiClient, emoticon: Any) -> None:
+def test_reconciliation_flags_an_invoice_whose_supply_and_vat_split_moved(api: ApiClient, emoticon: Emoticon) -> None:
     order = order_paid_by_card(api, emoticon)
     run_month()
     TaxInvoice.objects.update(supply_amount=176_000, vat_amount=0)  # same total, wrong VAT
@@ -444,7 +444,7 @@ def test_reconciliation_flags_an_invoice_whose_supply_and_vat_split_moved(api: A
     assert [row["payment_ids"] for row in result.mismatches] == [[order["payment_id"]]]
 
 
-def test_an_amendment_goes_to_the_partners_invoice_address_of_today(api: ApiClient, emoticon: Any) -> None:
+def test_an_amendment_goes_to_the_partners_invoice_address_of_today(api: ApiClient, emoticon: Emoticon) -> None:
     order = order_paid_by_card(api, emoticon)
     run_month()
     Partner.objects.filter(pk=api.partner.pk).update(invoice_email="new-tax@partner.example.kr")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from django.db import connection
@@ -21,8 +21,12 @@ from bizshop.core.errors import ApplicationError
 from bizshop.partners import withdrawal as withdrawal_registry
 from bizshop.partners.models import ApiKey, Member, Partner
 from bizshop.partners.services import partner_create, partner_withdraw
-from tests.conftest import ApiClient
 from tests.factories import PASSWORD, REFUND_ACCOUNT, EmoticonFactory, MemberFactory
+from tests.helpers.api import ApiClient
+from tests.helpers.sessions import signed_in
+
+if TYPE_CHECKING:
+    from tests.helpers.db import TableRows
 
 PATH = "/api/v1/partner/withdrawal/"
 
@@ -63,7 +67,9 @@ def test_withdrawal_is_blocked_by_a_paid_order_with_no_code_issued(api: ApiClien
     assert reasons_of(withdraw(api)) == [{"code": "unissued_codes", "order_ids": [unissued.pk]}]
 
 
-def test_withdrawal_is_blocked_by_a_partially_issued_order(api: ApiClient, unissued: Order, issue_codes: Any) -> None:
+def test_withdrawal_is_blocked_by_a_partially_issued_order(
+    api: ApiClient, unissued: Order, issue_codes: Callable[..., list[str]]
+) -> None:
     issue_codes(unissued, quantity=10)
 
     assert Order.objects.get(pk=unissued.pk).status == OrderStatus.PARTIALLY_ISSUED
@@ -91,7 +97,7 @@ def test_withdrawal_lists_every_reason_with_its_orders(
     unissued: Order,
     refund_pending: Order,
     make_order: Callable[..., Order],
-    db_rows: Any,
+    db_rows: Callable[[], TableRows],
 ) -> None:
     second_unissued = make_order(api.partner, paid=True)
     before = db_rows()
@@ -160,8 +166,7 @@ def test_after_withdrawal_members_cannot_sign_in(api: ApiClient) -> None:
     colleague = MemberFactory(partner=api.partner, role=Member.Role.MEMBER)
     owner = api.partner.members.get(role=Member.Role.OWNER).user
     owner_email, colleague_email = owner.email, colleague.user.email
-    session = Client()
-    session.force_login(colleague.user)
+    session = signed_in(colleague.user)
 
     withdraw(api)
 
@@ -176,7 +181,11 @@ def test_after_withdrawal_members_cannot_sign_in(api: ApiClient) -> None:
 # order makes every step run over several batches.
 @pytest.mark.parametrize("batch", [10_000, 1])
 def test_withdrawal_deletes_the_purchase_history_for_good_but_keeps_the_money_records(
-    api: ApiClient, make_order: Callable[..., Order], issue_codes: Any, batch: int, monkeypatch: Any
+    api: ApiClient,
+    make_order: Callable[..., Order],
+    issue_codes: Callable[..., list[str]],
+    batch: int,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(withdrawal_registry, "ID_BATCH", batch)
     cancelled = make_order(api.partner)
@@ -201,7 +210,7 @@ def test_withdrawal_deletes_the_purchase_history_for_good_but_keeps_the_money_re
 
 
 def test_a_code_issued_before_withdrawal_still_registers(
-    api: ApiClient, make_order: Callable[..., Order], issue_codes: Any, end_user_client: Client
+    api: ApiClient, make_order: Callable[..., Order], issue_codes: Callable[..., list[str]], end_user_client: Client
 ) -> None:
     order = make_order(api.partner, period_days=60, paid=True)
     first, second = issue_codes(order, quantity=100)[:2]
@@ -221,7 +230,7 @@ def test_a_code_issued_before_withdrawal_still_registers(
 
 
 def test_the_withdrawn_number_signs_up_again_with_an_empty_history(
-    api: ApiClient, make_order: Callable[..., Order], issue_codes: Any
+    api: ApiClient, make_order: Callable[..., Order], issue_codes: Callable[..., list[str]]
 ) -> None:
     issue_codes(make_order(api.partner, paid=True))
     owner_email = api.partner.members.get().user.email
@@ -238,8 +247,7 @@ def test_the_withdrawn_number_signs_up_again_with_an_empty_history(
 
     assert again.pk != api.partner.pk
     assert not Order.objects.filter(partner=again).exists()
-    client = Client()
-    client.force_login(again.members.get().user)
+    client = signed_in(again.members.get().user)
     assert client.get(reverse("billing:order-list")).context["page"].paginator.count == 0
 
 

@@ -6,9 +6,9 @@ import os
 import signal
 import subprocess
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import pytest
 from django.conf import settings
@@ -16,9 +16,12 @@ from django.conf import settings
 from bizshop.billing import services as billing
 from bizshop.codes.models import Issuance, SerialCode
 from bizshop.codes.services import issuance_start
-from tests.conftest import ApiClient
 from tests.factories import EmoticonFactory, MemberFactory
+from tests.helpers.api import ApiClient
 from tests.worker import start_beat, start_worker, stop, wait_for
+
+if TYPE_CHECKING:
+    from bizshop.billing.models import Order
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -80,7 +83,7 @@ def test_a_worker_killed_mid_issuance_is_resumed_with_no_duplicates_and_no_gaps(
 
 
 def test_a_worker_killed_mid_issuance_is_noticed_within_60_seconds_and_the_order_shows_partially_issued(
-    broker: None, api: ApiClient, make_order: Any, tmp_path: Path
+    broker: None, api: ApiClient, make_order: Callable[..., Order], tmp_path: Path
 ) -> None:
     quantity = 60_000
     order = make_order(api.partner, quantity=quantity, paid=True)

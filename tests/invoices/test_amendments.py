@@ -16,7 +16,7 @@ from bizshop.core.errors import ApplicationError
 from bizshop.invoices import amendments, services
 from bizshop.invoices.models import InvoiceKind, InvoicePayment, TaxInvoice
 from bizshop.partners.models import Partner
-from tests.invoices.conftest import cancel, kst
+from tests.helpers.invoices import cancel, kst
 
 pytestmark = pytest.mark.django_db
 

@@ -11,9 +11,9 @@ from bizshop.billing.models import Payment
 from bizshop.invoices import services
 from bizshop.invoices.models import InvoiceMergeRequest, TaxInvoice, TaxInvoiceLine
 from bizshop.partners.models import Partner
-from tests.conftest import ApiClient
 from tests.factories import PASSWORD
-from tests.invoices.conftest import kst
+from tests.helpers.api import ApiClient
+from tests.helpers.invoices import kst
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 from collections.abc import Callable, Iterator
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING
 
 import pytest
 from django.core import mail
@@ -20,7 +20,10 @@ from bizshop.invoices.transmitters import _load, get_transmitter
 from bizshop.invoices.transmitters.base import NtsInvoice, TransmissionFailed, TransmissionReceipt
 from bizshop.invoices.transmitters.fake import RecordingTransmitter
 from bizshop.partners.models import Partner
-from tests.invoices.conftest import cancel, kst
+from tests.helpers.invoices import cancel, kst
+
+if TYPE_CHECKING:
+    from pytest_django import DjangoCaptureOnCommitCallbacks, Settings
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +42,7 @@ class FailingTransmitter:
 
 
 @pytest.fixture
-def failing_transmitter(settings: Any) -> Iterator[None]:
+def failing_transmitter(settings: Settings) -> Iterator[None]:
     settings.INVOICE_TRANSMITTER = "tests.invoices.test_delivery.FailingTransmitter"
     _load.cache_clear()
     yield
@@ -47,7 +50,7 @@ def failing_transmitter(settings: Any) -> Iterator[None]:
 
 
 def test_the_pdf_shows_number_both_registration_numbers_and_amounts(
-    partner: Partner, pay: Callable[..., Payment], settings: Any
+    partner: Partner, pay: Callable[..., Payment], settings: Settings
 ) -> None:
     payment = pay(partner, kst(2026, 3, 5, 9, 0))
     services.invoice_month_run(month=MARCH)
@@ -81,7 +84,7 @@ def test_an_amended_invoices_pdf_says_so_with_negative_amounts(partner: Partner,
 
 
 def test_each_invoice_is_emailed_with_its_pdf_to_the_invoice_address_after_commit(
-    partner: Partner, pay: Callable[..., Payment], django_capture_on_commit_callbacks: Any
+    partner: Partner, pay: Callable[..., Payment], django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
 ) -> None:
     pay(partner, kst(2026, 3, 2, 9, 0))
     pay(partner, kst(2026, 3, 5, 9, 0))
@@ -102,7 +105,7 @@ def test_each_invoice_is_emailed_with_its_pdf_to_the_invoice_address_after_commi
 
 
 def test_nothing_is_emailed_when_the_transaction_rolls_back(
-    partner: Partner, pay: Callable[..., Payment], django_capture_on_commit_callbacks: Any
+    partner: Partner, pay: Callable[..., Payment], django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
 ) -> None:
     payment = pay(partner, kst(2026, 3, 5, 9, 0))
     services.invoice_month_run(month=MARCH)
@@ -117,7 +120,7 @@ def test_nothing_is_emailed_when_the_transaction_rolls_back(
 
 
 def test_each_invoice_is_transmitted_once_to_the_nts_through_the_provider(
-    partner: Partner, pay: Callable[..., Payment], django_capture_on_commit_callbacks: Any
+    partner: Partner, pay: Callable[..., Payment], django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
 ) -> None:
     pay(partner, kst(2026, 3, 5, 9, 0))
     with django_capture_on_commit_callbacks(execute=True):
@@ -145,9 +148,9 @@ def test_each_invoice_is_transmitted_once_to_the_nts_through_the_provider(
 def test_a_failed_transmission_is_retried_by_the_sweep_without_a_second_email(
     partner: Partner,
     pay: Callable[..., Payment],
-    django_capture_on_commit_callbacks: Any,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
     failing_transmitter: None,
-    settings: Any,
+    settings: Settings,
 ) -> None:
     from datetime import timedelta
 

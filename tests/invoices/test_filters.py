@@ -12,8 +12,8 @@ from bizshop.billing.models import Payment
 from bizshop.invoices import amendments, services
 from bizshop.invoices.models import TaxInvoice
 from bizshop.partners.models import Partner
-from tests.conftest import ApiClient
-from tests.invoices.conftest import cancel, kst
+from tests.helpers.api import ApiClient
+from tests.helpers.invoices import cancel, kst
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 import time_machine
@@ -25,7 +25,10 @@ from bizshop.invoices.models import (
 )
 from bizshop.partners.models import Partner, PartnerChange
 from tests.factories import VALID_BRNS, EmoticonFactory
-from tests.invoices.conftest import kst
+from tests.helpers.invoices import kst
+
+if TYPE_CHECKING:
+    from pytest_django import Settings
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("march_merge_window")]
 
@@ -196,7 +199,7 @@ def test_a_single_payment_is_refused_as_too_few(partner: Partner, two_issued_mar
 
 
 def test_a_cancelled_payment_is_refused_as_not_approved(partner: Partner, pay: Callable[..., Payment]) -> None:
-    from tests.invoices.conftest import cancel
+    from tests.helpers.invoices import cancel
 
     first = pay(partner, kst(2026, 3, 2, 9, 0))
     second = pay(partner, kst(2026, 3, 3, 9, 0))
@@ -266,7 +269,9 @@ def test_requests_are_taken_until_a_minute_before_the_scheduled_run(
     assert InvoiceMergeRequest.objects.filter(partner=partner, month=MARCH).count() == 1
 
 
-def test_the_run_day_is_a_setting(settings: Any, partner: Partner, two_issued_march_payments: list[Payment]) -> None:
+def test_the_run_day_is_a_setting(
+    settings: Settings, partner: Partner, two_issued_march_payments: list[Payment]
+) -> None:
     settings.INVOICE_RUN_DAY = 10
     with time_machine.travel(kst(2026, 4, 9, 23, 0), tick=False):
         services.invoice_merge_request_create(partner=partner, payment_ids=[p.pk for p in two_issued_march_payments])

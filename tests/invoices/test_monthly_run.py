@@ -19,7 +19,7 @@ from bizshop.billing.models import Payment
 from bizshop.invoices import amendments, months, services
 from bizshop.invoices.models import InvoiceKind, InvoiceMonth, InvoicePayment, TaxInvoice
 from bizshop.partners.models import Partner
-from tests.invoices.conftest import cancel, kst
+from tests.helpers.invoices import cancel, kst
 
 pytestmark = pytest.mark.django_db
 

@@ -6,12 +6,10 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core import mail
-from django.core.management import call_command
 from django.test import Client
 from pypdf import PdfReader
 
@@ -23,9 +21,15 @@ from bizshop.invoices import delivery, services
 from bizshop.invoices.models import TaxInvoice
 from bizshop.partners.models import Partner
 from bizshop.partners.services import partner_update
-from tests.conftest import ApiClient
-from tests.factories import PASSWORD, UserFactory
-from tests.invoices.conftest import kst
+from tests.factories import PASSWORD
+from tests.helpers.api import ApiClient
+from tests.helpers.invoices import kst
+from tests.helpers.sessions import signed_in
+
+if TYPE_CHECKING:
+    from pytest_django import DjangoCaptureOnCommitCallbacks
+
+    from bizshop.accounts.models import User
 
 pytestmark = pytest.mark.django_db
 
@@ -39,22 +43,9 @@ def invoice(partner: Partner, pay: Callable[..., Payment]) -> TaxInvoice:
     return TaxInvoice.objects.get(payment_links__payment_id=payment.pk)
 
 
-def operator_in(group_name: str) -> Any:
-    call_command("setup_operator_groups", stdout=io.StringIO())
-    user = UserFactory(is_staff=True)
-    user.groups.set(Group.objects.filter(name=group_name))
-    return user
-
-
-def signed_in(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 @pytest.fixture
-def billing_staff(db: None) -> Any:
-    return operator_in(BILLING)
+def billing_staff(make_operator: Callable[..., User]) -> User:
+    return make_operator(BILLING)
 
 
 def resend(client: Client, invoice: TaxInvoice) -> Any:
@@ -64,7 +55,7 @@ def resend(client: Client, invoice: TaxInvoice) -> Any:
 
 
 def test_an_operator_resends_an_invoice_email_with_its_pdf(
-    invoice: TaxInvoice, billing_staff: Any, django_capture_on_commit_callbacks: Any
+    invoice: TaxInvoice, billing_staff: User, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         response = resend(signed_in(billing_staff), invoice)
@@ -79,7 +70,10 @@ def test_an_operator_resends_an_invoice_email_with_its_pdf(
 
 
 def test_the_resend_goes_to_the_partners_current_invoice_address(
-    api: ApiClient, invoice: TaxInvoice, billing_staff: Any, django_capture_on_commit_callbacks: Any
+    api: ApiClient,
+    invoice: TaxInvoice,
+    billing_staff: User,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
 ) -> None:
     partner_update(partner=api.partner, user=api.partner.members.get().user, invoice_email="new-tax@partner.kr")
 
@@ -90,7 +84,7 @@ def test_the_resend_goes_to_the_partners_current_invoice_address(
     assert [m.to for m in mail.outbox] == [["new-tax@partner.kr"]]
 
 
-def test_a_resend_is_in_the_operator_audit_log(invoice: TaxInvoice, billing_staff: Any) -> None:
+def test_a_resend_is_in_the_operator_audit_log(invoice: TaxInvoice, billing_staff: User) -> None:
     delivery.invoice_email_resend(invoice_id=invoice.pk, operator=billing_staff)
 
     action = OperatorAction.objects.get()
@@ -104,7 +98,7 @@ def test_a_resend_is_in_the_operator_audit_log(invoice: TaxInvoice, billing_staf
 
 
 def test_nothing_is_sent_before_the_audit_row_commits(
-    invoice: TaxInvoice, billing_staff: Any, django_capture_on_commit_callbacks: Any
+    invoice: TaxInvoice, billing_staff: User, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
 ) -> None:
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         delivery.invoice_email_resend(invoice_id=invoice.pk, operator=billing_staff)
@@ -112,8 +106,8 @@ def test_nothing_is_sent_before_the_audit_row_commits(
     assert mail.outbox == [] and len(callbacks) == 1
 
 
-def test_staff_without_the_permission_cannot_resend(invoice: TaxInvoice) -> None:
-    catalog_manager = operator_in(CATALOG_MANAGER)
+def test_staff_without_the_permission_cannot_resend(invoice: TaxInvoice, make_operator: Callable[..., User]) -> None:
+    catalog_manager = make_operator(CATALOG_MANAGER)
 
     with pytest.raises(ApplicationError) as refused:
         delivery.invoice_email_resend(invoice_id=invoice.pk, operator=catalog_manager)
@@ -124,7 +118,10 @@ def test_staff_without_the_permission_cannot_resend(invoice: TaxInvoice) -> None
 
 
 def test_the_invoice_of_a_withdrawn_partner_is_still_retrievable_by_an_operator(
-    api: ApiClient, invoice: TaxInvoice, billing_staff: Any, django_capture_on_commit_callbacks: Any
+    api: ApiClient,
+    invoice: TaxInvoice,
+    billing_staff: User,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
 ) -> None:
     assert api.post("/api/v1/partner/withdrawal/", {"password": PASSWORD}).status_code == 204
     client = signed_in(billing_staff)
@@ -143,8 +140,8 @@ def test_the_invoice_of_a_withdrawn_partner_is_still_retrievable_by_an_operator(
     assert address == invoice.recipient_email, "a withdrawn partner's copy goes to the address on the invoice"
 
 
-def test_the_pdf_is_for_operators_who_may_see_invoices(invoice: TaxInvoice) -> None:
-    catalog_manager = signed_in(operator_in(CATALOG_MANAGER))
+def test_the_pdf_is_for_operators_who_may_see_invoices(invoice: TaxInvoice, make_operator: Callable[..., User]) -> None:
+    catalog_manager = signed_in(make_operator(CATALOG_MANAGER))
 
     assert catalog_manager.get(f"{ADMIN}{invoice.pk}/pdf/").status_code in (403, 404)
     assert Client().get(f"{ADMIN}{invoice.pk}/pdf/").status_code == 302  # to the admin login
