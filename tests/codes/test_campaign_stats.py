@@ -19,7 +19,7 @@ from bizshop.codes.selectors import (
     voided_per_issuance,
 )
 from bizshop.codes.services import code_void_and_replace
-from tests.conftest import ApiClient
+from tests.helpers.api import ApiClient
 from tests.helpers.campaign import register_at
 
 SEOUL = ZoneInfo("Asia/Seoul")

@@ -16,8 +16,8 @@ from bizshop.codes.models import Issuance, SerialCode
 from bizshop.codes.services import code_register, code_void_and_replace
 from bizshop.core.errors import ApplicationError
 from bizshop.webhooks.models import WebhookDelivery, WebhookEndpoint
-from tests.conftest import ApiClient
 from tests.factories import UserFactory
+from tests.helpers.api import ApiClient
 
 
 def void_url(order: Order) -> str:

@@ -11,8 +11,8 @@ from bizshop.codes.models import Issuance, Registration, SerialCode
 from bizshop.codes.selectors import code_find
 from bizshop.codes.services import code_register, code_void_and_replace
 from bizshop.webhooks.models import WebhookDelivery, WebhookEndpoint
-from tests.conftest import ApiClient
 from tests.factories import UserFactory
+from tests.helpers.api import ApiClient
 from tests.helpers.races import outcome, run_together
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bizshop.webhooks import signing
-from tests.conftest import ApiClient
+from tests.helpers.api import ApiClient
 
 
 def test_a_voided_code_and_its_replacement_are_delivered_signed(
