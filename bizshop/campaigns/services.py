@@ -222,11 +222,35 @@ def recipients_send(*, delivery_id: int, recipient_ids: list[int]) -> list[int]:
     finally:
         if sender is not None:
             sender.close()
-        fields = ["status", "attempts", "last_error", "sent_at", "message_id"]
-        Recipient.objects.bulk_update([*sent, *done_badly, *again], fields, batch_size=1000)
+        _record([*sent, *done_badly, *again])
     if not again:
         delivery_finish_if_done(delivery_id=delivery_id)
     return [row.pk for row in again]
+
+
+def _record(rows: list[Recipient]) -> None:
+    """Each row's outcome in one UPDATE from arrays (``bulk_update``'s CASE per field cost more than
+    the sending of the batch)."""
+    if not rows:
+        return
+    table = Recipient._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""UPDATE {table} AS r
+                   SET status = v.status, attempts = v.attempts, last_error = v.last_error,
+                       sent_at = v.sent_at, message_id = v.message_id
+                  FROM unnest(%s::bigint[], %s::varchar[], %s::int[], %s::varchar[], %s::timestamptz[], %s::varchar[])
+                       AS v(id, status, attempts, last_error, sent_at, message_id)
+                 WHERE r.id = v.id""",  # noqa: S608 -- the table name is the model's, the values parameters
+            [
+                [row.pk for row in rows],
+                [str(row.status) for row in rows],
+                [row.attempts for row in rows],
+                [row.last_error for row in rows],
+                [row.sent_at for row in rows],
+                [row.message_id for row in rows],
+            ],
+        )
 
 
 def delivery_finish_if_done(*, delivery_id: int) -> bool:
