@@ -3,14 +3,18 @@ through the provider named by SMS_PROVIDER. Failures are sorted into permanent a
 
 from __future__ import annotations
 
+import base64
 import contextlib
+import functools
+import secrets
 import smtplib
-from email.utils import make_msgid
-from functools import cache
+from email.header import Header
+from email.utils import formataddr, formatdate, make_msgid, parseaddr
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.mail.backends.base import BaseEmailBackend
+from django.core.mail.backends.smtp import EmailBackend as SmtpBackend
 from django.template.loader import render_to_string
 from django.utils.module_loading import import_string
 
@@ -59,20 +63,75 @@ class EmailSender:
         html = render_to_string(
             "campaigns/email.html", {"text": text, "title": title, "code": code, "url": url, "subject": subject}
         )
-        message = EmailMultiAlternatives(subject=subject, body=text, to=[to], headers={"Message-ID": message_id})
-        message.attach_alternative(html, "text/html")
         connection = self._open()
         try:
-            connection.send_messages([message])
+            if isinstance(connection, SmtpBackend) and connection.connection is not None:
+                # The message written out directly: the email package's generator took 2 ms of
+                # the ~3 ms each message cost (bench/deliver.py); the headers that need encoding
+                # (From, Subject) are encoded once per sender and subject.
+                data = self._mime(to=to, subject=subject, message_id=message_id, text=text, html=html)
+                connection.connection.sendmail(self._envelope_from, [to], data)
+            else:  # another backend (tests' locmem outbox, the console)
+                message = EmailMultiAlternatives(
+                    subject=subject, body=text, to=[to], headers={"Message-ID": message_id}
+                )
+                message.attach_alternative(html, "text/html")
+                connection.send_messages([message])
         except smtplib.SMTPRecipientsRefused as exc:
             code_, reply = next(iter(exc.recipients.values()), (0, b""))
             raise _by_code(code_, reply) from exc
         except (smtplib.SMTPDataError, smtplib.SMTPSenderRefused) as exc:
             raise _by_code(exc.smtp_code, exc.smtp_error) from exc
-        except (TimeoutError, smtplib.SMTPException, OSError) as exc:
+        except (smtplib.SMTPException, OSError) as exc:
             self.close()
             raise TransientFailure(f"SMTP: {exc}"[:300]) from exc
         return message_id
+
+    @functools.cached_property
+    def _from_header(self) -> str:
+        name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
+        return formataddr((name, address), charset="utf-8")
+
+    @functools.cached_property
+    def _envelope_from(self) -> str:
+        return parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
+
+    def _subject_header(self, subject: str) -> str:
+        if self._subject != subject:
+            self._subject, self._encoded_subject = subject, Header(subject, "utf-8").encode()
+        return self._encoded_subject
+
+    _subject = ""
+    _encoded_subject = ""
+
+    def _mime(self, *, to: str, subject: str, message_id: str, text: str, html: str) -> bytes:
+        """multipart/alternative of a UTF-8 text and HTML part, both base64, CRLF line ends.
+
+        ``to`` is an ASCII address checked by recipients.py (no CR or LF can reach a header)."""
+        boundary = f"=_bizshop_{secrets.token_hex(12)}"
+        lines = [
+            f"From: {self._from_header}",
+            f"To: {to}",
+            f"Subject: {self._subject_header(subject)}",
+            f"Date: {formatdate(localtime=True)}",
+            f"Message-ID: {message_id}",
+            "MIME-Version: 1.0",
+            f'Content-Type: multipart/alternative; boundary="{boundary}"',
+            "",
+            f"--{boundary}",
+            'Content-Type: text/plain; charset="utf-8"',
+            "Content-Transfer-Encoding: base64",
+            "",
+            base64.encodebytes(text.encode()).decode("ascii").rstrip("\n").replace("\n", "\r\n"),
+            f"--{boundary}",
+            'Content-Type: text/html; charset="utf-8"',
+            "Content-Transfer-Encoding: base64",
+            "",
+            base64.encodebytes(html.encode()).decode("ascii").rstrip("\n").replace("\n", "\r\n"),
+            f"--{boundary}--",
+            "",
+        ]
+        return "\r\n".join(lines).encode("ascii")
 
 
 def _by_code(code: int, reply: bytes | str) -> Exception:
@@ -81,10 +140,10 @@ def _by_code(code: int, reply: bytes | str) -> Exception:
     return PermanentFailure(reason) if 500 <= code < 600 else TransientFailure(reason)
 
 
-@cache
+@functools.cache
 def _provider(path: str) -> SmsProvider:
-    provider: SmsProvider = import_string(path)()
-    return provider
+    provider_class: type[SmsProvider] = import_string(path)
+    return provider_class()
 
 
 def sms_provider() -> SmsProvider:

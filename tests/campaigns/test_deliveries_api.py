@@ -63,6 +63,8 @@ def test_codes_arrive_by_smtp_one_per_recipient(api_committed: Any, order_with_c
         seen_codes.add(code)
     assert len(seen_codes) == 3
     assert "님, [" in text_of(sink.messages[0])
+    assert str(sink.messages[0]["Subject"]) == f"[{order.emoticon.title}] 이모티콘 일련번호를 보내 드립니다"
+    assert "이모티콘 비즈샵" in str(sink.messages[0]["From"])
 
     detail = api.get(url(order, delivery.pk)).json()
     assert detail["status"] == "done"
