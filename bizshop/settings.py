@@ -95,6 +95,8 @@ EMAIL_MESSAGE_ID_DOMAIN = SITE_URL.split("://", 1)[-1].split("/", 1)[0].split(":
 # sends nothing), how often one recipient is tried, and the first retry's delay (doubled each time).
 SMS_PROVIDER = env.str("SMS_PROVIDER", default="bizshop.campaigns.sms.sandbox.SandboxSmsProvider")
 DELIVERY_MAX_ATTEMPTS = env.int("DELIVERY_MAX_ATTEMPTS", default=5)
+# Recipients per sending task; each task queues the next (a chain of short tasks).
+DELIVERY_BATCH_SIZE = env.int("DELIVERY_BATCH_SIZE", default=500)
 DELIVERY_RETRY_BASE_SECONDS = env.int("DELIVERY_RETRY_BASE_SECONDS", default=30)
 # API routes whose bodies may be larger than DATA_UPLOAD_MAX_MEMORY_SIZE (path regex → bytes): a
 # delivery's list of up to 100,000 recipients.

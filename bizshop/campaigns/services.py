@@ -27,7 +27,12 @@ from bizshop.partners.models import Partner
 
 logger = logging.getLogger(__name__)
 
-BATCH_SIZE = 500
+
+def batch_size() -> int:
+    """Recipients per sending task (DELIVERY_BATCH_SIZE); each task queues the next."""
+    return int(settings.DELIVERY_BATCH_SIZE)
+
+
 # Contacts are kept this long after the order's last registration deadline (개인정보 파기).
 CONTACTS_KEPT_FOR = timedelta(days=30)
 # A row claimed for sending this long ago whose worker never reported back is sent again.
@@ -151,7 +156,7 @@ def _claim(recipient_ids: Iterable[int]) -> list[int]:
 
 
 def delivery_send_batch(*, delivery_id: int, after_id: int = 0) -> tuple[int | None, list[int]]:
-    """Send the next BATCH_SIZE queued recipients after ``after_id``.
+    """Send the next batch_size() queued recipients after ``after_id``.
 
     Answers the id to continue after (None when this was the last batch) and the ids that
     failed for now and are to be tried again later.
@@ -160,13 +165,13 @@ def delivery_send_batch(*, delivery_id: int, after_id: int = 0) -> tuple[int | N
     ids = list(
         Recipient.objects.filter(delivery_id=delivery_id, status=Recipient.Status.QUEUED, pk__gt=after_id)
         .order_by("pk")
-        .values_list("pk", flat=True)[:BATCH_SIZE]
+        .values_list("pk", flat=True)[: batch_size()]
     )
     if not ids:
         delivery_finish_if_done(delivery_id=delivery_id)
         return None, []
     transient = recipients_send(delivery_id=delivery_id, recipient_ids=ids)
-    return (ids[-1] if len(ids) == BATCH_SIZE else None), transient
+    return (ids[-1] if len(ids) == batch_size() else None), transient
 
 
 def recipients_send(*, delivery_id: int, recipient_ids: list[int]) -> list[int]:
@@ -337,7 +342,7 @@ def delivery_resend_failed(*, order_id: int, partner: Partner, delivery_id: int)
             return 0
         Recipient.objects.filter(pk__in=ids).update(status=Recipient.Status.QUEUED, attempts=0, last_error="")
         _reopen(delivery.pk)
-        batches = [ids[i : i + BATCH_SIZE] for i in range(0, len(ids), BATCH_SIZE)]
+        batches = [ids[i : i + batch_size()] for i in range(0, len(ids), batch_size())]
         transaction.on_commit(lambda: [recipients_send_task.delay(delivery.pk, batch) for batch in batches])
     return len(ids)
 
@@ -357,8 +362,8 @@ def recipients_resume_stalled(*, now: datetime | None = None) -> int:
         by_delivery.setdefault(delivery_id, []).append(pk)
     for delivery_id, ids in by_delivery.items():
         Recipient.objects.filter(pk__in=ids, status=Recipient.Status.SENDING).update(status=Recipient.Status.QUEUED)
-        for i in range(0, len(ids), BATCH_SIZE):
-            recipients_send_task.delay(delivery_id, ids[i : i + BATCH_SIZE])
+        for i in range(0, len(ids), batch_size()):
+            recipients_send_task.delay(delivery_id, ids[i : i + batch_size()])
     return len(stalled)
 
 

@@ -259,3 +259,50 @@ def test_another_partner_gets_404(other_api: Any, order_with_codes: Any) -> None
         url(order), {"channel": "email", "template": "{code}", "recipients": [{"name": "a", "email": "a@example.com"}]}
     )
     assert response.status_code == 404
+
+
+def test_a_recipient_deferred_every_time_fails_after_the_last_attempt(
+    api_committed: Any, order_with_codes: Any, sink: SinkHandler, settings: Any
+) -> None:
+    api = api_committed
+    order, _ = order_with_codes
+    settings.DELIVERY_MAX_ATTEMPTS = 3
+    sink.defer_always.add("busy@example.com")
+
+    delivery_id = post_delivery(api, order, [{"name": "가나다", "email": "busy@example.com"}]).json()["id"]
+
+    recipient = Recipient.objects.get(delivery_id=delivery_id)
+    assert recipient.status == Recipient.Status.FAILED
+    assert recipient.attempts == 3
+    assert recipient.last_error.startswith("SMTP 451")
+    assert Delivery.objects.get(pk=delivery_id).status == Delivery.Status.DONE
+
+
+def test_registered_is_read_from_the_code(api_committed: Any, order_with_codes: Any, sink: SinkHandler) -> None:
+    from django.utils import timezone
+
+    api = api_committed
+    order, _ = order_with_codes
+    people = [{"name": "가나다", "email": "a@example.com"}, {"name": "라마바", "email": "b@example.com"}]
+    delivery_id = post_delivery(api, order, people).json()["id"]
+    first = Recipient.objects.get(delivery_id=delivery_id, row_number=1)
+    SerialCode.objects.filter(pk=first.code_id).update(status=CodeStatus.REGISTERED, registered_at=timezone.now())
+
+    detail = api.get(url(order, delivery_id)).json()
+    registered = api.get(url(order, delivery_id, "recipients") + "?status=registered").json()
+
+    assert detail["counts"]["registered"] == 1 and detail["counts"]["sent"] == 2
+    assert [(row["row_number"], row["status"]) for row in registered["results"]] == [(1, "registered")]
+
+
+def test_batches_chain_until_every_recipient_is_sent(
+    api_committed: Any, order_with_codes: Any, sink: SinkHandler, settings: Any
+) -> None:
+    settings.DELIVERY_BATCH_SIZE = 2
+    order, _ = order_with_codes
+    people = [{"name": f"사람{i}", "email": f"p{i}@example.com"} for i in range(5)]
+
+    delivery_id = post_delivery(api_committed, order, people).json()["id"]
+
+    assert len(sink.messages) == 5
+    assert Delivery.objects.get(pk=delivery_id).status == Delivery.Status.DONE

@@ -1,7 +1,7 @@
 """A real SMTP server for tests and the bench: aiosmtpd on a free local port, keeping each message.
 
 ``refuse`` addresses get 550 at RCPT (a permanent refusal); ``defer_once`` addresses get 451 the
-first time, then are accepted.
+first time, then are accepted; ``defer_always`` addresses get 451 every time.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from aiosmtpd.controller import Controller
 class SinkHandler:
     refuse: set[str] = field(default_factory=set)
     defer_once: set[str] = field(default_factory=set)
+    defer_always: set[str] = field(default_factory=set)
     keep: bool = True
     messages: list[EmailMessage] = field(default_factory=list)
     count: int = 0
@@ -31,6 +32,8 @@ class SinkHandler:
     async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, rcpt_options: Any) -> str:
         if address in self.refuse:
             return "550 5.1.1 No such user here"
+        if address in self.defer_always:
+            return "451 4.3.0 Try again later"
         with self._lock:
             if address in self.defer_once and address not in self._deferred:
                 self._deferred.add(address)
