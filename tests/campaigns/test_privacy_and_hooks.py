@@ -75,3 +75,24 @@ def test_email_url_configures_smtp() -> None:
 
     assert parsed["EMAIL_HOST"] == "mail.example.kr" and parsed["EMAIL_PORT"] == 587
     assert parsed["EMAIL_USE_TLS"] is True and parsed["EMAIL_HOST_PASSWORD"] == "pa@ss"
+
+
+def test_rows_left_sending_by_a_dead_worker_are_sent_again(api: Any, order_with_codes: Any) -> None:
+    from django.core import mail
+    from django.utils import timezone
+
+    order, _ = order_with_codes
+    delivery = _deliver(api, order, 3)  # its task waits for a commit that never comes here
+    long_ago = timezone.now() - timedelta(minutes=20)
+    Recipient.objects.filter(delivery=delivery, row_number__lte=2).update(
+        status=Recipient.Status.SENDING, claimed_at=long_ago
+    )
+    Recipient.objects.filter(delivery=delivery, row_number=3).update(
+        status=Recipient.Status.SENDING, claimed_at=timezone.now()
+    )
+
+    assert services.recipients_resume_stalled() == 2
+
+    statuses = dict(Recipient.objects.filter(delivery=delivery).values_list("row_number", "status"))
+    assert statuses == {1: "sent", 2: "sent", 3: "sending"}  # the third one's worker may still be at it
+    assert sorted(m.to[0] for m in mail.outbox) == ["p0@example.com", "p1@example.com"]
