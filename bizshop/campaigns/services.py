@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -155,23 +155,31 @@ def _claim(recipient_ids: Iterable[int]) -> list[int]:
         return [row[0] for row in cursor.fetchall()]
 
 
-def delivery_send_batch(*, delivery_id: int, after_id: int = 0) -> tuple[int | None, list[int]]:
+def delivery_send_batch(
+    *, delivery_id: int, after_id: int = 0, then: Callable[[int], object] | None = None
+) -> tuple[int | None, list[int]]:
     """Send the next batch_size() queued recipients after ``after_id``.
 
     Answers the id to continue after (None when this was the last batch) and the ids that
-    failed for now and are to be tried again later.
+    failed for now and are to be tried again later. ``then`` is called with that id before this
+    batch is sent, so that the next batch can start on another worker meanwhile (the rows'
+    claims keep two batches from sending one row).
     """
     Delivery.objects.filter(pk=delivery_id, status=Delivery.Status.QUEUED).update(status=Delivery.Status.SENDING)
+    size = batch_size()
     ids = list(
         Recipient.objects.filter(delivery_id=delivery_id, status=Recipient.Status.QUEUED, pk__gt=after_id)
         .order_by("pk")
-        .values_list("pk", flat=True)[: batch_size()]
+        .values_list("pk", flat=True)[:size]
     )
     if not ids:
         delivery_finish_if_done(delivery_id=delivery_id)
         return None, []
+    next_after = ids[-1] if len(ids) == size else None
+    if then is not None and next_after is not None:
+        then(next_after)
     transient = recipients_send(delivery_id=delivery_id, recipient_ids=ids)
-    return (ids[-1] if len(ids) == batch_size() else None), transient
+    return next_after, transient
 
 
 def recipients_send(*, delivery_id: int, recipient_ids: list[int]) -> list[int]:

@@ -6,6 +6,7 @@ from typing import Any
 
 from celery import shared_task
 from django.conf import settings
+from django.db import transaction
 
 from bizshop.campaigns import services
 
@@ -15,14 +16,28 @@ def backoff_seconds(attempt: int) -> int:
     return int(min(settings.DELIVERY_RETRY_BASE_SECONDS * 2 ** max(attempt - 1, 0), 3600))
 
 
-@shared_task(acks_late=True, reject_on_worker_lost=True)
-def delivery_send_batch_task(delivery_id: int, after_id: int = 0) -> int:
-    """One batch, then the next batch as a task of its own (a chain, not one long task)."""
-    next_after, transient = services.delivery_send_batch(delivery_id=delivery_id, after_id=after_id)
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True)
+def delivery_send_batch_task(self: Any, delivery_id: int, after_id: int = 0) -> int:
+    """One batch; the next batch is queued as a task of its own before this one sends (a chain of
+    short tasks, which several worker processes work through side by side)."""
+    if self.request.is_eager:
+        # In-process (the embedded shop, no broker): the batches one after the other in a loop,
+        # not nested (a chain of eager tasks would recurse once per batch).
+        failed_for_now = 0
+        next_after: int | None = after_id
+        while next_after is not None:
+            next_after, transient = services.delivery_send_batch(delivery_id=delivery_id, after_id=next_after)
+            if transient:
+                failed_for_now += len(transient)
+                recipients_send_task.apply_async((delivery_id, transient, 1))
+        return failed_for_now
+    _, transient = services.delivery_send_batch(
+        delivery_id=delivery_id,
+        after_id=after_id,
+        then=lambda next_after: transaction.on_commit(lambda: delivery_send_batch_task.delay(delivery_id, next_after)),
+    )
     if transient:
         recipients_send_task.apply_async((delivery_id, transient, 1), countdown=backoff_seconds(1))
-    if next_after is not None:
-        delivery_send_batch_task.delay(delivery_id, next_after)
     return len(transient)
 
 
