@@ -407,10 +407,17 @@ def recipient_move_to_code(*, old_code_id: int, new_code_id: int) -> Recipient |
 
     The recipient is not sent anything by this; ``recipient_resend`` sends the new code."""
     with transaction.atomic():
-        recipient = Recipient.objects.select_for_update().filter(code_id=old_code_id).first()
+        recipient = (
+            Recipient.objects.select_for_update(of=("self",))
+            .select_related("delivery")
+            .filter(code_id=old_code_id)
+            .first()
+        )
         if recipient is None:
             return None
-        SerialCode.objects.get(pk=new_code_id)  # DoesNotExist for an unknown code
+        # DoesNotExist for an unknown code or one of another order; the unique index refuses a
+        # code some other recipient holds.
+        SerialCode.objects.get(pk=new_code_id, order_id=recipient.delivery.order_id)
         recipient.code_id = new_code_id
         recipient.save(update_fields=["code"])
     return recipient
