@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from django.db.models import QuerySet
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, inline_serializer
 from rest_framework import exceptions, generics, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -27,6 +27,17 @@ class RecipientInputSerializer(serializers.Serializer[Any]):
     phone = serializers.CharField(required=False)
 
 
+@extend_schema_field(
+    {
+        "type": "object",
+        "properties": {
+            "name": {"type": "string", "minLength": 1, "maxLength": 50},
+            "email": {"type": "string", "maxLength": 254, "description": "required for channel email"},
+            "phone": {"type": "string", "description": "a Korean mobile number, required for channel sms"},
+        },
+        "required": ["name"],
+    }
+)
 class _RowField(serializers.Field):  # type: ignore[type-arg]
     """One recipient row as sent: the service checks it (with its row number in the answer)."""
 

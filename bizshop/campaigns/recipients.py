@@ -60,9 +60,13 @@ def validate_rows(*, channel: str, rows: list[Any]) -> list[Row]:
         if not isinstance(raw, dict):
             problems.append({"row": number, "field": "row", "problem": "invalid"})
             continue
-        name = _text(raw.get("name"))
-        email = _text(raw.get("email"))
-        phone_raw = _text(raw.get("phone"))
+        typed = [key for key in ("name", "email", "phone") if key in raw and not isinstance(raw[key], str)]
+        if typed:  # JSON that is not a string where a string belongs (files give strings, rows_from_file)
+            problems.extend({"row": number, "field": key, "problem": "invalid"} for key in typed)
+            continue
+        name = raw.get("name", "").strip()
+        email = raw.get("email", "").strip()
+        phone_raw = raw.get("phone", "").strip()
         phone = ""
         bad = False
         if not name:
@@ -142,7 +146,10 @@ def rows_from_file(*, name: str, content: bytes) -> list[dict[str, str]]:
                 columns[field] = index
     if "name" not in columns:
         raise errors.UNSUPPORTED_FILE()
-    return [{field: (row[index] if index < len(row) else "") for field, index in columns.items()} for row in table[1:]]
+    return [
+        {field: (_text(row[index]) if index < len(row) else "") for field, index in columns.items()}
+        for row in table[1:]
+    ]
 
 
 def _decode(content: bytes) -> str:

@@ -306,3 +306,17 @@ def test_batches_chain_until_every_recipient_is_sent(
 
     assert len(sink.messages) == 5
     assert Delivery.objects.get(pk=delivery_id).status == Delivery.Status.DONE
+
+
+def test_rows_that_are_not_objects_of_strings_are_refused(api_committed: Any, order_with_codes: Any) -> None:
+    order, _ = order_with_codes
+    people: list[Any] = [{"name": 7, "email": "a@example.com"}, "홍길동", {"name": "가", "email": None}]
+
+    response = post_delivery(api_committed, order, people)
+
+    assert response.status_code == 422
+    assert [(r["row"], r["field"]) for r in response.json()["error"]["details"]["rows"]] == [
+        (1, "name"),
+        (2, "row"),
+        (3, "email"),
+    ]
