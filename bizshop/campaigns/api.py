@@ -50,7 +50,7 @@ class _RowField(serializers.Field):  # type: ignore[type-arg]
 
 class DeliveryCreateSerializer(serializers.Serializer[Any]):
     channel = serializers.ChoiceField(choices=Channel.values)
-    template = fields.CharField(max_length=2000)
+    template = fields.CharField(min_length=1, max_length=2000, trim_whitespace=False)
     # Checked row by row by the service (recipients.py), fast for 100,000 rows; DRF's nested
     # serializers took seconds for that many.
     recipients = serializers.ListField(child=_RowField(), min_length=1)
