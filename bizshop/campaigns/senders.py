@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import functools
+import re
 import secrets
 import smtplib
 from email.header import Header
@@ -18,6 +19,7 @@ from django.core.mail.backends.smtp import EmailBackend as SmtpBackend
 from django.template.loader import render_to_string
 from django.utils.module_loading import import_string
 
+from bizshop.campaigns.contacts import mask_email, mask_phone
 from bizshop.campaigns.sms.base import SmsPermanentError, SmsProvider, SmsTransientError
 
 
@@ -79,12 +81,12 @@ class EmailSender:
                 connection.send_messages([message])
         except smtplib.SMTPRecipientsRefused as exc:
             code_, reply = next(iter(exc.recipients.values()), (0, b""))
-            raise _by_code(code_, reply) from exc
+            raise _by_code(code_, reply, to=to) from exc
         except (smtplib.SMTPDataError, smtplib.SMTPSenderRefused) as exc:
-            raise _by_code(exc.smtp_code, exc.smtp_error) from exc
+            raise _by_code(exc.smtp_code, exc.smtp_error, to=to) from exc
         except (smtplib.SMTPException, OSError) as exc:
             self.close()
-            raise TransientFailure(f"SMTP: {exc}"[:300]) from exc
+            raise TransientFailure(_scrubbed(f"SMTP: {exc}", to)) from exc
         return message_id
 
     @functools.cached_property
@@ -134,9 +136,18 @@ class EmailSender:
         return "\r\n".join(lines).encode("ascii")
 
 
-def _by_code(code: int, reply: bytes | str) -> Exception:
+def _scrubbed(reason: str, contact: str) -> str:
+    """A server's or provider's answer as kept in ``last_error``: the contact it may quote masked
+    (no plaintext contact in the database), at most 300 characters."""
+    if contact:
+        masked = mask_email(contact) if "@" in contact else mask_phone(contact)
+        reason = re.sub(re.escape(contact), masked, reason, flags=re.IGNORECASE)
+    return reason[:300]
+
+
+def _by_code(code: int, reply: bytes | str, *, to: str) -> Exception:
     text = reply.decode(errors="replace") if isinstance(reply, bytes) else str(reply)
-    reason = f"SMTP {code} {text}"[:300]
+    reason = _scrubbed(f"SMTP {code} {text}", to)
     return PermanentFailure(reason) if 500 <= code < 600 else TransientFailure(reason)
 
 
@@ -154,6 +165,6 @@ def sms_send(*, to: str, text: str, reference: str) -> str:
     try:
         return sms_provider().send(to=to, text=text, reference=reference).message_id
     except SmsPermanentError as exc:
-        raise PermanentFailure(str(exc)[:300]) from exc
+        raise PermanentFailure(_scrubbed(str(exc), to)) from exc
     except SmsTransientError as exc:
-        raise TransientFailure(str(exc)[:300]) from exc
+        raise TransientFailure(_scrubbed(str(exc), to)) from exc

@@ -56,11 +56,11 @@ def delivery_create(
     """
     from bizshop.campaigns.tasks import delivery_send_batch_task
 
+    order_get_for_partner(partner=partner, order_id=order_id)  # another partner's order: 404 first
     if channel not in Channel.values:
         raise errors.INVALID_RECIPIENTS(rows=[], channel=channel)
     messages.template_check(template)
     rows = validate_rows(channel=channel, rows=recipients)
-    order_get_for_partner(partner=partner, order_id=order_id)
     with transaction.atomic():
         order = Order.objects.select_for_update().get(pk=order_id)
         code_ids = list(selectors.free_codes_for_order(order_id=order.pk).values_list("pk", flat=True)[: len(rows)])

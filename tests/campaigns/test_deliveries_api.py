@@ -121,6 +121,7 @@ def test_a_refused_recipient_fails_alone_and_a_deferred_one_is_retried(
     assert status[1].status == Recipient.Status.SENT
     assert status[2].status == Recipient.Status.FAILED
     assert "550" in status[2].last_error
+    assert "<g***@example.com>" in status[2].last_error  # the server quoted the address: kept masked
     assert status[3].status == Recipient.Status.SENT
     assert status[3].attempts == 2
     assert sorted(str(m["To"]) for m in sink.messages) == ["later@example.com", "ok@example.com"]
@@ -320,3 +321,12 @@ def test_rows_that_are_not_objects_of_strings_are_refused(api_committed: Any, or
         (2, "row"),
         (3, "email"),
     ]
+
+
+def test_another_partners_order_is_404_whatever_the_body(other_api: Any, order_with_codes: Any) -> None:
+    order, _ = order_with_codes
+    body = {"channel": "email", "template": "{nope}", "recipients": [{"name": "a", "email": "bad"}]}
+
+    response = other_api.post(url(order), body)
+
+    assert response.status_code == 404

@@ -31,7 +31,7 @@ class SinkHandler:
 
     async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, rcpt_options: Any) -> str:
         if address in self.refuse:
-            return "550 5.1.1 No such user here"
+            return f"550 5.1.1 <{address}>: Recipient address rejected: No such user here"
         if address in self.defer_always:
             return "451 4.3.0 Try again later"
         with self._lock:
