@@ -42,6 +42,20 @@ def test_contacts_are_erased_30_days_after_the_last_deadline(
     assert delivery_contacts_erase_due_task() == 0  # once
 
 
+def test_beat_runs_the_erasure_and_the_resumption() -> None:
+    from django.conf import settings
+
+    from bizshop.celery import app
+
+    schedule = {entry["task"]: entry["schedule"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    for name in (
+        "bizshop.campaigns.tasks.delivery_contacts_erase_due_task",
+        "bizshop.campaigns.tasks.recipients_resume_stalled_task",
+    ):
+        assert schedule[name] <= 3600
+        assert name in app.tasks
+
+
 def test_counts_for_order_and_moving_a_recipient_to_a_new_code(api: Any, order_with_codes: Any) -> None:
     order, _ = order_with_codes
     delivery = _deliver(api, order, 2)
