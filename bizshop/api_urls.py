@@ -44,7 +44,7 @@ urlpatterns = [
         name="code-export-file",
     ),
     path("orders/<int:order_id>/guide.pdf", codes_api.OrderGuidePdfApi.as_view(), name="order-guide"),
-    path("orders/<int:order_id>/deliveries/", campaigns_api.DeliveryCreateApi.as_view(), name="delivery-create"),
+    path("orders/<int:order_id>/deliveries/", campaigns_api.DeliveryListCreateApi.as_view(), name="delivery-list"),
     path(
         "orders/<int:order_id>/deliveries/<int:send_id>/",
         campaigns_api.DeliveryDetailApi.as_view(),

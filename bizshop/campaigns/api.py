@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from bizshop.accounts.models import User
+from bizshop.billing.selectors import order_get_for_partner
 from bizshop.campaigns import selectors, services
 from bizshop.campaigns.models import Channel, Delivery, Recipient
 from bizshop.core import errors as core_errors
@@ -151,7 +152,19 @@ def _user(request: Request) -> User | None:
     return user if isinstance(user, User) else None
 
 
-class DeliveryCreateApi(APIView):
+class DeliveryListCreateApi(generics.ListAPIView[Delivery]):
+    """The order's deliveries, newest first (paged); POST starts one."""
+
+    serializer_class = DeliverySerializer
+
+    def get_queryset(self) -> QuerySet[Delivery]:
+        order = order_get_for_partner(partner=request_partner(self.request), order_id=self.kwargs["order_id"])
+        return selectors.delivery_list_for_order(order_id=order.pk)
+
+    @extend_schema(responses=list_envelope("DeliveryList", DeliverySerializer()))
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Any:
+        return super().get(request, *args, **kwargs)
+
     @extend_schema(
         request=DeliveryCreateSerializer,
         responses={

@@ -75,7 +75,7 @@ SCOPE_BY_ROUTE: dict[str, str] = {
     "code-export-file": "codes",
     "order-guide": "codes",
     "code-lookup": "codes",
-    "delivery-create": "codes",
+    "delivery-list": "codes",
     "delivery-detail": "codes",
     "delivery-recipients": "codes",
     "delivery-recipient-resend": "codes",

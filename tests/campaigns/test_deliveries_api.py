@@ -330,3 +330,16 @@ def test_another_partners_order_is_404_whatever_the_body(other_api: Any, order_w
     response = other_api.post(url(order), body)
 
     assert response.status_code == 404
+
+
+def test_the_orders_deliveries_are_listed_newest_first(
+    api_committed: Any, order_with_codes: Any, sink: SinkHandler
+) -> None:
+    order, _ = order_with_codes
+    first = post_delivery(api_committed, order, [{"name": "가", "email": "a@example.com"}]).json()["id"]
+    second = post_delivery(api_committed, order, [{"name": "나", "email": "b@example.com"}]).json()["id"]
+
+    listing = api_committed.get(url(order)).json()
+
+    assert [row["id"] for row in listing["results"]] == [second, first]
+    assert listing["results"][0]["counts"]["sent"] == 1 and listing["next"] is None

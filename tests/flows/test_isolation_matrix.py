@@ -59,7 +59,7 @@ POST_BODIES: dict[str, dict[str, Any]] = {
     "api:issuance-list": {"quantity": 1},
     "codes:order-export-request": {"format": "csv"},
     "billing:order-action": {"card_token": "tok_sandbox_approve", "quantity": "1"},
-    "api:delivery-create": {
+    "api:delivery-list": {
         "channel": "email",
         "template": "{name} {code}",
         "recipients": [{"name": "B사당첨자", "email": "winner-of-b@example.com"}],
