@@ -5,6 +5,7 @@ from django.urls import path
 
 from bizshop.accounts import api as accounts_api
 from bizshop.billing import api as billing_api
+from bizshop.campaigns import api as campaigns_api
 from bizshop.catalog import api as catalog_api
 from bizshop.codes import api as codes_api
 from bizshop.invoices import api as invoices_api
@@ -45,6 +46,27 @@ urlpatterns = [
         name="code-export-file",
     ),
     path("orders/<int:order_id>/guide.pdf", codes_api.OrderGuidePdfApi.as_view(), name="order-guide"),
+    path("orders/<int:order_id>/deliveries/", campaigns_api.DeliveryListCreateApi.as_view(), name="delivery-list"),
+    path(
+        "orders/<int:order_id>/deliveries/<int:send_id>/",
+        campaigns_api.DeliveryDetailApi.as_view(),
+        name="delivery-detail",
+    ),
+    path(
+        "orders/<int:order_id>/deliveries/<int:send_id>/recipients/",
+        campaigns_api.RecipientListApi.as_view(),
+        name="delivery-recipients",
+    ),
+    path(
+        "orders/<int:order_id>/deliveries/<int:send_id>/recipients/<int:recipient_id>/resend/",
+        campaigns_api.RecipientResendApi.as_view(),
+        name="delivery-recipient-resend",
+    ),
+    path(
+        "orders/<int:order_id>/deliveries/<int:send_id>/resend-failed/",
+        campaigns_api.DeliveryResendFailedApi.as_view(),
+        name="delivery-resend-failed",
+    ),
     path("codes/lookup/", codes_api.CodeLookupApi.as_view(), name="code-lookup"),
     path("payments/deposit-notifications/", billing_api.DepositNotificationApi.as_view(), name="deposit-notification"),
     path("auth/token/", accounts_api.ApiTokenApi.as_view(), name="auth-token"),

@@ -84,6 +84,24 @@ PDF_CACHE_DIR = Path(env.str("PDF_CACHE_DIR", default=str(VAR_DIR / "pdf-cache")
 # the test suite swaps in Django's in-memory outbox.
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="이모티콘 비즈샵 <no-reply@bizshop.kr>")
+# An SMTP server as one URL (smtp://user:pass@host:587, smtp+tls://…, smtp+ssl://…): when set it is
+# the mail backend of everything the shop sends (codes sent to winners included), over EMAIL_BACKEND.
+EMAIL_URL = env.str("EMAIL_URL", default="")
+if EMAIL_URL:
+    vars().update(env.email_url("EMAIL_URL"))
+EMAIL_TIMEOUT = 30
+# The domain in the Message-ID of each code e-mail (stored per recipient).
+EMAIL_MESSAGE_ID_DOMAIN = SITE_URL.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0] or "bizshop.kr"
+# Codes sent to winners (bizshop/campaigns/): the SMS/LMS provider adapter's dotted path (the sandbox
+# sends nothing), how often one recipient is tried, and the first retry's delay (doubled each time).
+SMS_PROVIDER = env.str("SMS_PROVIDER", default="bizshop.campaigns.sms.sandbox.SandboxSmsProvider")
+DELIVERY_MAX_ATTEMPTS = env.int("DELIVERY_MAX_ATTEMPTS", default=5)
+# Recipients per sending task; each task queues the next (a chain of short tasks).
+DELIVERY_BATCH_SIZE = env.int("DELIVERY_BATCH_SIZE", default=500)
+DELIVERY_RETRY_BASE_SECONDS = env.int("DELIVERY_RETRY_BASE_SECONDS", default=30)
+# API routes whose bodies may be larger than DATA_UPLOAD_MAX_MEMORY_SIZE (path regex → bytes): a
+# delivery's list of up to 100,000 recipients.
+API_BODY_LIMITS = {r"^/api/v1/orders/[0-9]+/deliveries/$": 32 * 1024 * 1024}
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -104,6 +122,7 @@ INSTALLED_APPS = [
     "bizshop.partners",
     "bizshop.billing",
     "bizshop.codes",
+    "bizshop.campaigns",
     "bizshop.webhooks",
     "bizshop.backoffice",
     "bizshop.invoices",
@@ -287,6 +306,15 @@ CELERY_BEAT_SCHEDULE = {
     "codes-expire-used-up-registrations": {
         "task": "bizshop.codes.tasks.registration_expire_due_task",
         "schedule": 60.0,
+    },
+    "campaigns-resume-stalled-recipients": {
+        "task": "bizshop.campaigns.tasks.recipients_resume_stalled_task",
+        "schedule": 300.0,
+    },
+    # 개인정보 파기: winners' contacts 30 days after the order's last registration deadline.
+    "campaigns-erase-contacts": {
+        "task": "bizshop.campaigns.tasks.delivery_contacts_erase_due_task",
+        "schedule": 3600.0,
     },
     "billing-expire-overdue-deposits": {"task": "bizshop.billing.tasks.order_expire_overdue_task", "schedule": 300.0},
     "billing-purge-idempotency-keys": {"task": "bizshop.billing.tasks.idempotency_keys_purge_task", "schedule": 3600.0},

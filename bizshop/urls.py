@@ -22,6 +22,8 @@ urlpatterns = [
     # codes' mypage/orders/<id>/… downloads come before billing's catch-all order actions
     path("", include("bizshop.codes.urls")),
     path("mypage/invoices/", include("bizshop.invoices.urls")),
+    # 코드 보내기 (mypage/orders/<id>/deliveries/…), also before billing's order actions
+    path("mypage/", include("bizshop.campaigns.urls")),
     path("mypage/", include("bizshop.billing.urls")),
     path("support/", include("bizshop.support.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -407,6 +407,9 @@ class OrderCampaignStatsSerializer(serializers.Serializer[Any]):
     voided = serializers.IntegerField()
     unregistered_open = serializers.IntegerField()
     registrations_by_day = DayCountSerializer(many=True)
+    assigned = serializers.IntegerField(help_text="codes given to a delivery recipient (코드 보내기)")
+    sent = serializers.IntegerField(help_text="codes sent to their recipient")
+    delivery_failed = serializers.IntegerField(help_text="codes whose sending failed")
 
 
 class OrderCampaignStatsApi(APIView):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, NamedTuple, TypeVar
@@ -182,6 +182,21 @@ class OrderCampaignStats:
     voided: int
     unregistered_open: int  # neither registered nor voided, still within their deadline
     registrations_by_day: list[DayCount]
+    # From the campaigns app's deliveries (``order_stats_counts_register``): codes given to a
+    # recipient, sent to one, and failed to reach one.
+    assigned: int = 0
+    sent: int = 0
+    delivery_failed: int = 0
+
+
+StatsCounts = Callable[[int], dict[str, int]]
+_stats_counts: list[StatsCounts] = []
+
+
+def order_stats_counts_register(counts: StatsCounts) -> None:
+    """Another app adds counts of its own to ``order_campaign_stats`` (codes imports no such app)."""
+    if counts not in _stats_counts:
+        _stats_counts.append(counts)
 
 
 def registrations_per_issuance_and_day(*, order_id: int) -> QuerySet[SerialCode, tuple[int, date, int]]:
@@ -249,6 +264,9 @@ def order_campaign_stats(*, order_id: int, now: datetime | None = None) -> Order
             DayCount(date=first + timedelta(days=i), count=by_day.get(first + timedelta(days=i), 0))
             for i in range((last - first).days + 1)
         ]
+    extra: dict[str, int] = {}
+    for counts in _stats_counts:
+        extra.update(counts(order_id))
     return OrderCampaignStats(
         issued=issued,
         registered=sum(by_day.values()),
@@ -256,4 +274,5 @@ def order_campaign_stats(*, order_id: int, now: datetime | None = None) -> Order
         voided=sum(voided_by_issuance.values()),
         unregistered_open=open_,
         registrations_by_day=days,
+        **extra,
     )

@@ -8,6 +8,7 @@ view, such as a session store whose Redis is down.
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Callable
 from typing import Any
@@ -75,6 +76,15 @@ def _remember_exception(sender: Any, request: HttpRequest | None = None, **kwarg
         request.bizshop_exception = sys.exc_info()[1]  # type: ignore[attr-defined]
 
 
+def _body_limit(path: str) -> int | None:
+    """DATA_UPLOAD_MAX_MEMORY_SIZE, or the larger limit of a route in API_BODY_LIMITS."""
+    for pattern, route_limit in getattr(settings, "API_BODY_LIMITS", {}).items():
+        if re.match(pattern, path):
+            return int(route_limit)
+    default: int | None = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    return default
+
+
 class ApiErrorBodyMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
@@ -82,7 +92,7 @@ class ApiErrorBodyMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if not request.path_info.startswith(API_PREFIX):
             return self.get_response(request)
-        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        limit = _body_limit(request.path_info)
         if limit is not None and _content_length(request) > limit:
             return error_response(errors.PAYLOAD_TOO_LARGE(limit_bytes=limit))
         response = self.get_response(request)

@@ -25,6 +25,12 @@ REFUSALS_FOR_STATE = {
     "idempotency_key_reused": "what was sent before with the same Idempotency-Key",
     "invalid_notification": "the PG's signature over the deposit notification",
     "invalid_webhook_url": "where the URL's host name resolves (never into the shop's own network)",
+    "invalid_recipients": "whether each e-mail address and mobile number is a real one, and repeats across rows",
+    "not_enough_codes": "how many free codes the order has",
+    "unknown_placeholder": "which {…} placeholders a free text uses",
+    "invalid_template": "whether the braces of a free text pair up",
+    "recipient_busy": "whether the recipient is being sent right now",
+    "contacts_erased": "whether the contacts were erased after their keeping period",
 }
 
 

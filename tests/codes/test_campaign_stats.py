@@ -108,6 +108,9 @@ def test_the_api_gives_the_numbers_of_known_registrations_on_known_days(
             {"date": str(today - timedelta(days=1)), "count": 2},
             {"date": str(today), "count": 0},
         ],
+        "assigned": 0,  # no delivery sent any of them (코드 보내기)
+        "sent": 0,
+        "delivery_failed": 0,
     }
 
 

@@ -36,4 +36,4 @@ def test_each_kind_of_task_reaches_its_own_queue_in_redis() -> None:
 def test_a_worker_started_without_a_queue_list_consumes_every_queue() -> None:
     from bizshop.celery import app
 
-    assert set(app.amqp.queues) == {"celery", "documents", "webhooks"}
+    assert {"celery", "documents", "webhooks"} <= set(app.amqp.queues)

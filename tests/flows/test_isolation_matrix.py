@@ -16,6 +16,7 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from bizshop.campaigns.services import delivery_create
 from bizshop.codes.models import CodeExport, Issuance
 from bizshop.codes.services import code_export_request
 from bizshop.invoices.models import TaxInvoice
@@ -53,6 +54,8 @@ OBJECT_KWARGS = {
     "partner_id",
     "inquiry_id",
     "attachment_id",
+    "send_id",
+    "recipient_id",
 }
 # Keywords that pick an action or a format, not an object: a value that exists for every partner.
 OTHER_KWARGS = {"action": "refund"}
@@ -69,6 +72,12 @@ POST_BODIES: dict[str, dict[str, Any]] = {
     "billing:order-action": {"card_token": "tok_sandbox_approve", "quantity": "1"},
     "api:order-code-void": {"code": A_CODE},
     "codes:order-code-void": {"code": A_CODE},
+    "api:delivery-list": {
+        "channel": "email",
+        "template": "{name} {code}",
+        "recipients": [{"name": "B사당첨자", "email": "winner-of-b@example.com"}],
+    },
+    "campaigns:delivery-new": {"channel": "email", "template": "{name} {code}"},
 }
 # Routes with keywords that are not a partner's object, and why they are outside this matrix.
 PUBLIC_ROUTES = {
@@ -210,6 +219,13 @@ def world(
         body="A사 1:1 문의 본문",
         files=[upload("a-inquiry.txt", b"partner-a-attachment-bytes")],
     )
+    delivery = delivery_create(
+        order_id=order.pk,
+        partner=a.partner,
+        channel="email",
+        template="{name} {code}",
+        recipients=[{"name": "A사당첨자", "email": "winner-of-a@example.com", "phone": "010-4321-8765"}],
+    )
     b: ApiClient = make_partner_api()
     b_session = signed_in(b.partner)
     ids = {
@@ -225,6 +241,8 @@ def world(
         "partner_id": a.partner.pk,
         "inquiry_id": inquiry.pk,
         "attachment_id": inquiry.attachments.get().pk,
+        "send_id": delivery.pk,
+        "recipient_id": delivery.recipients.get().pk,
     }
     markers = [
         a.partner.name,
@@ -239,6 +257,10 @@ def world(
         "A사 1:1 문의",
         "a-inquiry.txt",
         "partner-a-attachment-bytes",
+        "A사당첨자",
+        "winner-of-a@example.com",
+        "010-4321-8765",
+        "01043218765",
         *codes,
     ]
     return {"a": a, "b": b, "b_session": b_session, "ids": ids, "markers": markers, "code": codes[0]}
