@@ -6,7 +6,13 @@ import json
 from typing import Any
 
 from django.db.models import QuerySet
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_serializer,
+    inline_serializer,
+)
 from rest_framework import exceptions, generics, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -65,6 +71,7 @@ class DeliveryCountsSerializer(serializers.Serializer[Any]):
     registered = serializers.IntegerField()
 
 
+@extend_schema_serializer(component_name="CodeDelivery")  # webhooks has its own "Delivery"
 class DeliverySerializer(serializers.ModelSerializer[Delivery]):
     counts = serializers.SerializerMethodField()
 

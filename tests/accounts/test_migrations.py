@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -11,6 +12,15 @@ from django.db.migrations.executor import MigrationExecutor
 
 BEFORE = [("accounts", "0003_user_email_verified")]
 AFTER = [("accounts", "0004_password_age_and_policy_acceptance")]
+
+
+@pytest.fixture(autouse=True)
+def _latest_schema_afterwards(transactional_db: None) -> Iterator[None]:
+    """Migrating back unapplies every migration that depends on the target, in any app; put them all
+    back, or the tests after this one (transactional ones run last) meet a schema of the past."""
+    yield
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
 
 
 @pytest.mark.django_db(transaction=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
@@ -9,6 +11,15 @@ from django.db.migrations.executor import MigrationExecutor
 # Before: no audit app yet (None: every audit migration unapplied), partners still holding the log.
 BEFORE = [("audit", None), ("partners", "0003_revoke_keys_of_removed_members")]
 AFTER = [("audit", "0001_initial"), ("partners", "0004_auditevent_moves_to_audit")]
+
+
+@pytest.fixture(autouse=True)
+def _latest_schema_afterwards(transactional_db: None) -> Iterator[None]:
+    """Migrating back unapplies every migration that depends on the target, in any app; put them all
+    back, or the tests after this one (transactional ones run last) meet a schema of the past."""
+    yield
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
 
 
 @pytest.mark.django_db(transaction=True)
