@@ -21,6 +21,8 @@ from bizshop.codes.models import Registration
 from tests.factories import PASSWORD, MemberFactory
 
 if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse as Response
+
     from tests.helpers.api import ApiClient
 
 pytestmark = pytest.mark.django_db
@@ -29,7 +31,7 @@ TOKEN_URL = "/api/v1/auth/token/"
 MY_EMOTICONS = "/api/v1/me/emoticons/"
 
 
-def sign_in(email: str, password: str = PASSWORD, ip: str = "10.0.0.1") -> Any:
+def sign_in(email: str, password: str = PASSWORD, ip: str = "10.0.0.1") -> Response:
     return Client(REMOTE_ADDR=ip).post(
         TOKEN_URL, {"email": email, "password": password}, content_type="application/json"
     )

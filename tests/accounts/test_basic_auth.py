@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pytest
 from django.test import Client
@@ -17,6 +17,8 @@ from bizshop.partners.models import Member
 from tests.factories import PASSWORD, MemberFactory, UserFactory
 
 if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse as Response
+
     from bizshop.accounts.models import User
 
 pytestmark = pytest.mark.django_db
@@ -30,7 +32,7 @@ def basic(email: str, password: str, ip: str = "10.0.0.1") -> Client:
     return Client(HTTP_AUTHORIZATION=f"Basic {credentials}", REMOTE_ADDR=ip)
 
 
-def portal_login(email: str, password: str, ip: str = "10.0.0.1") -> Any:
+def portal_login(email: str, password: str, ip: str = "10.0.0.1") -> Response:
     return Client(REMOTE_ADDR=ip).post(reverse("accounts:login"), {"username": email, "password": password})
 
 

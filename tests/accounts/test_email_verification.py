@@ -15,6 +15,7 @@ from bizshop.accounts import services
 from bizshop.accounts.models import User
 
 if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse as Response
     from pytest_django import DjangoCaptureOnCommitCallbacks
 
 pytestmark = pytest.mark.django_db
@@ -22,7 +23,7 @@ pytestmark = pytest.mark.django_db
 NEW_PASSWORD = "Qz!8vN2mWt"
 
 
-def sign_up(client: Client, email: str, capture: DjangoCaptureOnCommitCallbacks) -> Any:
+def sign_up(client: Client, email: str, capture: DjangoCaptureOnCommitCallbacks) -> Response:
     with capture(execute=True):
         return client.post(
             reverse("accounts:signup"),

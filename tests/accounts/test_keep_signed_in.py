@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING
 
 import pytest
 from django.conf import settings
@@ -15,11 +15,14 @@ from django.utils import timezone
 from bizshop.accounts.models import User
 from tests.factories import PASSWORD
 
+if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse as Response
+
 pytestmark = pytest.mark.django_db
 TWO_WEEKS = 14 * 24 * 3600
 
 
-def sign_in(user: User, **extra: str) -> Any:
+def sign_in(user: User, **extra: str) -> Response:
     return Client().post(reverse("accounts:login"), {"username": user.email, "password": PASSWORD, **extra})
 
 

@@ -15,6 +15,7 @@ from bizshop.audit.models import AuditEvent
 from tests.factories import PASSWORD, UserFactory
 
 if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse as Response
     from pytest_django import Settings
 
     from bizshop.accounts.models import User
@@ -24,7 +25,7 @@ pytestmark = pytest.mark.django_db
 REFUSAL = "로그인 시도가 너무 많습니다"
 
 
-def login(email: str, password: str, ip: str = "10.0.0.1") -> Any:
+def login(email: str, password: str, ip: str = "10.0.0.1") -> Response:
     return Client(REMOTE_ADDR=ip).post(reverse("accounts:login"), {"username": email, "password": password})
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from django.test import Client
@@ -10,6 +10,9 @@ from django.urls import reverse
 
 from bizshop.accounts.models import User
 from tests.factories import PASSWORD, MemberFactory
+
+if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse as Response
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +29,7 @@ def signed_in(user: User, ip: str = "10.0.0.1") -> Client:
     return client
 
 
-def change(client: Client, current: str = PASSWORD, new: str = NEW_PASSWORD, repeated: str | None = None) -> Any:
+def change(client: Client, current: str = PASSWORD, new: str = NEW_PASSWORD, repeated: str | None = None) -> Response:
     data = {"current_password": current, "new_password1": new, "new_password2": new if repeated is None else repeated}
     return client.post(CHANGE_URL, data)
 

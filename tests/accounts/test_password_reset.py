@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from django.core import mail
@@ -15,12 +15,15 @@ from bizshop.accounts.models import User
 from bizshop.audit.models import AuditEvent
 from tests.factories import PASSWORD
 
+if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse as Response
+
 pytestmark = pytest.mark.django_db
 
 NEW_PASSWORD = "Qz!8vN2mWt"
 
 
-def request_reset(client: Client, email: str) -> Any:
+def request_reset(client: Client, email: str) -> Response:
     return client.post(reverse("accounts:password-reset"), {"email": email})
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -18,6 +18,7 @@ from bizshop.accounts.policies import policies_to_accept, policy_in_force
 from tests.factories import PASSWORD, MemberFactory, UserFactory
 
 if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse as Response
     from pytest_django import Settings
 
 pytestmark = pytest.mark.django_db
@@ -105,7 +106,7 @@ def test_an_unknown_version_is_not_found(db: None) -> None:
 # --- consent at sign-up --------------------------------------------------------------------------
 
 
-def end_user_signup(**consents: str) -> Any:
+def end_user_signup(**consents: str) -> Response:
     data = {"email": "new@example.kr", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD, **consents}
     return Client(REMOTE_ADDR="10.1.2.3").post(reverse("accounts:signup"), data)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pytest
 from django.db import connection
@@ -21,12 +21,14 @@ from bizshop.core.errors import ApplicationError
 from tests.factories import UserFactory
 
 if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse as Response
+
     from bizshop.accounts.models import User
 
 REGISTRATIONS = "/api/v1/registrations/"
 
 
-def register(client: Client, code: str) -> Any:
+def register(client: Client, code: str) -> Response:
     return client.post(REGISTRATIONS, {"code": code}, content_type="application/json")
 
 

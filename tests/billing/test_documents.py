@@ -16,6 +16,7 @@ from bizshop.billing.models import Order
 from tests.helpers.billing import order_in_state
 
 if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse as Response
     from pytest_django import Settings
 
     from bizshop.catalog.models import Emoticon
@@ -36,7 +37,7 @@ def has(text: str, expected: str) -> bool:
     return re.sub(r"\s+", "", expected) in text
 
 
-def quote(api: ApiClient, **params: Any) -> Any:
+def quote(api: ApiClient, **params: Any) -> Response:
     query = "&".join(f"{name}={value}" for name, value in params.items())
     return api.get(f"/api/v1/quotes.pdf?{query}")
 

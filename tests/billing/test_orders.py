@@ -12,13 +12,15 @@ from bizshop.catalog.models import EmoticonPrice
 from tests.factories import EmoticonFactory
 
 if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse as Response
+
     from bizshop.billing.models import Order
     from bizshop.catalog.models import Emoticon
     from tests.helpers.api import ApiClient
     from tests.helpers.db import TableRows
 
 
-def create(api: ApiClient, emoticon: Emoticon, *, period_days: Any = 30, quantity: Any = 100) -> Any:
+def create(api: ApiClient, emoticon: Emoticon, *, period_days: Any = 30, quantity: Any = 100) -> Response:
     return api.post("/api/v1/orders/", {"emoticon_id": emoticon.pk, "period_days": period_days, "quantity": quantity})
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
@@ -12,6 +12,7 @@ from bizshop.billing.gateways.sandbox import SandboxGateway
 from bizshop.billing.models import DepositNotification, Order, OrderStatus, Payment, PaymentStatus
 
 if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse as Response
     from pytest_django import Settings
 
     from tests.helpers.api import ApiClient
@@ -22,7 +23,7 @@ DECLINE = {"method": "card", "card_token": "tok_sandbox_decline"}
 VIRTUAL_ACCOUNT = {"method": "virtual_account"}
 
 
-def pay(api: ApiClient, order: Order, body: dict[str, str]) -> Any:
+def pay(api: ApiClient, order: Order, body: dict[str, str]) -> Response:
     return api.post(f"/api/v1/orders/{order.pk}/payment/", body)
 
 
@@ -154,7 +155,7 @@ def test_a_sandbox_deposit_for_an_order_not_awaiting_one_is_invalid_state(
     assert db_rows() == before
 
 
-def notify(body: bytes, signature: str) -> Any:
+def notify(body: bytes, signature: str) -> Response:
     from django.test import Client
 
     return Client().post(

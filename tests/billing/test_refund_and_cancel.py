@@ -3,22 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from bizshop.billing.models import Order, OrderStatus, Payment, PaymentStatus
 from bizshop.billing.services import order_refund_complete
 from tests.factories import REFUND_ACCOUNT, UserFactory
 
 if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse as Response
+
     from tests.helpers.api import ApiClient
     from tests.helpers.db import TableRows
 
 
-def refund(api: ApiClient, order: Order) -> Any:
+def refund(api: ApiClient, order: Order) -> Response:
     return api.post(f"/api/v1/orders/{order.pk}/refund/", {"refund_account": REFUND_ACCOUNT})
 
 
-def cancel(api: ApiClient, order: Order) -> Any:
+def cancel(api: ApiClient, order: Order) -> Response:
     return api.post(f"/api/v1/orders/{order.pk}/cancel/")
 
 

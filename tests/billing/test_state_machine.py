@@ -21,6 +21,7 @@ from tests.factories import REFUND_ACCOUNT, UserFactory
 from tests.helpers.billing import order_in_state, post_notification, signed_deposit
 
 if TYPE_CHECKING:
+    from bizshop.accounts.models import User
     from bizshop.catalog.models import Emoticon
     from tests.helpers.api import ApiClient
     from tests.helpers.db import TableRows
@@ -37,7 +38,7 @@ def _deposit(order: Order) -> str:
     return "ok" if response.json()["outcome"] == "applied" else "flagged"
 
 
-def _operator() -> Any:
+def _operator() -> User:
     return UserFactory(is_staff=True, is_superuser=True)
 
 

@@ -3,15 +3,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from django.utils import timezone
 
 from bizshop.accounts.models import PolicyAcceptance, User
-from tests.browser.conftest import fits_phone_width
 from tests.factories import PASSWORD, MemberFactory, UserFactory
+from tests.helpers.browser import fits_phone_width
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
+    from pytest_django import Settings
+    from pytest_django.live_server_helper import LiveServer
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -24,7 +31,7 @@ PRIVACY_2026_01 = {
 }
 
 
-def sign_in(page: Any, live_server: Any, email: str, next_path: str = "/me/emoticons/") -> None:
+def sign_in(page: Page, live_server: LiveServer, email: str, next_path: str = "/me/emoticons/") -> None:
     page.goto(f"{live_server.url}/accounts/login/?next={next_path}")
     page.get_by_label("이메일").fill(email)
     page.get_by_label("비밀번호", exact=True).fill(PASSWORD)
@@ -32,7 +39,9 @@ def sign_in(page: Any, live_server: Any, email: str, next_path: str = "/me/emoti
     page.wait_for_load_state()
 
 
-def test_a_member_changes_the_password_after_one_refusal(page: Any, live_server: Any, shoot: Any) -> None:
+def test_a_member_changes_the_password_after_one_refusal(
+    page: Page, live_server: LiveServer, shoot: Callable[..., Path]
+) -> None:
     member = MemberFactory()
     sign_in(page, live_server, member.user.email, next_path="/accounts/password/")
     assert page.get_by_role("heading", name="비밀번호 변경").is_visible()
@@ -62,7 +71,9 @@ def test_a_member_changes_the_password_after_one_refusal(page: Any, live_server:
     assert member.user.check_password(NEW_PASSWORD)
 
 
-def test_an_old_password_is_asked_about_and_put_off_with_later(page: Any, live_server: Any, shoot: Any) -> None:
+def test_an_old_password_is_asked_about_and_put_off_with_later(
+    page: Page, live_server: LiveServer, shoot: Callable[..., Path]
+) -> None:
     user = UserFactory()
     User.objects.filter(pk=user.pk).update(password_changed_at=timezone.now() - timedelta(days=120))
 
@@ -84,7 +95,7 @@ def test_an_old_password_is_asked_about_and_put_off_with_later(page: Any, live_s
     assert user.password_prompt_deferred_until > timezone.now() + timedelta(days=89)
 
 
-def test_the_terms_page_reads_well_on_a_phone(page: Any, live_server: Any, shoot: Any) -> None:
+def test_the_terms_page_reads_well_on_a_phone(page: Page, live_server: LiveServer, shoot: Callable[..., Path]) -> None:
     page.goto(f"{live_server.url}/terms/")
 
     assert page.get_by_role("heading", name="이용약관", exact=True).is_visible()
@@ -100,7 +111,7 @@ def test_the_terms_page_reads_well_on_a_phone(page: Any, live_server: Any, shoot
 
 
 def test_a_newer_terms_version_must_be_accepted_before_anything_else(
-    page: Any, live_server: Any, shoot: Any, settings: Any
+    page: Page, live_server: LiveServer, shoot: Callable[..., Path], settings: Settings
 ) -> None:
     settings.POLICY_VERSIONS = {"terms": [TERMS_2026_01], "privacy": [PRIVACY_2026_01]}
     user = UserFactory()
@@ -131,7 +142,9 @@ def test_a_newer_terms_version_must_be_accepted_before_anything_else(
     assert PolicyAcceptance.objects.filter(user=user, document="terms", version="2026-12").exists()
 
 
-def test_the_footer_shows_the_business_details_and_a_bold_privacy_link(page: Any, live_server: Any, shoot: Any) -> None:
+def test_the_footer_shows_the_business_details_and_a_bold_privacy_link(
+    page: Page, live_server: LiveServer, shoot: Callable[..., Path]
+) -> None:
     page.goto(f"{live_server.url}/")
     footer = page.locator("footer.site-footer")
     footer.scroll_into_view_if_needed()
@@ -148,7 +161,7 @@ def test_the_footer_shows_the_business_details_and_a_bold_privacy_link(page: Any
 
 
 def test_the_login_and_signup_forms_show_their_checkboxes_beside_the_labels(
-    page: Any, live_server: Any, shoot: Any
+    page: Page, live_server: LiveServer, shoot: Callable[..., Path]
 ) -> None:
     page.goto(f"{live_server.url}/accounts/login/")
     keep = page.get_by_label("로그인 상태 유지")

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
+    from pytest_django.live_server_helper import LiveServer
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def open_recording_problems(page: Any, url: str) -> list[str]:
+def open_recording_problems(page: Page, url: str) -> list[str]:
     """Open ``url`` and return every console error (a CSP refusal is one), page error, failed request
     and request that leaves the shop's origin."""
     problems: list[str] = []
@@ -23,7 +29,9 @@ def open_recording_problems(page: Any, url: str) -> list[str]:
     return problems
 
 
-def test_swagger_ui_lists_the_operations_without_a_csp_error(live_server: Any, page: Any, shoot: Any) -> None:
+def test_swagger_ui_lists_the_operations_without_a_csp_error(
+    live_server: LiveServer, page: Page, shoot: Callable[..., Path]
+) -> None:
     page.set_viewport_size({"width": 1280, "height": 900})
 
     problems = open_recording_problems(page, f"{live_server.url}/api/docs/")
@@ -38,7 +46,9 @@ def test_swagger_ui_lists_the_operations_without_a_csp_error(live_server: Any, p
     assert problems == [], "\n".join(problems)
 
 
-def test_redoc_lists_the_operations_without_a_csp_error(live_server: Any, page: Any, shoot: Any) -> None:
+def test_redoc_lists_the_operations_without_a_csp_error(
+    live_server: LiveServer, page: Page, shoot: Callable[..., Path]
+) -> None:
     page.set_viewport_size({"width": 1280, "height": 900})
 
     problems = open_recording_problems(page, f"{live_server.url}/api/redoc/")

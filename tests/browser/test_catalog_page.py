@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from tests.browser.conftest import fits_phone_width
 from tests.factories import PASSWORD, EmoticonFactory, MemberFactory
+from tests.helpers.browser import fits_phone_width
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
+    from pytest_django.live_server_helper import LiveServer
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_a_buyer_sorts_and_filters_the_catalog_by_budget_on_a_phone(live_server: Any, page: Any, shoot: Any) -> None:
+def test_a_buyer_sorts_and_filters_the_catalog_by_budget_on_a_phone(
+    live_server: LiveServer, page: Page, shoot: Callable[..., Path]
+) -> None:
     EmoticonFactory(title="무지와 콘", prices={30: 900, 60: 1_500})
     EmoticonFactory(title="춘식이의 하루", prices={30: 1_600, 60: 2_500})
     EmoticonFactory(title="라이언 오피스", prices={30: 2_000, 60: 3_000})
@@ -31,14 +39,16 @@ def test_a_buyer_sorts_and_filters_the_catalog_by_budget_on_a_phone(live_server:
     shoot("catalog-filtered")
 
 
-def loaded_images(page: Any, selector: str) -> list[dict[str, Any]]:
+def loaded_images(page: Page, selector: str) -> list[dict[str, Any]]:
     """What the browser actually drew for each <img>: its alt text and decoded size (0 when it failed)."""
     return page.eval_on_selector_all(  # type: ignore[no-any-return]
         selector, "els => els.map(e => ({alt: e.alt, width: e.naturalWidth, shown: e.getBoundingClientRect().width}))"
     )
 
 
-def test_a_buyer_sees_each_emoticons_image_and_its_stickers_on_a_phone(live_server: Any, page: Any, shoot: Any) -> None:
+def test_a_buyer_sees_each_emoticons_image_and_its_stickers_on_a_phone(
+    live_server: LiveServer, page: Page, shoot: Callable[..., Path]
+) -> None:
     from bizshop.catalog.demo import demo_images_seed
 
     emoticons = [EmoticonFactory(title="춘식이의 하루"), EmoticonFactory(title="라이언 오피스")]

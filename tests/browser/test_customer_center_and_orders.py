@@ -3,9 +3,10 @@ thread with a follow-up, and the order list searched by memo."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -15,16 +16,20 @@ from bizshop.billing.models import Order
 from bizshop.support.demo import support_demo_seed
 from bizshop.support.models import Inquiry
 from bizshop.support.services import inquiry_answer, inquiry_create
-from tests.browser.conftest import fits_phone_width
 from tests.factories import PASSWORD, EmoticonFactory, MemberFactory, UserFactory
-from tests.support.conftest import png_bytes, upload
+from tests.helpers.browser import fits_phone_width
+from tests.helpers.uploads import png_bytes, upload
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
+    from pytest_django.live_server_helper import LiveServer
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 KST = ZoneInfo("Asia/Seoul")
 
 
-def sign_in(page: Any, base: str, email: str) -> None:
+def sign_in(page: Page, base: str, email: str) -> None:
     page.goto(f"{base}/accounts/login/")
     page.fill("input[name=username]", email)
     page.fill("input[name=password]", PASSWORD)
@@ -33,7 +38,7 @@ def sign_in(page: Any, base: str, email: str) -> None:
 
 
 def test_a_visitor_searches_the_faq_in_korean_and_is_offered_an_inquiry_when_nothing_matches(
-    page: Any, live_server: Any, shoot: Any
+    page: Page, live_server: LiveServer, shoot: Callable[..., Path]
 ) -> None:
     support_demo_seed()
 
@@ -62,7 +67,7 @@ def test_a_visitor_searches_the_faq_in_korean_and_is_offered_an_inquiry_when_not
 
 
 def test_a_member_reads_the_new_answer_follows_up_with_a_file_and_closes_the_inquiry(
-    page: Any, live_server: Any, shoot: Any, tmp_path: Path
+    page: Page, live_server: LiveServer, shoot: Callable[..., Path], tmp_path: Path
 ) -> None:
     member = MemberFactory()
     operator = UserFactory(is_staff=True, is_superuser=True)
@@ -114,7 +119,7 @@ def test_a_member_reads_the_new_answer_follows_up_with_a_file_and_closes_the_inq
 
 
 def test_a_member_notes_a_campaign_on_an_order_and_finds_it_in_the_order_list(
-    page: Any, live_server: Any, shoot: Any
+    page: Page, live_server: LiveServer, shoot: Callable[..., Path]
 ) -> None:
     member = MemberFactory()
     partner = member.partner

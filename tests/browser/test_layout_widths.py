@@ -11,14 +11,18 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from tests.browser.conftest import ARTIFACTS
+from tests.helpers.browser import ARTIFACTS
 from tests.helpers.layout import axe_findings, layout_problems
 from tests.helpers.portal_demo import PortalDemo, portal_demo_build
 from tests.helpers.sessions import sign_in
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page
+    from pytest_django.live_server_helper import LiveServer
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -38,7 +42,7 @@ class Visit:
 
 
 def submit(button: str) -> Callable[[Any], None]:
-    def act(page: Any) -> None:
+    def act(page: Page) -> None:
         page.get_by_role("button", name=button, exact=True).click()
         page.wait_for_load_state()
 
@@ -46,7 +50,7 @@ def submit(button: str) -> Callable[[Any], None]:
 
 
 def fill_and_submit(fields: dict[str, str], button: str) -> Callable[[Any], None]:
-    def act(page: Any) -> None:
+    def act(page: Page) -> None:
         for label, value in fields.items():
             page.get_by_label(label, exact=True).fill(value)
         submit(button)(page)
@@ -54,14 +58,14 @@ def fill_and_submit(fields: dict[str, str], button: str) -> Callable[[Any], None
     return act
 
 
-def add_webhook_endpoint(page: Any) -> None:
+def add_webhook_endpoint(page: Page) -> None:
     page.get_by_label("수신 URL").fill("http://127.0.0.1:8443/bizshop/webhooks/events/invoices-and-refunds/v2")
     page.get_by_label("세금계산서 발행").check()
     submit("등록")(page)
     assert page.locator("#new-webhook-secret").is_visible()
 
 
-def add_api_key(page: Any) -> None:
+def add_api_key(page: Page) -> None:
     fill_and_submit({"키 이름": "정산 배치"}, "API 키 만들기")(page)
     assert page.locator("#new-api-key").is_visible()
 
@@ -72,7 +76,7 @@ def demo(db: None) -> PortalDemo:
 
 
 @pytest.fixture
-def visit_all(browser: Any, live_server: Any) -> Iterator[Callable[..., None]]:
+def visit_all(browser: Browser, live_server: LiveServer) -> Iterator[Callable[..., None]]:
     contexts: list[Any] = []
 
     def run(visits: list[Visit], *, user: Any = None) -> None:
@@ -259,7 +263,7 @@ def test_the_backoffice_pages_fit_every_width_and_pass_axe(demo: PortalDemo, vis
     )
 
 
-def test_the_checks_see_what_is_too_wide_cut_off_or_inaccessible(page: Any) -> None:
+def test_the_checks_see_what_is_too_wide_cut_off_or_inaccessible(page: Page) -> None:
     """The checks themselves: each fault is named; the same content in a labelled scrolling region is not."""
     page.set_content(
         """<!doctype html><html lang="ko"><head><title>t</title></head><body><main>

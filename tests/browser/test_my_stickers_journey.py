@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import pytest
 from django.core import mail
@@ -20,8 +20,12 @@ from bizshop.codes import format as code_format
 from bizshop.codes.crypto import get_keyring
 from bizshop.codes.models import Registration, SerialCode
 from bizshop.codes.services import issuance_run, issuance_start
-from tests.browser.conftest import fits_phone_width
 from tests.factories import EmoticonFactory, MemberFactory
+from tests.helpers.browser import fits_phone_width
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
+    from pytest_django.live_server_helper import LiveServer
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -45,14 +49,14 @@ def issued_code() -> str:
 
 @pytest.mark.parametrize("width", [390, 1280])
 def test_a_visitor_goes_from_a_code_link_to_a_saved_sticker_and_sees_the_set_lock_when_its_period_ends(
-    browser: Any, live_server: Any, issued_code: str, width: int, tmp_path: Any
+    browser: Browser, live_server: LiveServer, issued_code: str, width: int, tmp_path: Path
 ) -> None:
     context = browser.new_context(viewport={"width": width, "height": 900}, locale="ko-KR", accept_downloads=True)
     page = context.new_page()
     shots = tmp_path
 
     def shoot(step: str) -> None:
-        from tests.browser.conftest import ARTIFACTS
+        from tests.helpers.browser import ARTIFACTS
 
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / f"my-stickers-{width}-{step}.png"), full_page=True)

@@ -4,20 +4,26 @@ typed in, by POST; the buttons and the test cards say what they do; the price ta
 from __future__ import annotations
 
 import re
-from typing import Any
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from bizshop.billing import services as billing
 from bizshop.billing.models import Order
 from bizshop.codes.models import Issuance
-from tests.browser.conftest import fits_phone_width
 from tests.factories import PASSWORD, EmoticonFactory, MemberFactory
+from tests.helpers.browser import fits_phone_width
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
+    from pytest_django.live_server_helper import LiveServer
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def sign_in(page: Any, base: str, email: str) -> None:
+def sign_in(page: Page, base: str, email: str) -> None:
     page.goto(f"{base}/accounts/login/")
     page.get_by_label("이메일").fill(email)
     page.get_by_label("비밀번호").fill(PASSWORD)
@@ -25,14 +31,14 @@ def sign_in(page: Any, base: str, email: str) -> None:
     page.wait_for_url(re.compile(rf"^{base}/(?!accounts/login)"))
 
 
-def requests_of(page: Any) -> list[str]:
+def requests_of(page: Page) -> list[str]:
     """Every URL the page asks for from now on, so a test can say what never went into one."""
     seen: list[str] = []
     page.on("request", lambda request: seen.append(request.url))
     return seen
 
 
-def test_enter_in_the_quantity_field_places_the_order_by_post(live_server: Any, page: Any) -> None:
+def test_enter_in_the_quantity_field_places_the_order_by_post(live_server: LiveServer, page: Page) -> None:
     emoticon = EmoticonFactory(prices={30: 1_100, 60: 1_600})
     member = MemberFactory()
     sign_in(page, live_server.url, member.user.email)
@@ -50,7 +56,7 @@ def test_enter_in_the_quantity_field_places_the_order_by_post(live_server: Any, 
     assert not [url for url in seen if "csrfmiddlewaretoken" in url]
 
 
-def test_the_quote_button_asks_for_the_pdf_by_get_without_the_csrf_token(live_server: Any, page: Any) -> None:
+def test_the_quote_button_asks_for_the_pdf_by_get_without_the_csrf_token(live_server: LiveServer, page: Page) -> None:
     emoticon = EmoticonFactory(prices={30: 1_100, 60: 1_600})
     sign_in(page, live_server.url, MemberFactory().user.email)
     page.goto(f"{live_server.url}/emoticons/{emoticon.pk}/")
@@ -67,7 +73,7 @@ def test_the_quote_button_asks_for_the_pdf_by_get_without_the_csrf_token(live_se
     assert "csrfmiddlewaretoken" not in quote
 
 
-def test_enter_in_the_issue_quantity_field_issues_that_many_codes_by_post(live_server: Any, page: Any) -> None:
+def test_enter_in_the_issue_quantity_field_issues_that_many_codes_by_post(live_server: LiveServer, page: Page) -> None:
     member = MemberFactory()
     order = billing.order_create(partner=member.partner, emoticon_id=EmoticonFactory().pk, period_days=30, quantity=100)
     billing.order_pay_by_card(order_id=order.pk, partner=member.partner, card_token="tok_sandbox_approve")
@@ -84,7 +90,7 @@ def test_enter_in_the_issue_quantity_field_issues_that_many_codes_by_post(live_s
     assert not [url for url in seen if "csrfmiddlewaretoken" in url]
 
 
-def text_right_edge(page: Any, selector: str) -> float:
+def text_right_edge(page: Page, selector: str) -> float:
     """Where the text of the element ends on the screen (not its box: a cell's box is as wide as its column)."""
     return page.eval_on_selector(  # type: ignore[no-any-return]
         selector,
@@ -94,7 +100,9 @@ def text_right_edge(page: Any, selector: str) -> float:
 
 
 @pytest.mark.parametrize("width", [1280, 390])
-def test_the_price_tables_header_lines_up_with_its_prices(live_server: Any, page: Any, shoot: Any, width: int) -> None:
+def test_the_price_tables_header_lines_up_with_its_prices(
+    live_server: LiveServer, page: Page, shoot: Callable[..., Path], width: int
+) -> None:
     emoticon = EmoticonFactory(prices={30: 1_100, 60: 12_600})
     sign_in(page, live_server.url, MemberFactory().user.email)
     page.set_viewport_size({"width": width, "height": 900})
@@ -113,7 +121,7 @@ def test_the_price_tables_header_lines_up_with_its_prices(live_server: Any, page
 
 @pytest.mark.parametrize("width", [1280, 390])
 def test_an_orders_page_names_the_test_cards_and_each_issue_button_for_what_it_does(
-    live_server: Any, page: Any, shoot: Any, width: int
+    live_server: LiveServer, page: Page, shoot: Callable[..., Path], width: int
 ) -> None:
     member = MemberFactory()
     emoticon = EmoticonFactory()

@@ -12,9 +12,9 @@ import csv
 import io
 import re
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from django.utils import timezone
@@ -25,9 +25,15 @@ from bizshop.celery import app as celery_app
 from bizshop.codes import format as code_format
 from bizshop.codes.models import Issuance
 from bizshop.partners.models import Partner
-from tests.browser.conftest import fits_phone_width
 from tests.factories import VALID_BRNS, EmoticonFactory
+from tests.helpers.browser import fits_phone_width
 from tests.worker import start_worker, stop
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
+    from pytest_django.live_server_helper import LiveServer
+
+    from bizshop.catalog.models import Emoticon
 
 pytestmark = [pytest.mark.browser, pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -38,12 +44,12 @@ CODE_SHAPE = re.compile(r"^[0-9A-HJKMNP-TV-Z]{5}(-[0-9A-HJKMNP-TV-Z]{5}){3}$")
 
 
 @pytest.fixture
-def emoticon(db: None) -> Any:
+def emoticon(db: None) -> Emoticon:
     return EmoticonFactory(title=TITLE, prices={30: 1_100, 60: 1_600})
 
 
 @pytest.fixture
-def worker_later(broker: None) -> Iterator[Any]:
+def worker_later(broker: None) -> Iterator[Callable[[], subprocess.Popen[bytes]]]:
     """Starts the worker when the test says so, to show that nothing was issued before it ran."""
     started: list[subprocess.Popen[bytes]] = []
 
@@ -57,24 +63,28 @@ def worker_later(broker: None) -> Iterator[Any]:
         stop(process)
 
 
-def on_screen(page: Any, selector: str) -> None:
+def on_screen(page: Page, selector: str) -> None:
     """Scroll so that the element starts at the top of the phone's screen."""
     page.locator(selector).evaluate("element => element.scrollIntoView({block: 'start'})")
 
 
-def amounts_shown(page: Any) -> dict[str, str]:
+def amounts_shown(page: Page) -> dict[str, str]:
     form = page.locator("#order-form")
     return {name: form.locator(f'[data-amount="{name}"]').inner_text() for name in ("unit", "supply", "vat", "total")}
 
 
-def download(page: Any, link: Any) -> bytes:
+def download(page: Page, link: Any) -> bytes:
     with page.expect_download() as started:
         link.click()
     return Path(started.value.path()).read_bytes()
 
 
 def test_a_new_partner_buys_and_issues_codes_and_is_told_why_it_cannot_refund_or_leave(
-    page: Any, live_server: Any, emoticon: Any, worker_later: Any, shoot: Any
+    page: Page,
+    live_server: LiveServer,
+    emoticon: Emoticon,
+    worker_later: Callable[[], subprocess.Popen[bytes]],
+    shoot: Callable[..., Path],
 ) -> None:
     base = live_server.url
 

@@ -4,13 +4,19 @@ and focus never hidden under the sticky header."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from bizshop.partners.models import Member
 from tests.factories import EmoticonFactory, MemberFactory
 from tests.helpers.sessions import sign_in
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page
+    from pytest_django.live_server_helper import LiveServer
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -19,11 +25,13 @@ HEADER_BOTTOM_JS = "() => document.querySelector('.site-header').getBoundingClie
 FOCUSED_TOP_JS = "() => document.activeElement.getBoundingClientRect().top - 5"
 
 
-def focused_id(page: Any) -> str:
+def focused_id(page: Page) -> str:
     return str(page.evaluate("() => document.activeElement.id"))
 
 
-def test_on_a_phone_the_menu_button_opens_the_menu_with_the_login_link(page: Any, live_server: Any, shoot: Any) -> None:
+def test_on_a_phone_the_menu_button_opens_the_menu_with_the_login_link(
+    page: Page, live_server: LiveServer, shoot: Callable[..., Path]
+) -> None:
     page.goto(f"{live_server.url}/")
     login = page.get_by_role("link", name="로그인", exact=True)
     menu = page.get_by_role("button", name="메뉴")
@@ -42,7 +50,7 @@ def test_on_a_phone_the_menu_button_opens_the_menu_with_the_login_link(page: Any
     assert page.evaluate("() => document.activeElement.hasAttribute('data-menu-button')")
 
 
-def test_without_javascript_the_menu_link_still_opens_the_menu(browser: Any, live_server: Any) -> None:
+def test_without_javascript_the_menu_link_still_opens_the_menu(browser: Browser, live_server: LiveServer) -> None:
     context = browser.new_context(viewport={"width": 390, "height": 844}, locale="ko-KR", java_script_enabled=False)
     page = context.new_page()
     try:
@@ -58,7 +66,9 @@ def test_without_javascript_the_menu_link_still_opens_the_menu(browser: Any, liv
         context.close()
 
 
-def test_a_refused_form_puts_focus_on_its_error_summary(page: Any, live_server: Any, shoot: Any) -> None:
+def test_a_refused_form_puts_focus_on_its_error_summary(
+    page: Page, live_server: LiveServer, shoot: Callable[..., Path]
+) -> None:
     page.goto(f"{live_server.url}/accounts/signup/")
 
     page.get_by_role("button", name="가입하기").click()
@@ -74,7 +84,9 @@ def test_a_refused_form_puts_focus_on_its_error_summary(page: Any, live_server: 
     assert page.evaluate(FOCUSED_TOP_JS) >= page.evaluate(HEADER_BOTTOM_JS)
 
 
-def test_a_refused_order_lands_on_the_order_form_not_the_top(page: Any, live_server: Any, shoot: Any) -> None:
+def test_a_refused_order_lands_on_the_order_form_not_the_top(
+    page: Page, live_server: LiveServer, shoot: Callable[..., Path]
+) -> None:
     member = MemberFactory(role=Member.Role.MEMBER)
     emoticon = EmoticonFactory(title="춘식이의 하루", prices={30: 1_600, 60: 2_500})
     sign_in(page.context, member.user, live_server.url)
@@ -93,7 +105,9 @@ def test_a_refused_order_lands_on_the_order_form_not_the_top(page: Any, live_ser
     assert page.get_by_label("수량").get_attribute("aria-invalid") == "true"
 
 
-def test_tabbing_back_up_a_page_never_hides_the_focus_under_the_sticky_header(page: Any, live_server: Any) -> None:
+def test_tabbing_back_up_a_page_never_hides_the_focus_under_the_sticky_header(
+    page: Page, live_server: LiveServer
+) -> None:
     for number in range(8):
         EmoticonFactory(title=f"이모티콘 {number}")
     page.set_viewport_size({"width": 390, "height": 600})

@@ -4,8 +4,9 @@ code survives sign-up, e-mail verification and log-in without ever being in a re
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 
 import pytest
@@ -19,8 +20,12 @@ from bizshop.codes.crypto import get_keyring
 from bizshop.codes.export import code_registration_url
 from bizshop.codes.models import Registration, SerialCode
 from bizshop.codes.services import issuance_run, issuance_start
-from tests.browser.conftest import fits_phone_width
 from tests.factories import PASSWORD, EmoticonFactory, MemberFactory, UserFactory
+from tests.helpers.browser import fits_phone_width
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Locator, Page, Request
+    from pytest_django.live_server_helper import LiveServer
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -59,11 +64,11 @@ def server_requests() -> Iterator[list[str]]:
 
 
 @pytest.fixture
-def browser_requests(page: Any) -> list[str]:
+def browser_requests(page: Page) -> list[str]:
     """Every request the browser made: its path and query (the fragment is not sent) and its Referer."""
     made: list[str] = []
 
-    def record(request: Any) -> None:
+    def record(request: Request) -> None:
         url = urlsplit(request.url)
         made.append(f"{url.path}?{url.query} referer={request.headers.get('referer', '')}")
 
@@ -80,12 +85,12 @@ def assert_code_never_requested(code: str, requests: list[str]) -> None:
             assert form.replace("-", "") not in plain, f"{form} in {line}"
 
 
-def code_field(page: Any) -> Any:
+def code_field(page: Page) -> Locator:
     return page.get_by_label("일련번호")
 
 
 def test_a_code_link_fills_the_form_and_the_code_leaves_the_address_bar(
-    page: Any, live_server: Any, issued_code: str, shoot: Any
+    page: Page, live_server: LiveServer, issued_code: str, shoot: Callable[..., Path]
 ) -> None:
     display = code_format.display(issued_code)
 
@@ -100,10 +105,10 @@ def test_a_code_link_fills_the_form_and_the_code_leaves_the_address_bar(
 
 
 def test_a_visitor_signs_up_verifies_the_email_and_registers_the_linked_code_typing_it_never(
-    page: Any,
-    live_server: Any,
+    page: Page,
+    live_server: LiveServer,
     issued_code: str,
-    shoot: Any,
+    shoot: Callable[..., Path],
     server_requests: list[str],
     browser_requests: list[str],
 ) -> None:
@@ -148,10 +153,10 @@ def test_a_visitor_signs_up_verifies_the_email_and_registers_the_linked_code_typ
 
 
 def test_a_visitor_with_an_account_logs_in_from_a_code_link_and_registers_it(
-    page: Any,
-    live_server: Any,
+    page: Page,
+    live_server: LiveServer,
     issued_code: str,
-    shoot: Any,
+    shoot: Callable[..., Path],
     server_requests: list[str],
     browser_requests: list[str],
 ) -> None:
@@ -176,7 +181,7 @@ def test_a_visitor_with_an_account_logs_in_from_a_code_link_and_registers_it(
 
 
 def test_after_a_password_reset_the_log_in_goes_back_to_the_kept_code(
-    page: Any, live_server: Any, issued_code: str, shoot: Any, browser_requests: list[str]
+    page: Page, live_server: LiveServer, issued_code: str, shoot: Callable[..., Path], browser_requests: list[str]
 ) -> None:
     user = UserFactory()
     page.goto(f"{live_server.url}/register/#code={issued_code}")

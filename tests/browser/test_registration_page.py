@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -12,6 +14,10 @@ from bizshop.codes.crypto import get_keyring
 from bizshop.codes.models import SerialCode
 from bizshop.codes.services import issuance_run, issuance_start
 from tests.factories import PASSWORD, EmoticonFactory, MemberFactory, UserFactory
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
+    from pytest_django.live_server_helper import LiveServer
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -29,7 +35,7 @@ def issued_code() -> str:
     return get_keyring().decrypt(code.key_id, code.ciphertext)
 
 
-def sign_in(page: Any, live_server: Any, email: str) -> None:
+def sign_in(page: Page, live_server: LiveServer, email: str) -> None:
     page.goto(f"{live_server.url}/register/")
     page.get_by_role("button", name="로그인하고 등록하기").click()  # open to visitors: sign in, then back
     page.wait_for_url("**/accounts/login/**")
@@ -40,7 +46,7 @@ def sign_in(page: Any, live_server: Any, email: str) -> None:
 
 
 def test_a_customer_registers_a_code_typed_in_lower_case_with_spaces(
-    page: Any, live_server: Any, issued_code: str, shoot: Any
+    page: Page, live_server: LiveServer, issued_code: str, shoot: Callable[..., Path]
 ) -> None:
     user = UserFactory()
     sign_in(page, live_server, user.email)
@@ -61,7 +67,7 @@ def test_a_customer_registers_a_code_typed_in_lower_case_with_spaces(
 
 
 def test_a_mistyped_code_shows_the_korean_check_symbol_message_next_to_the_field(
-    page: Any, live_server: Any, issued_code: str, shoot: Any
+    page: Page, live_server: LiveServer, issued_code: str, shoot: Callable[..., Path]
 ) -> None:
     user = UserFactory()
     sign_in(page, live_server, user.email)
@@ -80,7 +86,9 @@ def test_a_mistyped_code_shows_the_korean_check_symbol_message_next_to_the_field
     assert SerialCode.objects.filter(status="registered").count() == 0
 
 
-def test_a_code_registered_already_says_so(page: Any, live_server: Any, issued_code: str, shoot: Any) -> None:
+def test_a_code_registered_already_says_so(
+    page: Page, live_server: LiveServer, issued_code: str, shoot: Callable[..., Path]
+) -> None:
     from bizshop.codes.services import code_register
 
     code_register(user=UserFactory(), raw_code=issued_code)

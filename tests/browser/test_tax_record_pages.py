@@ -3,20 +3,26 @@ refund account a transfer refund asks for (and what is wrong with a bad one), th
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from bizshop.billing import services as billing
 from bizshop.billing.models import Order, OrderStatus, Payment
 from bizshop.partners.models import Member
-from tests.browser.conftest import fits_phone_width
 from tests.factories import PASSWORD, EmoticonFactory, MemberFactory
+from tests.helpers.browser import fits_phone_width
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
+    from pytest_django.live_server_helper import LiveServer
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def sign_in(page: Any, base: str, email: str) -> None:
+def sign_in(page: Page, base: str, email: str) -> None:
     page.goto(f"{base}/accounts/login/")
     page.fill("input[name=username]", email)
     page.fill("input[name=password]", PASSWORD)
@@ -25,7 +31,7 @@ def sign_in(page: Any, base: str, email: str) -> None:
 
 
 def test_a_transfer_refund_asks_for_the_account_and_the_merge_form_shows_its_deadline(
-    page: Any, live_server: Any, shoot: Any
+    page: Page, live_server: LiveServer, shoot: Callable[..., Path]
 ) -> None:
     member = MemberFactory(role=Member.Role.OWNER)
     partner = member.partner

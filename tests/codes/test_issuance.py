@@ -13,6 +13,7 @@ from bizshop.codes import format as code_format
 from bizshop.codes.models import Issuance, SerialCode
 
 if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse as Response
     from pytest_django import DjangoCaptureOnCommitCallbacks, Settings
 
     from tests.helpers.api import ApiClient
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
 
 def issue(
     api: ApiClient, order: Order, capture: DjangoCaptureOnCommitCallbacks, body: dict[str, Any] | None = None
-) -> Any:
+) -> Response:
     with capture(execute=True):
         return api.post(f"/api/v1/orders/{order.pk}/issuances/", body or {})
 

@@ -19,6 +19,8 @@ from tests.factories import PASSWORD
 from tests.helpers.sessions import signed_in
 
 if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse as Response
+
     from bizshop.accounts.models import User
     from tests.helpers.api import ApiClient
     from tests.helpers.db import TableRows
@@ -26,7 +28,7 @@ if TYPE_CHECKING:
 PATH = "/api/v1/registrations/"
 
 
-def register(client: Client, code: str) -> Any:
+def register(client: Client, code: str) -> Response:
     return client.post(PATH, {"code": code}, content_type="application/json")
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -15,6 +15,7 @@ from bizshop.billing.models import Order
 from bizshop.codes.models import Issuance
 
 if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse as Response
     from pytest_django import Settings
 
 KST = ZoneInfo("Asia/Seoul")
@@ -50,7 +51,7 @@ def code_requested_at_a_known_time(
     return code
 
 
-def register(client: Client, code: str) -> Any:
+def register(client: Client, code: str) -> Response:
     return client.post("/api/v1/registrations/", {"code": code}, content_type="application/json")
 
 

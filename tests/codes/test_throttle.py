@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.test import Client
 
@@ -17,6 +17,7 @@ from tests.helpers.api import ApiClient
 from tests.helpers.sessions import signed_in
 
 if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse as Response
     from pytest_django import DjangoCaptureOnCommitCallbacks, Settings
 
     from bizshop.billing.models import Order
@@ -26,7 +27,7 @@ def unknown_code() -> str:
     return code_format.generate()  # well-formed, valid check symbol, never issued
 
 
-def register(client: Client, code: str, ip: str = "203.0.113.7") -> Any:
+def register(client: Client, code: str, ip: str = "203.0.113.7") -> Response:
     return client.post("/api/v1/registrations/", {"code": code}, content_type="application/json", REMOTE_ADDR=ip)
 
 

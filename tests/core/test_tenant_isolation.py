@@ -11,6 +11,8 @@ from bizshop.billing.models import Order
 from bizshop.codes.models import Issuance
 
 if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse as Response
+
     from tests.helpers.api import ApiClient
     from tests.helpers.db import TableRows
 
@@ -40,7 +42,9 @@ def their_order(other_api: ApiClient, make_order: Callable[..., Order], issue_co
     return order
 
 
-def call(api: ApiClient, method: str, path: str, body: Any, *, order: int, issuance: int) -> Any:
+def call(
+    api: ApiClient, method: str, path: str, body: dict[str, object] | None, *, order: int, issuance: int
+) -> Response:
     path = path.format(order=order, issuance=issuance)
     if body is not None:
         body = {k: order if v == "{order}" else v for k, v in body.items()}

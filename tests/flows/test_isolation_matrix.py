@@ -34,6 +34,7 @@ from tests.helpers.sessions import signed_in
 from tests.helpers.uploads import upload
 
 if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse as Response
     from pytest_django import DjangoCaptureOnCommitCallbacks, Settings
 
     from bizshop.billing.models import Order
@@ -272,7 +273,7 @@ def content_of(response: Any) -> bytes:
     return bytes(response.content)
 
 
-def call(world: World, route: Route, method: str, ids: dict[str, int]) -> Any:
+def call(world: World, route: Route, method: str, ids: dict[str, int]) -> Response:
     kwargs = {k: (ids[k] if k in OBJECT_KWARGS else OTHER_KWARGS[k]) for k in route.kwargs}
     path = reverse(route.name, kwargs=kwargs)
     body = POST_BODIES.get(route.name, {}) if method == "POST" else None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -34,7 +34,7 @@ def issued_codes(api: ApiClient, make_order: Callable[..., Order], quantity: int
     return order.pk, [keyring.decrypt(c.key_id, c.ciphertext) for c in SerialCode.objects.filter(order=order)]
 
 
-def registering(code: str, customer: int) -> Any:
+def registering(code: str, customer: int) -> Callable[[], tuple[int, str]]:
     """A distinct customer (own account, own address) registering ``code``."""
     client = signed_in(UserFactory())
 
@@ -90,7 +90,7 @@ def test_48_parallel_wrong_registrations_of_one_account_get_exactly_the_limit_of
     user = UserFactory()
     limit = throttle.ACCOUNT_WINDOWS[0].limit
 
-    def guessing() -> Any:
+    def guessing() -> Callable[[], tuple[int, str]]:
         client = signed_in(user)
 
         def post() -> tuple[int, str]:

@@ -19,7 +19,7 @@ Each example runs in a savepoint of the test's transaction, rolled back when it 
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -52,6 +52,9 @@ from bizshop.invoices.tasks import invoice_month_run_task
 from bizshop.partners.models import Member, Partner
 from bizshop.partners.services import partner_withdraw
 from tests.factories import PASSWORD, REFUND_ACCOUNT, EmoticonFactory, MemberFactory, UserFactory
+
+if TYPE_CHECKING:
+    from bizshop.accounts.models import User
 
 pytestmark = pytest.mark.django_db
 
@@ -107,7 +110,7 @@ class TaxRecords(RuleBasedStateMachine):
         rows = Partner.objects.in_bulk(self.context["partner_ids"])
         return [rows[pk] for pk in self.context["partner_ids"]]
 
-    def _owner(self, index: int) -> Any:
+    def _owner(self, index: int) -> User:
         return Member.objects.select_related("user").get(partner=self.partners[index], role=Member.Role.OWNER).user
 
     def _order(self, pick: int) -> tuple[Partner, int]:

@@ -26,12 +26,14 @@ from tests.helpers.api import ApiClient
 from tests.helpers.sessions import signed_in
 
 if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse as Response
+
     from tests.helpers.db import TableRows
 
 PATH = "/api/v1/partner/withdrawal/"
 
 
-def withdraw(api: ApiClient, password: str = PASSWORD) -> Any:
+def withdraw(api: ApiClient, password: str = PASSWORD) -> Response:
     return api.post(PATH, {"password": password})
 
 

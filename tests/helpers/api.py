@@ -20,7 +20,7 @@ class ApiClient:
         self.raw_key = raw_key
         self.client = Client(HTTP_AUTHORIZATION=f"Bearer {raw_key}")
 
-    # ``extra`` is whatever Django's test client takes (headers as HTTP_* keys, follow, ...).
+    # ``extra`` is whatever Django's test client takes (headers as HTTP_* keys, follow, ...): any value.
     def get(self, path: str, **extra: Any) -> Response:
         return self.client.get(path, **extra)
 

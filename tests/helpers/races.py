@@ -4,19 +4,21 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import TypeVar
 
 from django.db import connection
 
 from bizshop.core.errors import ApplicationError
 
+T = TypeVar("T")
 
-def run_together(*calls: Callable[[], Any]) -> list[Any]:
+
+def run_together(*calls: Callable[[], T]) -> list[T | BaseException]:
     """Start every call at once (a barrier), return each one's result or the exception it raised."""
     barrier = threading.Barrier(len(calls))
-    results: list[Any] = [None] * len(calls)
+    results: dict[int, T | BaseException] = {}
 
-    def run(index: int, call: Callable[[], Any]) -> None:
+    def run(index: int, call: Callable[[], T]) -> None:
         try:
             barrier.wait(timeout=30)
             results[index] = call()
@@ -31,10 +33,10 @@ def run_together(*calls: Callable[[], Any]) -> list[Any]:
     for thread in threads:
         thread.join(timeout=120)
     assert not any(thread.is_alive() for thread in threads), "a racing thread hung"
-    return results
+    return [results[index] for index in range(len(calls))]
 
 
-def outcome(call: Callable[[], Any]) -> Callable[[], str]:
+def outcome(call: Callable[[], object]) -> Callable[[], str]:
     """A service call's result as 'ok' or its error code; anything else propagates."""
 
     def wrapped() -> str:

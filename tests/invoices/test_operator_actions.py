@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pytest
 from django.core import mail
@@ -27,6 +27,7 @@ from tests.helpers.invoices import kst
 from tests.helpers.sessions import signed_in
 
 if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse as Response
     from pytest_django import DjangoCaptureOnCommitCallbacks
 
     from bizshop.accounts.models import User
@@ -48,7 +49,7 @@ def billing_staff(make_operator: Callable[..., User]) -> User:
     return make_operator(BILLING)
 
 
-def resend(client: Client, invoice: TaxInvoice) -> Any:
+def resend(client: Client, invoice: TaxInvoice) -> Response:
     return client.post(
         ADMIN, {"action": "resend_email", "_selected_action": [str(invoice.pk)], "index": "0"}, follow=True
     )

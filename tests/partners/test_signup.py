@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 import pytest
 from django.test import Client
@@ -13,6 +13,9 @@ from bizshop.accounts.policies import policy_in_force
 from bizshop.audit.models import AuditEvent
 from bizshop.partners.models import Member, Partner, TermsAgreement
 from tests.factories import PASSWORD, VALID_BRNS, PartnerFactory
+
+if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse as Response
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +35,7 @@ FORM = {
 }
 
 
-def sign_up(**changes: str) -> Any:
+def sign_up(**changes: str) -> Response:
     data = {**FORM, **changes}
     return Client(REMOTE_ADDR="10.1.2.3").post(reverse("partners:signup"), {k: v for k, v in data.items() if v})
 

@@ -386,7 +386,7 @@ def _errors_shown(client: Client, response: Any) -> list[str]:
 class _AnyWorld:
     """Stands in for a World while only the names of a submission's fields are read."""
 
-    def __getattr__(self, attribute: str) -> Any:
+    def __getattr__(self, attribute: str) -> Any:  # any attribute, of any type the caller reads
         return _AnyWorld()
 
     def __str__(self) -> str:

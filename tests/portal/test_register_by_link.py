@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING
 
 import pytest
 from django.test import Client
@@ -19,6 +19,9 @@ from bizshop.partners.models import Member
 from tests.factories import PASSWORD, UserFactory
 from tests.helpers.sessions import signed_in
 
+if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse as Response
+
 pytestmark = pytest.mark.django_db
 
 
@@ -29,7 +32,7 @@ def codes(
     return issue_and_decrypt(make_order(member.partner, paid=True, period_days=60), 2)
 
 
-def preview(client: Client, code: str) -> Any:
+def preview(client: Client, code: str) -> Response:
     return client.post(reverse("codes:register-preview"), {"code": code})
 
 

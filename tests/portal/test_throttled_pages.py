@@ -15,16 +15,18 @@ from bizshop.codes.format import check_symbol
 from tests.factories import PASSWORD
 
 if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse as Response
+
     from bizshop.accounts.models import User
 
 pytestmark = pytest.mark.django_db
 
 
-def login(email: str, password: str, ip: str = "10.0.0.1") -> Any:
+def login(email: str, password: str, ip: str = "10.0.0.1") -> Response:
     return Client(REMOTE_ADDR=ip).post(reverse("accounts:login"), {"username": email, "password": password})
 
 
-def request_reset(email: str, ip: str = "10.0.0.1") -> Any:
+def request_reset(email: str, ip: str = "10.0.0.1") -> Response:
     return Client(REMOTE_ADDR=ip).post(reverse("accounts:password-reset"), {"email": email})
 
 

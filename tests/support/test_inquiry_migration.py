@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pytest
 from django.db import connection
@@ -16,13 +16,14 @@ from bizshop.support.models import Inquiry
 from tests.factories import MemberFactory
 
 if TYPE_CHECKING:
+    from django.db.migrations.state import StateApps
     from pytest_django import Settings
 
 BEFORE = [("support", "0001_initial")]
 AFTER = [("support", "0005_inquiry_attachments_in_private_storage")]
 
 
-def migrate(targets: list[tuple[str, str]]) -> Any:
+def migrate(targets: list[tuple[str, str]]) -> StateApps:
     executor = MigrationExecutor(connection)
     executor.loader.build_graph()
     executor.migrate(targets)

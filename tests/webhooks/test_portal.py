@@ -4,7 +4,7 @@ with status and response time, and send a delivery again to a real receiver on l
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pytest
 from django.test import Client
@@ -19,6 +19,7 @@ from tests.helpers.sessions import signed_in
 from tests.helpers.webhooks import Receiver
 
 if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse as Response
     from pytest_django import DjangoCaptureOnCommitCallbacks, Settings
 
 pytestmark = pytest.mark.django_db
@@ -34,7 +35,7 @@ def owner_client(owner: Member) -> Client:
     return signed_in(owner)
 
 
-def register(client: Client, url: str, events: list[str]) -> Any:
+def register(client: Client, url: str, events: list[str]) -> Response:
     return client.post(reverse("webhooks:endpoints"), {"url": url, "events": events})
 
 
