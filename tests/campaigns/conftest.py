@@ -37,20 +37,23 @@ def _sandbox_sms() -> Iterator[None]:
     SandboxSmsProvider.reset()
 
 
-@pytest.fixture
-def api_committed(api: Any, django_capture_on_commit_callbacks: Any) -> Any:
+class CommittedApi:
     """The partner's API client whose requests run their on-commit work (the queued tasks) at once,
     as after a real commit."""
 
-    class Committed:
-        partner = api.partner
+    def __init__(self, api: Any, capture: Any) -> None:
+        self._api, self._capture = api, capture
+        self.partner = api.partner
 
-        def get(self, path: str, **extra: Any) -> Any:
-            with django_capture_on_commit_callbacks(execute=True):
-                return api.get(path, **extra)
+    def get(self, path: str, **extra: Any) -> Any:
+        with self._capture(execute=True):
+            return self._api.get(path, **extra)
 
-        def post(self, path: str, data: Any = None, **extra: Any) -> Any:
-            with django_capture_on_commit_callbacks(execute=True):
-                return api.post(path, data, **extra)
+    def post(self, path: str, data: Any = None, **extra: Any) -> Any:
+        with self._capture(execute=True):
+            return self._api.post(path, data, **extra)
 
-    return Committed()
+
+@pytest.fixture
+def api_committed(api: Any, django_capture_on_commit_callbacks: Any) -> CommittedApi:
+    return CommittedApi(api, django_capture_on_commit_callbacks)

@@ -11,7 +11,7 @@ from tests.factories import UserFactory
 
 def register_at(code: str, when: datetime) -> SerialCode:
     """Register ``code`` for a new end user through the real service, then move it to ``when``."""
-    registration = code_register(user=UserFactory(), raw_code=code)
+    registration = code_register(user=UserFactory.create(), raw_code=code)
     Registration.objects.filter(pk=registration.pk).update(registered_at=when)
     SerialCode.objects.filter(pk=registration.code_id).update(registered_at=when)
     return SerialCode.objects.get(pk=registration.code_id)

@@ -358,8 +358,8 @@ def redirect_sdk_transport(server: FakePopbill) -> Iterator[None]:
     """The SDK's HTTPS connections (to Popbill's and Linkhub's hosts) go to ``server`` instead,
     over plain HTTP; the SDK's service singleton starts afresh (no connection or token cached
     from another test's server)."""
-    import linkhub.linkhub
-    import popbill.base
+    import linkhub.linkhub  # type: ignore[import-untyped]
+    import popbill.base  # type: ignore[import-untyped]
 
     def connection(host: str, *args: Any, **kwargs: Any) -> http.client.HTTPConnection:
         return http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
