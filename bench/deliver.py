@@ -23,27 +23,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
-DATABASE = os.environ.get("BENCH_DB", "bizshop_bench_deliveries")
-os.environ["DATABASE_URL"] = f"{PG}/{DATABASE}"
-os.environ["REDIS_URL"] = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/3")
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bizshop.settings")
-os.environ.setdefault("LOG_LEVEL", "WARNING")
+sys.path.insert(0, str(ROOT / "bench"))
+# Its own database and Redis db unless told otherwise; issue_codes reads these when imported.
+os.environ.setdefault("BENCH_DB", "bizshop_bench_deliveries")
+os.environ.setdefault("BENCH_REDIS_URL", "redis://127.0.0.1:6379/3")
 
-
-def peak_rss_mb(pid: int | str = "self") -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
-
-
-def ensure_database() -> None:
-    import psycopg
-
-    with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE]).fetchone():
-            conn.execute(f'CREATE DATABASE "{DATABASE}"')
+from issue_codes import ensure_database, peak_rss_mb  # noqa: E402
 
 
 def main() -> None:
