@@ -199,6 +199,7 @@ def test_the_partner_member_pages_fit_every_width_and_pass_axe(
             Visit("order-awaiting-deposit", f"/mypage/orders/{orders['awaiting_deposit'].pk}/"),
             Visit("order-paid", f"/mypage/orders/{orders['paid'].pk}/"),
             Visit("order-issued", f"/mypage/orders/{orders['issued'].pk}/", shot=True),
+            Visit("delivery-new", f"/mypage/orders/{orders['issued'].pk}/deliveries/new/", shot=True),
             Visit("emoticon-order-form", f"/emoticons/{demo.emoticon.pk}/"),
             Visit(
                 "order-refused",
