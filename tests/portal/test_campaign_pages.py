@@ -116,3 +116,21 @@ def test_another_partners_member_gets_404_and_voids_nothing(
 
     assert response.status_code == 404
     assert Issuance.objects.get(order=order).replaced_count == 0
+
+
+def test_the_order_page_counts_the_codes_its_deliveries_assigned(
+    member: Member, member_client: Client, make_order: Any, issue_codes: Any
+) -> None:
+    from bizshop.campaigns.services import delivery_create
+
+    order = make_order(member.partner, quantity=100, paid=True)
+    issue_codes(order, quantity=5)
+    url = reverse("billing:order-detail", args=[order.pk])
+    before = parse(member_client.get(url).content).by_id("campaign")
+    assert before.find_all(lambda e: e.attrs.get("data-stat") == "assigned") == []  # no delivery, no rows
+    people = [{"name": f"당첨자{i}", "email": f"winner{i}@example.com"} for i in range(3)]
+    delivery_create(order_id=order.pk, partner=member.partner, channel="email", template="{code}", recipients=people)
+
+    section = parse(member_client.get(url).content).by_id("campaign")
+
+    assert [_stat(section, n) for n in ("assigned", "sent", "delivery_failed")] == ["3", "0", "0"]
