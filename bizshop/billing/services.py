@@ -232,21 +232,87 @@ def payment_reconcile_pending(*, now: datetime | None = None) -> int:
     return settled
 
 
-def _pending_settle_now(transaction_id: str) -> None:
+def _pending_settle_now(transaction_id: str, *, order_reference: str = "") -> None:
     """The PG reported on a payment (e.g. PortOne's Transaction.Paid webhook of a card payment): if it
-    is one of ours still pending, settle it now, exactly as the reconciliation would."""
+    is one of ours still pending, settle it now, exactly as the reconciliation would. A card payment
+    for one of our orders that the shop holds no row of (the partner paid and closed the page before
+    it came back; the confirmation's commit failed) is recorded and settled the same way."""
     found = (
         Payment.objects.filter(status=PaymentStatus.PENDING, gateway_transaction_id=transaction_id)
         .values_list("pk", "order_id")
         .first()
     )
     if found is None:
+        if order_reference.isdigit():
+            _unrecorded_card_payment_settle(transaction_id, order_id=int(order_reference))
         return
     with transaction.atomic():
         order = Order.objects.select_for_update().filter(pk=found[1]).first() if found[1] else None
         payment = Payment.objects.select_for_update().filter(pk=found[0], status=PaymentStatus.PENDING).first()
         if payment is not None:
             _pending_settle(order, payment)
+
+
+def _unrecorded_card_payment_settle(transaction_id: str, *, order_id: int) -> None:
+    """Record a card payment the PG took for the order as a pending attempt and settle it: the order
+    paid if it still awaits payment, otherwise the money sent back. Checked under the order's lock,
+    which the page's own confirmation (``order_pay_by_card``) takes too: of the two, one records it."""
+    with transaction.atomic():
+        order = Order.objects.select_for_update().filter(pk=order_id).first()
+        if order is None or Payment.objects.filter(gateway_transaction_id=transaction_id).exists():
+            return
+        if order.status != OrderStatus.PENDING_PAYMENT or _refuse_while_pending_exists(order):
+            _second_card_payment_return(order, transaction_id)
+            return
+        payment = Payment.objects.create(
+            order=order,
+            method=PaymentMethod.CARD,
+            status=PaymentStatus.PENDING,
+            amount=order.total_amount,
+            gateway=get_gateway().name,
+            gateway_transaction_id=transaction_id,
+            **_sale(order),
+        )
+        logger.warning(
+            "card payment %s of order %s reached the shop only by the PG's webhook", transaction_id, order_id
+        )
+        _event(order, OrderEvent.Kind.PAYMENT_PENDING, amount=order.total_amount, payment_id=payment.pk)
+        _pending_settle(order, payment)
+
+
+def _refuse_while_pending_exists(order: Order) -> bool:
+    return order.payments.filter(status=PaymentStatus.PENDING).exists()
+
+
+def _second_card_payment_return(order: Order, transaction_id: str) -> None:
+    """A card payment the PG took for an order already paid (or being paid) another way: confirmed
+    with the PG like any, then cancelled there, and kept as a cancelled payment for the records."""
+    gateway = get_gateway()
+    try:
+        approval = gateway.approve_card(
+            amount=order.total_amount, card_token=transaction_id, order_reference=str(order.pk)
+        )
+    except (PaymentPending, PaymentDeclined) as exc:  # not paid after all, or refused (and cancelled) by the check
+        logger.warning("second card payment %s of order %s not taken: %s", transaction_id, order.pk, exc.reason)
+        return
+    reason = "이미 결제된 주문의 중복 결제라 자동 취소"
+    try:
+        gateway.cancel_card(transaction_id=transaction_id, amount=order.total_amount, reason=reason)
+    except CancelFailed as exc:
+        logger.error("second card payment %s of order %s not cancellable: %s", transaction_id, order.pk, exc.reason)
+        return
+    payment = Payment.objects.create(
+        order=order,
+        method=PaymentMethod.CARD,
+        status=PaymentStatus.CANCELLED,
+        amount=order.total_amount,
+        gateway=gateway.name,
+        gateway_transaction_id=transaction_id,
+        approved_at=approval.approved_at,
+        cancelled_at=timezone.now(),
+        **_sale(order),
+    )
+    _event(order, OrderEvent.Kind.PAYMENT_FAILED, amount=payment.amount, payment_id=payment.pk, reason="cancelled")
 
 
 def _pending_settle(order: Order | None, payment: Payment) -> bool:
@@ -349,7 +415,7 @@ def payment_deposit_receive(
     except IgnoredNotification as exc:
         logger.info("notification acknowledged, not a deposit: %s", exc)
         if exc.transaction_id:
-            _pending_settle_now(exc.transaction_id)
+            _pending_settle_now(exc.transaction_id, order_reference=exc.order_reference)
         return None
     except PaymentPending as exc:
         # Verified, but the PG could not be asked about the payment: answered 503, so it is sent again.

@@ -342,10 +342,9 @@ def test_other_portone_webhooks_are_acknowledged_and_change_nothing(
     before = db_rows()
 
     ready = post_webhook(*portone.webhook(payment_id, kind="Transaction.Ready"))
-    card_paid = post_webhook(*portone.webhook(payment_id))  # a card payment: confirmed by the page, not here
 
-    assert [(r.status_code, r.json()["outcome"]) for r in (ready, card_paid)] == [(200, "ignored")] * 2
-    assert db_rows() == before
+    assert (ready.status_code, ready.json()["outcome"]) == (200, "ignored")
+    assert db_rows() == before  # a paid card's webhook settles it: see the tests further down
 
 
 def test_a_refund_cancels_the_payment_at_portone_with_its_reason(
@@ -629,3 +628,53 @@ def test_portone_paid_webhook_of_a_pending_card_payment_settles_it_at_once(
     assert (order.status, Payment.objects.get(order=order).status) == ("paid", "approved")
     assert billing.payment_reconcile_pending() == 0  # nothing left for the task
     assert order.events.filter(kind=OrderEvent.Kind.PAYMENT_APPROVED).count() == 1
+
+
+def test_a_card_paid_at_portone_whose_page_never_came_back_is_recorded_and_paid_by_the_webhook(
+    api: Any, make_order: Any, portone: FakePortOne
+) -> None:
+    order = make_order(api.partner)
+    payment_id = paid_at_portone(portone, order)  # the partner paid, then closed the page: no confirmation
+
+    first = post_webhook(*portone.webhook(payment_id))
+    again = post_webhook(*portone.webhook(payment_id))  # PortOne re-sends
+
+    assert [r.status_code for r in (first, again)] == [200, 200]
+    order.refresh_from_db()
+    payment = Payment.objects.get(order=order)
+    assert (order.status, payment.status, payment.gateway_transaction_id) == ("paid", "approved", payment_id)
+    assert order.events.filter(kind=OrderEvent.Kind.PAYMENT_APPROVED).count() == 1
+    assert portone.calls("POST", f"{payment_id}/cancel") == []
+
+
+def test_a_second_card_payment_known_only_by_the_webhook_goes_back_to_the_card(
+    api: Any, make_order: Any, portone: FakePortOne
+) -> None:
+    order = make_order(api.partner)
+    pay(api, order, paid_at_portone(portone, order))
+    second = paid_at_portone(portone, order)  # paid again in another tab, never confirmed
+
+    response = post_webhook(*portone.webhook(second))
+
+    assert response.status_code == 200
+    assert len(portone.calls("POST", f"{second}/cancel")) == 1  # the money goes back
+    assert Payment.objects.get(gateway_transaction_id=second).status == "cancelled"
+    order.refresh_from_db()
+    assert order.status == "paid" and order.events.filter(kind=OrderEvent.Kind.PAYMENT_APPROVED).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_page_and_the_webhook_confirming_one_card_payment_at_once_pay_it_once(
+    api: Any, make_order: Any, portone: FakePortOne
+) -> None:
+    order = make_order(api.partner)
+    payment_id = paid_at_portone(portone, order)
+    body, headers = portone.webhook(payment_id)
+
+    run_together(lambda: pay(api, order, payment_id), lambda: post_webhook(body, headers))
+
+    order.refresh_from_db()
+    assert order.status == "paid"
+    assert [p.status for p in Payment.objects.filter(order=order)] == ["approved"]
+    assert order.events.filter(kind=OrderEvent.Kind.PAYMENT_APPROVED).count() == 1
+    assert portone.calls("POST", f"{payment_id}/cancel") == []

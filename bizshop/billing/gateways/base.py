@@ -55,11 +55,15 @@ class InvalidNotification(Exception):
 class IgnoredNotification(Exception):
     """A genuine notification that is not a deposit (a PG also reports card payments, cancels…):
     acknowledged. ``transaction_id`` names the PG payment it was about, if any: a card payment of
-    the shop still pending is then settled at once rather than at the next reconciliation."""
+    the shop still pending is then settled at once rather than at the next reconciliation.
+    ``order_reference`` names the order a card payment was made for (the PG's payment id carries
+    it): a payment the shop holds no row of at all — the partner paid, then closed the page before
+    it came back — is then recorded and settled, never lost."""
 
-    def __init__(self, reason: str, *, transaction_id: str = ""):
+    def __init__(self, reason: str, *, transaction_id: str = "", order_reference: str = ""):
         super().__init__(reason)
         self.transaction_id = transaction_id
+        self.order_reference = order_reference
 
 
 @dataclass(frozen=True)

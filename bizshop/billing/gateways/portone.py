@@ -272,7 +272,12 @@ class PortOneGateway:
         except PaymentDeclined as exc:
             raise InvalidNotification("unknown payment") from exc
         if not isinstance(payment, PaidPayment) or not isinstance(payment.method, PaymentMethodVirtualAccount):
-            raise IgnoredNotification("not a virtual-account deposit", transaction_id=payment_id)
+            paid_card = isinstance(payment, PaidPayment) and self._ours(payment)
+            raise IgnoredNotification(
+                "not a virtual-account deposit",
+                transaction_id=payment_id,
+                order_reference=(payment_id_order(payment_id) or "") if paid_card else "",
+            )
         if not self._ours(payment) or payment.currency != CURRENCY:
             raise InvalidNotification("not this store's KRW payment")
         return DepositNotice(
