@@ -12,10 +12,14 @@ from django.conf import settings
 
 @pytest.mark.usefixtures("broker")
 def test_each_kind_of_task_reaches_its_own_queue_in_redis() -> None:
+    from bizshop.celery import app
     from bizshop.codes.tasks import issuance_run_task
     from bizshop.invoices.tasks import invoice_deliver_task, invoice_email_send_task
     from bizshop.webhooks.tasks import webhook_deliver_task
 
+    with app.connection_for_write() as connection:  # bound as a worker binds them when it starts
+        for queue in app.amqp.queues.values():
+            queue.bind(connection.default_channel).declare()
     issuance_run_task.delay(1)
     invoice_deliver_task.delay(invoice_ids=[1])
     invoice_email_send_task.delay(invoice_id=1, to="a@example.com")
