@@ -130,11 +130,30 @@ def order_create(*, partner: Partner, emoticon_id: int, period_days: int, quanti
     return order
 
 
+def _has_pending_payment(order: Order) -> bool:
+    return order.payments.filter(status=PaymentStatus.PENDING).exists()
+
+
 def _refuse_while_pending(order: Order) -> None:
     """A card payment of the order is still being confirmed with the PG: paying again could charge
     twice, cancelling could lose the money; the reconciliation settles it first."""
-    if order.payments.filter(status=PaymentStatus.PENDING).exists():
+    if _has_pending_payment(order):
         raise errors.PAYMENT_PENDING()
+
+
+def _pending_payment_record(order: Order, *, gateway_name: str, transaction_id: str) -> Payment:
+    """Record a card payment the PG has not (yet) confirmed to the shop as ``pending``."""
+    payment = Payment.objects.create(
+        order=order,
+        method=PaymentMethod.CARD,
+        status=PaymentStatus.PENDING,
+        amount=order.total_amount,
+        gateway=gateway_name,
+        gateway_transaction_id=transaction_id,
+        **_sale(order),
+    )
+    _event(order, OrderEvent.Kind.PAYMENT_PENDING, amount=order.total_amount, payment_id=payment.pk)
+    return payment
 
 
 def order_pay_by_card(*, order_id: int, partner: Partner, card_token: str) -> Order:
@@ -165,16 +184,7 @@ def order_pay_by_card(*, order_id: int, partner: Partner, card_token: str) -> Or
         except PaymentPending as exc:
             logger.warning("card payment of order %s left pending: %s", order.pk, exc.reason)
             pending = exc
-            payment = Payment.objects.create(
-                order=order,
-                method=PaymentMethod.CARD,
-                status=PaymentStatus.PENDING,
-                amount=order.total_amount,
-                gateway=gateway.name,
-                gateway_transaction_id=card_token,
-                **_sale(order),
-            )
-            _event(order, OrderEvent.Kind.PAYMENT_PENDING, amount=order.total_amount, payment_id=payment.pk)
+            _pending_payment_record(order, gateway_name=gateway.name, transaction_id=card_token)
         else:
             _card_approved(order, gateway_name=gateway.name, approval=approval)
     if pending is not None:
@@ -261,27 +271,12 @@ def _unrecorded_card_payment_settle(transaction_id: str, *, order_id: int) -> No
         order = Order.objects.select_for_update().filter(pk=order_id).first()
         if order is None or Payment.objects.filter(gateway_transaction_id=transaction_id).exists():
             return
-        if order.status != OrderStatus.PENDING_PAYMENT or _refuse_while_pending_exists(order):
+        if order.status != OrderStatus.PENDING_PAYMENT or _has_pending_payment(order):
             _second_card_payment_return(order, transaction_id)
             return
-        payment = Payment.objects.create(
-            order=order,
-            method=PaymentMethod.CARD,
-            status=PaymentStatus.PENDING,
-            amount=order.total_amount,
-            gateway=get_gateway().name,
-            gateway_transaction_id=transaction_id,
-            **_sale(order),
-        )
-        logger.warning(
-            "card payment %s of order %s reached the shop only by the PG's webhook", transaction_id, order_id
-        )
-        _event(order, OrderEvent.Kind.PAYMENT_PENDING, amount=order.total_amount, payment_id=payment.pk)
+        logger.warning("card payment %s of order %s known only by the PG's webhook", transaction_id, order_id)
+        payment = _pending_payment_record(order, gateway_name=get_gateway().name, transaction_id=transaction_id)
         _pending_settle(order, payment)
-
-
-def _refuse_while_pending_exists(order: Order) -> bool:
-    return order.payments.filter(status=PaymentStatus.PENDING).exists()
 
 
 def _second_card_payment_return(order: Order, transaction_id: str) -> None:

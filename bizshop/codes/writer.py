@@ -78,13 +78,11 @@ def _copy_streaming(
                     into[index] = blob
                     copy.write_row((order_id, issuance_id, index, blob, key_id, status))
             return
-        mirror_prefix = bucket_prefix(mirror_key, bucket.encode())
         with raw.copy(_COPY_DUAL_SQL) as copy:
             copy.set_types(_COPY_DUAL_TYPES)
             for index, blob in iter_new_rows(keyring=keyring, count=count, bucket=bucket):
                 into[index] = blob
-                mirror_hmac = hmac.digest(mirror_key, _decrypt(keyring, blob), "sha256")
-                mirror = mirror_prefix + mirror_hmac[BUCKET_PREFIX_BYTES:]
+                mirror = keyring.mirror_index(_decrypt(keyring, blob).decode())
                 copy.write_row((order_id, issuance_id, index, blob, key_id, status, mirror))
 
 
@@ -153,20 +151,20 @@ def write_codes(*, keyring: Keyring, order_id: int, issuance_id: int, count: int
 def write_one_code(*, keyring: Keyring, order_id: int, issuance_id: int) -> tuple[SerialCode, str]:
     """Store one new code for the issuance, inside the caller's transaction; return it and its plaintext.
 
-    The same codes as ``write_codes`` (``iter_new_rows``: format, encryption, blind index and, during a
-    lookup-key rotation, the second index), for a single replacement (``code_void_and_replace``) whose
-    plaintext the caller hands back. A blind-index collision draws again, in a savepoint.
+    Written with the keyring's own ``encrypt``, ``blind_index`` and, during a lookup-key rotation,
+    ``mirror_index``, for a single replacement (``code_void_and_replace``) whose plaintext the caller
+    hands back. A blind-index collision draws again, in a savepoint.
     """
     for _ in range(MAX_REDRAWS):
-        [(index, blob)] = list(iter_new_rows(keyring=keyring, count=1, bucket=code_format.bucket_draw()))
-        plain = _decrypt(keyring, blob).decode()
+        plain = code_format.generate()
+        key_id, blob = keyring.encrypt(plain)
         code = SerialCode(
             order_id=order_id,
             issuance_id=issuance_id,
-            blind_index=index,
+            blind_index=keyring.blind_index(plain),
             blind_index_next=keyring.mirror_index(plain),
             ciphertext=blob,
-            key_id=keyring.current_key_id,
+            key_id=key_id,
             status=CodeStatus.ISSUED,
         )
         try:

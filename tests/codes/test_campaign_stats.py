@@ -129,7 +129,6 @@ def _plan(queryset: Any) -> str:
         return "\n".join(row[0] for row in cursor.fetchall())
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's plans")
 def test_the_stats_queries_can_read_the_partial_indexes_instead_of_every_code(campaign: Order) -> None:
     """What keeps an order of a million codes fast: neither query needs the order's every code
     (bench figures in README, Campaign statistics). With the planner kept off sequential scans,
