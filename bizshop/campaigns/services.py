@@ -146,6 +146,15 @@ def _claim(recipient_ids: Iterable[int]) -> list[int]:
     ids = list(recipient_ids)
     if not ids:
         return []
+    if connection.vendor != "postgresql":
+        # The embedded SQLite shop: its transactions take the write lock when they begin
+        # (settings: transaction_mode IMMEDIATE), so reading and then updating is as safe.
+        with transaction.atomic():
+            claimed = list(
+                Recipient.objects.filter(pk__in=ids, status=Recipient.Status.QUEUED).values_list("pk", flat=True)
+            )
+            Recipient.objects.filter(pk__in=claimed).update(status=Recipient.Status.SENDING, claimed_at=timezone.now())
+        return claimed
     table = Recipient._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
@@ -276,6 +285,9 @@ def _record(rows: list[Recipient]) -> None:
     """Each row's outcome in one UPDATE from arrays (``bulk_update``'s CASE per field cost more than
     the sending of the batch)."""
     if not rows:
+        return
+    if connection.vendor != "postgresql":  # the embedded SQLite shop: no arrays to unnest
+        Recipient.objects.bulk_update(rows, ["status", "attempts", "last_error", "sent_at", "message_id"])
         return
     table = Recipient._meta.db_table
     with connection.cursor() as cursor:
