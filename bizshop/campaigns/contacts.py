@@ -6,9 +6,7 @@ data differs from the codes', so a contact blob cannot pass for a code or the re
 
 from __future__ import annotations
 
-import os
-
-from bizshop.codes.crypto import NONCE_BYTES, get_keyring
+from bizshop.codes.crypto import get_keyring
 
 ASSOCIATED_DATA = b"bizshop:delivery-contact:v1"
 
@@ -18,17 +16,18 @@ def current_key_id() -> str:
 
 
 def seal(value: str | None, *, key_id: str) -> bytes | None:
+    """``value`` under the keyring's current key, which ``key_id`` (stored beside it) must name."""
     if value is None or value == "":
         return None
-    nonce = os.urandom(NONCE_BYTES)
-    return nonce + get_keyring().keys[key_id].encrypt(nonce, value.encode(), ASSOCIATED_DATA)
+    sealed_under, blob = get_keyring().encrypt(value, associated_data=ASSOCIATED_DATA)
+    assert sealed_under == key_id, "contacts are sealed under the current key"
+    return blob
 
 
 def unseal(blob: bytes | memoryview | None, *, key_id: str) -> str:
     if blob is None:
         return ""
-    data = bytes(blob)
-    return get_keyring().keys[key_id].decrypt(data[:NONCE_BYTES], data[NONCE_BYTES:], ASSOCIATED_DATA).decode()
+    return get_keyring().decrypt(key_id, blob, associated_data=ASSOCIATED_DATA)
 
 
 def mask_name(name: str) -> str:

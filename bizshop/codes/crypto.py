@@ -71,15 +71,17 @@ class Keyring:
         ``blind_index_next`` (filled, then written with each new code), not yet all in ``blind_index``."""
         return self.previous_lookup_key is not None
 
-    def encrypt(self, code: str) -> tuple[str, bytes]:
+    def encrypt(self, text: str, *, associated_data: bytes = ASSOCIATED_DATA) -> tuple[str, bytes]:
+        """``text`` under the current key: (its key id, nonce + AES-GCM ciphertext). Another purpose
+        than a code (e.g. a delivery's contacts) passes its own ``associated_data``."""
         nonce = os.urandom(NONCE_BYTES)
         return self.current_key_id, nonce + self.keys[self.current_key_id].encrypt(
-            nonce, code.encode(), ASSOCIATED_DATA
+            nonce, text.encode(), associated_data
         )
 
-    def decrypt(self, key_id: str, blob: bytes | memoryview) -> str:
+    def decrypt(self, key_id: str, blob: bytes | memoryview, *, associated_data: bytes = ASSOCIATED_DATA) -> str:
         blob = bytes(blob)
-        return self.keys[key_id].decrypt(blob[:NONCE_BYTES], blob[NONCE_BYTES:], ASSOCIATED_DATA).decode()
+        return self.keys[key_id].decrypt(blob[:NONCE_BYTES], blob[NONCE_BYTES:], associated_data).decode()
 
     def blind_index(self, code: str) -> bytes:
         return bucketed_index(self.lookup_key, code.encode())

@@ -457,17 +457,10 @@ class CodeReplacement:
     """What ``code_void_and_replace`` did: the voided code and the one issued in its place."""
 
     voided: SerialCode
+    voided_last_characters: str  # what the audit row, the webhook and the answer show of it
     replacement: SerialCode
     replacement_code: str  # the new code's plaintext (canonical form), for the partner to send again
     registration_deadline: datetime
-
-    @property
-    def voided_last_characters(self) -> str:
-        return self.voided_plain[-4:]
-
-    @property
-    def voided_plain(self) -> str:
-        return get_keyring().decrypt(self.voided.key_id, self.voided.ciphertext)
 
 
 # Called with (old code id, new code id) inside the replacement's transaction, after the swap: the
@@ -527,9 +520,11 @@ def code_void_and_replace(*, order_id: int, partner: Partner, code: str, actor: 
         Issuance.objects.filter(pk=issuance.pk).update(replaced_count=models.F("replaced_count") + 1)
         for hook in _code_replaced_hooks:
             hook(found.pk, replacement.pk)
-        old = SerialCode.objects.get(pk=found.pk)
+        found.status = CodeStatus.VOIDED
         result = CodeReplacement(
-            voided=old,
+            voided=found,
+            # Found by the blind index of what the partner typed: that is the stored code.
+            voided_last_characters=code_format.normalize(code)[-4:],
             replacement=replacement,
             replacement_code=plain,
             registration_deadline=issuance.registration_deadline,
@@ -540,7 +535,7 @@ def code_void_and_replace(*, order_id: int, partner: Partner, code: str, actor: 
             partner=partner,
             order_id=order.pk,
             issuance_id=issuance.pk,
-            voided_code_id=old.pk,
+            voided_code_id=found.pk,
             voided_last_characters=result.voided_last_characters,
             replacement_code_id=replacement.pk,
         )
@@ -550,7 +545,7 @@ def code_void_and_replace(*, order_id: int, partner: Partner, code: str, actor: 
             data={
                 "order_id": order.pk,
                 "issuance_id": issuance.pk,
-                "voided": {"id": old.pk, "last_characters": result.voided_last_characters},
+                "voided": {"id": found.pk, "last_characters": result.voided_last_characters},
                 "replacement": {
                     "id": replacement.pk,
                     "code": code_format.display(plain),

@@ -14,7 +14,14 @@ from django.utils.translation import gettext_lazy as _
 from bizshop.core.admin import ReadOnlyAdminMixin
 from bizshop.core.errors import ApplicationError
 from bizshop.invoices import delivery
-from bizshop.invoices.models import InvoiceMergeRequest, InvoiceMonth, Reconciliation, TaxInvoice, TaxInvoiceLine
+from bizshop.invoices.models import (
+    PROVIDER_CONFIRMED,
+    InvoiceMergeRequest,
+    InvoiceMonth,
+    Reconciliation,
+    TaxInvoice,
+    TaxInvoiceLine,
+)
 from bizshop.invoices.pdf import invoice_pdf
 from bizshop.invoices.reconciliation import reconciliation_report
 
@@ -49,10 +56,10 @@ class TransmissionStatusFilter(admin.SimpleListFilter):
             return queryset.filter(transmitted_at=None, transmission_rejected_at=None)
         if value == "sent":
             return queryset.filter(transmitted_at__isnull=False, transmission_rejected_at=None).exclude(
-                provider_state="304"
+                provider_state=PROVIDER_CONFIRMED
             )
         if value == "confirmed":
-            return queryset.filter(provider_state="304")
+            return queryset.filter(provider_state=PROVIDER_CONFIRMED)
         if value == "rejected":
             return queryset.filter(transmission_rejected_at__isnull=False)
         return queryset
@@ -87,7 +94,7 @@ class TaxInvoiceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin[TaxInvoice]):
             )
         if invoice.transmitted_at is None:
             return gettext("전송 대기")
-        if invoice.provider_state == "304":
+        if invoice.provider_state == PROVIDER_CONFIRMED:
             return format_html("{} {}", gettext("승인"), invoice.nts_confirm_number)
         return format_html("{} {}", gettext("전송됨"), invoice.provider_state)
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from bizshop.accounts.models import User
 from bizshop.invoices import errors
-from bizshop.invoices.models import InvoiceKind, TaxInvoice
+from bizshop.invoices.models import PROVIDER_CONFIRMED, InvoiceKind, TaxInvoice
 from bizshop.invoices.transmitters.base import (
     NtsInvoice,
     NtsLine,
@@ -29,9 +29,6 @@ logger = logging.getLogger(__name__)
 # Invoices per delivery task: several workers share a big month (a PDF takes about half a second);
 # a task's invoices go to the provider in one batch call where it takes batches (Popbill: 100).
 DELIVERY_CHUNK = 100
-# The provider's state for "confirmed by the NTS" (Popbill: 304 전송성공): the status poll skips
-# those, and those whose refusal (305 전송실패, 600 발행취소) it has recorded.
-PROVIDER_CONFIRMED = "304"
 
 
 def deliver_after_commit(invoice_ids: list[int]) -> None:
@@ -376,7 +373,5 @@ def nts_invoice(invoice: TaxInvoice) -> NtsInvoice:
         receipt_mark=invoice.receipt_mark,
         amendment_reason=invoice.amendment_reason,
         # The original's NTS approval number as the provider reported it, else the one we wrote.
-        original_approval_number=(
-            (invoice.original.nts_confirm_number or invoice.original.approval_number) if invoice.original else ""
-        ),
+        original_approval_number=(invoice.original.nts_approval_number if invoice.original else ""),
     )

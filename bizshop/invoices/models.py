@@ -27,6 +27,11 @@ class InvoiceKind(models.TextChoices):
     AMENDED = "amended", _("수정")
 
 
+# The provider's state for "confirmed by the NTS" (Popbill: 304 전송성공): the status poll skips
+# those, and those whose refusal (305 전송실패, 600 발행취소) it has recorded.
+PROVIDER_CONFIRMED = "304"
+
+
 class TaxInvoice(models.Model):
     """세금계산서: one per payment (normal), one per merge request (merged), or a negative
     amendment (수정세금계산서) of an issued one."""
@@ -97,7 +102,7 @@ class TaxInvoice(models.Model):
                 fields=["id"],
                 name="invoices_nts_unconfirmed",
                 condition=models.Q(transmitted_at__isnull=False, transmission_rejected_at=None)
-                & ~models.Q(provider_state="304"),
+                & ~models.Q(provider_state=PROVIDER_CONFIRMED),
             ),
         ]
         constraints = [

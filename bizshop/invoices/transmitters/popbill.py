@@ -94,7 +94,6 @@ MGTKEY_NOT_FOUND = -11000005
 STATE_CONFIRMED = "304"
 STATE_REFUSED = "305"
 STATE_CANCELLED = "600"
-FINAL_STATES = (STATE_CONFIRMED, STATE_REFUSED, STATE_CANCELLED)
 # Issued by Popbill (signed and registered), whatever the NTS says later.
 ISSUED_STATES = frozenset({"300", "301", "302", "303", "304", "305"})
 
