@@ -228,15 +228,7 @@ def payment_reconcile_pending(*, now: datetime | None = None) -> int:
         .order_by("order_id", "id")
         .values_list("pk", "order_id")
     )
-    settled = 0
-    for payment_id, order_id in waiting:
-        with transaction.atomic():
-            order = Order.objects.select_for_update().filter(pk=order_id).first() if order_id else None
-            payment = Payment.objects.select_for_update().filter(pk=payment_id, status=PaymentStatus.PENDING).first()
-            if payment is None:
-                continue  # settled meanwhile
-            if _pending_settle(order, payment):
-                settled += 1
+    settled = sum(_pending_settle_locked(payment_id, order_id) for payment_id, order_id in waiting)
     if settled:
         logger.info("settled %s pending card payments", settled)
     return settled
@@ -256,11 +248,16 @@ def _pending_settle_now(transaction_id: str, *, order_reference: str = "") -> No
         if order_reference.isdigit():
             _unrecorded_card_payment_settle(transaction_id, order_id=int(order_reference))
         return
+    _pending_settle_locked(*found)
+
+
+def _pending_settle_locked(payment_id: int, order_id: int | None) -> bool:
+    """``_pending_settle`` in a transaction of its own, the order locked first (the lock every payment
+    of it takes), the payment read again: one settled meanwhile is left alone (False)."""
     with transaction.atomic():
-        order = Order.objects.select_for_update().filter(pk=found[1]).first() if found[1] else None
-        payment = Payment.objects.select_for_update().filter(pk=found[0], status=PaymentStatus.PENDING).first()
-        if payment is not None:
-            _pending_settle(order, payment)
+        order = Order.objects.select_for_update().filter(pk=order_id).first() if order_id else None
+        payment = Payment.objects.select_for_update().filter(pk=payment_id, status=PaymentStatus.PENDING).first()
+        return payment is not None and _pending_settle(order, payment)
 
 
 def _unrecorded_card_payment_settle(transaction_id: str, *, order_id: int) -> None:
