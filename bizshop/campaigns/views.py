@@ -142,7 +142,11 @@ def delivery_detail(request: HttpRequest, partner: Partner, order_id: int, send_
             "rows": rows,
             "page": page,
             "status": wanted or "",
-            "statuses": selectors.RECIPIENT_STATUS_FILTERS,
+            # The filter links, labelled as the rows' statuses are (registered: the code was).
+            "statuses": [
+                (value, _("등록완료") if value == "registered" else Recipient.Status(value).label)
+                for value in selectors.RECIPIENT_STATUS_FILTERS
+            ],
         },
     )
 

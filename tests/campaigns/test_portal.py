@@ -12,6 +12,7 @@ from django.test import Client
 from openpyxl import Workbook
 
 from bizshop.campaigns.models import Delivery, Recipient
+from tests.helpers.html import parse
 
 TEMPLATE = "{name}님 {title} 일련번호 {code}"
 
@@ -99,6 +100,10 @@ def test_preview_then_send_an_xlsx_then_follow_it(
     detail = portal.get(sent["Location"]).content.decode()
     assert "홍*동" in detail and "h***@example.com" in detail and "010-****-5678" in detail
     assert "hong@example.com" not in detail
+    filters = [
+        link.text() for link in parse(detail).find_all(lambda e: e.tag == "a" and "?status=" in e.attrs.get("href", ""))
+    ]
+    assert filters == ["대기", "보내는 중", "발송완료", "실패", "등록완료"]  # what a person reads, not the API values
     progress = portal.get(f"/mypage/orders/{order.pk}/deliveries/{delivery.pk}/progress/").json()
     assert progress["counts"]["sent"] == 2 and progress["finished"] is True
     csv_text = b"".join(
